@@ -1,0 +1,72 @@
+"""The `kiosk` command: the composition root.
+
+This package is the one place in `kiosk` allowed to import `ui`, `sync` and `printer`, and it
+imports each lazily inside the subcommand that needs it, so `kiosk card read` or
+`kiosk eligibility` never load Qt.
+
+Every subcommand reports failures the same way: the error's Thai and English message on stderr,
+the error's code in brackets, and the error's own exit status (2 bad input, 3 terminal problem,
+4 card missing, 5 card unreadable). No traceback reaches a user unless `--debug` asks for one.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from collections.abc import Sequence
+
+from kiosk import __version__
+from kiosk.errors import KioskError
+
+EXIT_UNEXPECTED = 70
+
+
+def build_parser() -> argparse.ArgumentParser:
+    from kiosk.cli import card, demo
+
+    parser = argparse.ArgumentParser(
+        prog="kiosk",
+        description="Thai Ruam Jai store kiosk: read ID cards, decide eligibility, book, print.",
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    parser.add_argument("-v", "--verbose", action="count", default=0, help="log more (repeat)")
+    parser.add_argument("--debug", action="store_true", help="show tracebacks of unexpected errors")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    card.register(sub)
+    demo.register(sub)
+    return parser
+
+
+def report(exc: KioskError) -> None:
+    print(f"error [{exc.code}]: {exc.th}", file=sys.stderr)
+    print(f"error [{exc.code}]: {exc.en}", file=sys.stderr)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    level = (logging.WARNING, logging.INFO, logging.DEBUG)[min(args.verbose, 2)]
+    logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    try:
+        return int(args.handler(args) or 0)
+    except KioskError as exc:
+        report(exc)
+        return exc.exit_status
+    except KeyboardInterrupt:
+        return 130
+    except Exception as exc:
+        if args.debug:
+            raise
+        print(
+            f"error [unexpected]: เกิดข้อผิดพลาดที่ไม่คาดคิด ({type(exc).__name__}) "
+            "กรุณาแจ้งเจ้าหน้าที่เทคนิค\n"
+            f"error [unexpected]: unexpected {type(exc).__name__}; "
+            "run again with --debug and report it to a technician",
+            file=sys.stderr,
+        )
+        return EXIT_UNEXPECTED
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())
