@@ -1,0 +1,64 @@
+"""The two things a booking needs from outside the domain, as narrow protocols.
+
+`sync` implements them (the SQLite journal, the HTTP client); tests may implement them with real
+files and a real server. Keeping them here lets the domain decide what happens when either fails
+without importing either.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Protocol
+
+
+@dataclass(frozen=True)
+class JournalRecord:
+    """One booking as the journal keeps it: clear columns, and the personal data sealed."""
+
+    booking_id: str
+    finalized_at: datetime
+    site_id: str
+    slot_id: str
+    slot_date: str
+    slot_start: str
+    slot_end: str
+    masked_cid: str
+    cid_key: str
+    #: The request body sealed to the central's key (kiosk.sealing); the terminal cannot open it.
+    sealed: Mapping[str, Any]
+    #: What a reprinted slip shows, without personal data (the name comes from the card again).
+    slip: Mapping[str, Any] = field(default_factory=dict)
+
+
+class Journal(Protocol):
+    def queued_for(self, cid_key: str) -> str | None:
+        """The id of a booking for this citizen still waiting to be sent, if any."""
+
+    def add(self, record: JournalRecord) -> None:
+        """Write and commit, durably, before anyone is told anything. Raises JournalError."""
+
+    def claim(self, booking_id: str, lease_seconds: float) -> bool:
+        """queued -> sending, unless another sender holds it."""
+
+    def confirm(self, booking_id: str, reference: str, central_status: str) -> None: ...
+
+    def settle(
+        self, booking_id: str, state: str, code: str, detail: str, extra: Mapping[str, Any]
+    ) -> None:
+        """-> rejected or conflict, with the central's reason."""
+
+    def release(self, booking_id: str, error: str, retry_at: datetime) -> None:
+        """sending -> queued: try again at `retry_at`."""
+
+
+class Central(Protocol):
+    def is_open(self) -> bool:
+        """The breaker is open: do not even try, queue at once."""
+
+    def book(
+        self, body: Mapping[str, Any], *, booking_id: str, deadline: float
+    ) -> Mapping[str, Any]:
+        """POST /v1/bookings within `deadline` seconds. Raises CentralUnavailable or
+        CentralRejected."""

@@ -1,0 +1,187 @@
+"""Making a booking: journal first, then the central, and an honest answer either way.
+
+The order is the guarantee (DESIGN §6): the booking is committed to the journal before the
+customer is told anything and before anything is printed. If the central answers within the
+deadline the customer hears "confirmed" or the reason it was refused; if not, "queued", and the
+replay worker sends it later under the same idempotency key. While the breaker is open the
+central is not even tried, so a customer never waits for a timeout that is known to come.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import logging
+import random
+from collections.abc import Callable, Mapping
+from datetime import datetime, timedelta
+from typing import Any
+
+from kiosk import signing
+from kiosk.booking.errors import (
+    AlreadyQueued,
+    CentralRejected,
+    CentralUnavailable,
+    JournalError,
+    NotBookable,
+)
+from kiosk.booking.model import (
+    BOOKABLE_ROUTES,
+    BookingOutcome,
+    BookingRequest,
+    Occupation,
+    Site,
+    Slot,
+)
+from kiosk.booking.outcome import verdict
+from kiosk.booking.phone import normalise
+from kiosk.booking.ports import Central, Journal, JournalRecord
+from kiosk.card.model import Card
+from kiosk.eligibility import Answers, Decision
+
+log = logging.getLogger(__name__)
+
+#: DESIGN §9: the first booking after the central dies is queued within 3 s.
+ONLINE_DEADLINE = 2.5
+LEASE_SECONDS = 30.0
+
+Sealer = Callable[[bytes, bytes], Mapping[str, Any]]
+
+
+def cid_key(secret: bytes, cid: str) -> str:
+    """A keyed hash of the citizen ID: finds a customer's queued booking without storing the ID.
+
+    Keyed, because 10^12 IDs are few enough to hash them all; the key lives apart from the journal.
+    """
+    return hmac.new(secret, cid.encode("ascii"), hashlib.sha256).hexdigest()
+
+
+def aad(booking_id: str) -> bytes:
+    """Associated data of a sealed booking: the box opens only as this booking."""
+    return f"booking:{booking_id}".encode()
+
+
+class BookingService:
+    def __init__(
+        self,
+        journal: Journal,
+        central: Central,
+        *,
+        seal: Sealer,
+        cid_secret: bytes,
+        clock: Callable[[], datetime],
+        terminal: Mapping[str, str],
+        deadline: float = ONLINE_DEADLINE,
+    ) -> None:
+        self.journal = journal
+        self.central = central
+        self._seal = seal
+        self._secret = cid_secret
+        self._clock = clock
+        self.terminal = dict(terminal)
+        self.deadline = deadline
+
+    def book(
+        self,
+        card: Card,
+        answers: Answers,
+        decision: Decision,
+        site: Site,
+        slot: Slot,
+        phone: str,
+        occupation: Occupation,
+    ) -> BookingOutcome:
+        if decision.route not in BOOKABLE_ROUTES:
+            raise NotBookable(decision.route, decision.code)
+        phone = normalise(phone)
+        key = cid_key(self._secret, card.cid)
+        waiting = self.journal.queued_for(key)
+        if waiting is not None:
+            raise AlreadyQueued(waiting)
+        request = BookingRequest(
+            booking_id=BookingRequest.new_id(),
+            card=card,
+            answers=answers,
+            decision=decision,
+            site=site,
+            slot=slot,
+            phone=phone,
+            occupation=occupation,
+            confirmed_at=self._clock(),
+        )
+        body = request.body()
+        record = JournalRecord(
+            booking_id=request.booking_id,
+            finalized_at=request.confirmed_at,
+            site_id=site.id,
+            slot_id=slot.id,
+            slot_date=slot.date,
+            slot_start=slot.start,
+            slot_end=slot.end,
+            masked_cid=card.masked_cid,
+            cid_key=key,
+            sealed=self._seal(signing.canonical(body), aad(request.booking_id)),
+            slip={
+                "site": site.to_json(),
+                "route": decision.route,
+                "code": decision.code,
+                "rule_set": decision.rule_set,
+                "terminal": self.terminal,
+            },
+        )
+        self.journal.add(record)  # JournalError propagates: nothing is booked, nothing is said
+        log.info("booking %s journaled for %s", request.booking_id, card.masked_cid)
+        return self._send(request.booking_id, body)
+
+    def _send(self, booking_id: str, body: Mapping[str, Any]) -> BookingOutcome:
+        if self.central.is_open():
+            return BookingOutcome("queued", booking_id, code="central-offline")
+        if not self.journal.claim(booking_id, LEASE_SECONDS):
+            return BookingOutcome("queued", booking_id, code="replay-in-progress")
+        try:
+            result = self.central.book(body, booking_id=booking_id, deadline=self.deadline)
+        except CentralUnavailable as exc:
+            self._release(booking_id, exc.code, exc.retry_after)
+            return BookingOutcome("queued", booking_id, code=exc.code)
+        except CentralRejected as exc:
+            kind = verdict(exc.code)
+            if kind == "retry":
+                self._release(booking_id, exc.code, None)
+                return BookingOutcome("queued", booking_id, code=exc.code)
+            extra = {
+                k: v
+                for k, v in exc.problem.items()
+                if k in ("reference", "alternatives", "booking")
+            }
+            self._safely(self.journal.settle, booking_id, kind, exc.code, exc.detail, extra)
+            return BookingOutcome(
+                "rejected", booking_id, code=exc.code, detail=exc.detail, extra=extra
+            )
+        reference = str(result.get("reference") or "")
+        status = str(result.get("status") or "confirmed")
+        self._safely(self.journal.confirm, booking_id, reference, status)
+        return BookingOutcome(
+            "confirmed",
+            booking_id,
+            reference=reference,
+            central_status=status,
+            extra={"central": dict(result)},
+        )
+
+    def _release(self, booking_id: str, error: str, retry_after: float | None) -> None:
+        delay = retry_after if retry_after is not None else random.uniform(1, 5)  # noqa: S311
+        self._safely(
+            self.journal.release, booking_id, error, self._clock() + timedelta(seconds=delay)
+        )
+
+    def _safely(self, fn: Callable[..., None], *args: Any) -> None:
+        """Record what the central said; if the journal fails now, the booking still stands.
+
+        The row stays in `sending`; its lease runs out and the replay asks the central again, which
+        answers the same booking under the same key. The kiosk learns of the failing journal from
+        the next write and goes out of service then.
+        """
+        try:
+            fn(*args)
+        except JournalError:
+            log.exception("journal update failed after the central answered; replay will repair")

@@ -1,0 +1,283 @@
+"""`kiosk book`, `kiosk sync run|status` and `kiosk journal list`."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from kiosk.errors import InputError
+
+
+def _config_arg(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--config",
+        type=Path,
+        metavar="FILE",
+        help="terminal config (default: $KIOSK_CONFIG, /etc/thairuamjai-kiosk/"
+        "kiosk.toml, ~/.config/thairuamjai-kiosk/kiosk.toml)",
+    )
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    book = sub.add_parser(
+        "book",
+        help="make a booking exactly as the kiosk does",
+        description="Evaluate eligibility, journal the booking, send it to the central (or queue "
+        "it when the central cannot be reached) and print the outcome. Exits 0 when the booking "
+        "is confirmed or queued, 7 when it was refused.",
+    )
+    _config_arg(book)
+    book.add_argument("--card", required=True, type=Path, metavar="CARD.json")
+    book.add_argument("--answers", required=True, type=Path, metavar="ANSWERS.json")
+    book.add_argument("--slot", required=True, metavar="SLOT_ID")
+    book.add_argument("--phone", required=True, metavar="0812345678")
+    book.add_argument("--occupation", required=True, metavar="CODE")
+    book.add_argument("--occupation-other", metavar="TEXT", help="with --occupation other")
+    book.add_argument(
+        "--json", action="store_true", help='print {"status", "booking_id", "reference", "code"}'
+    )
+    book.set_defaults(handler=cmd_book)
+
+    syn = sub.add_parser("sync", help="send queued bookings; show the queue")
+    syn_sub = syn.add_subparsers(dest="sync_command", required=True, metavar="ACTION")
+    run = syn_sub.add_parser(
+        "run",
+        help="replay the journal to the central",
+        description="Refresh the offline cache, then send queued bookings, "
+        "oldest first, until interrupted (or until none is left).",
+    )
+    _config_arg(run)
+    run.add_argument(
+        "--until-empty",
+        action="store_true",
+        help="stop once nothing is queued (exit 1 if that does not happen in --timeout seconds)",
+    )
+    run.add_argument("--timeout", type=float, default=300.0, help="for --until-empty")
+    run.set_defaults(handler=cmd_sync_run)
+    status = syn_sub.add_parser("status", help="queue counts, oldest age, last success and error")
+    _config_arg(status)
+    status.add_argument("--json", action="store_true")
+    status.set_defaults(handler=cmd_sync_status)
+
+    jr = sub.add_parser("journal", help="the local booking journal (masked)")
+    jr_sub = jr.add_subparsers(dest="journal_command", required=True, metavar="ACTION")
+    lst = jr_sub.add_parser("list", help="list journaled bookings, newest first (masked)")
+    _config_arg(lst)
+    lst.add_argument("--limit", type=int, default=50)
+    lst.add_argument("--json", action="store_true")
+    lst.set_defaults(handler=cmd_journal_list)
+
+
+def _terminal(args: argparse.Namespace):
+    from kiosk import config
+    from sync.terminal import Terminal
+
+    return Terminal(config.load(args.config))
+
+
+def cmd_book(args: argparse.Namespace) -> int:
+    from kiosk.booking import NotBookable, Occupation
+    from kiosk.booking.errors import CentralRejected, CentralUnavailable
+    from kiosk.card.errors import CardDataError
+    from kiosk.card.model import Card
+    from kiosk.cli.inputs import read_json
+    from kiosk.eligibility import Answers, evaluate
+
+    try:
+        card = Card.from_json(read_json(args.card, "card"))
+    except CardDataError as exc:
+        raise InputError(f"card file {str(args.card)!r}: {exc.en}", exc.th) from None
+    if args.occupation == "other" and not (args.occupation_other or "").strip():
+        raise InputError(
+            "--occupation other needs --occupation-other TEXT", "กรุณาระบุอาชีพ (--occupation-other)"
+        )
+    terminal = _terminal(args)
+    try:
+        rule_set = terminal.cache.rule_set()
+        answers = Answers.from_json(read_json(args.answers, "answers"), rule_set.condition_codes)
+        today = terminal.now().date()
+        decision = evaluate(rule_set, card, answers, "unknown", today)
+        if decision.route == "book-provisional" and not terminal.client.is_open():
+            try:  # the registry can turn a provisional booking into a plain one, or refuse it
+                known = terminal.client.registry_check(card.cid, deadline=1.5)
+                decision = evaluate(rule_set, card, answers, "yes" if known else "no", today)
+            except (CentralUnavailable, CentralRejected):
+                pass
+        if decision.route == "ask":
+            raise InputError(
+                f"the answers are incomplete: the rules ask {decision.ask!r}",
+                f"คำตอบยังไม่ครบ: {decision.message.th}",
+            )
+        found = terminal.cache.find_slot(args.slot)
+        if found is None:
+            terminal.cache.refresh(terminal.client)
+            found = terminal.cache.find_slot(args.slot)
+        if found is None:
+            raise InputError(
+                f"slot {args.slot!r} is not known (sites and slots come from the "
+                "central; run kiosk sync run once online)",
+                "ไม่พบช่วงเวลาที่เลือก",
+            )
+        site, slot = found
+        occupation = Occupation(args.occupation, (args.occupation_other or "").strip() or None)
+        try:
+            outcome = terminal.booking_service().book(
+                card, answers, decision, site, slot, args.phone, occupation
+            )
+        except NotBookable:
+            out = {
+                "status": "rejected",
+                "booking_id": None,
+                "reference": None,
+                "code": decision.code,
+            }
+            _print_outcome(out, args.json, decision.message.th, decision.message.en)
+            return 7
+        _print_outcome(outcome.to_json(), args.json, None, None)
+        return 0 if outcome.status in ("confirmed", "queued") else 7
+    finally:
+        terminal.close()
+
+
+def _print_outcome(out: dict[str, Any], as_json: bool, th: str | None, en: str | None) -> None:
+    if as_json:
+        print(json.dumps(out, ensure_ascii=False))
+        return
+    words = {
+        "confirmed": ("จองสำเร็จ", "Booked"),
+        "queued": (
+            "บันทึกการจองแล้ว รอส่งเข้าระบบ",
+            "Queued; it will be sent when the central is reachable",
+        ),
+        "rejected": ("จองไม่สำเร็จ", "Not booked"),
+    }[out["status"]]
+    print(f"{words[0]} / {words[1]}")
+    for key in ("reference", "booking_id", "code"):
+        if out.get(key):
+            print(f"  {key}: {out[key]}")
+    if th and en:
+        print(f"  {th}\n  {en}")
+
+
+def cmd_sync_run(args: argparse.Namespace) -> int:
+    terminal = _terminal(args)
+    try:
+        report = terminal.cache.refresh(terminal.client)
+        if report.ok:
+            print(
+                f"cache refreshed: {report.sites} sites, {report.slots} slots, "
+                f"rule set {report.rule_set}",
+                file=sys.stderr,
+            )
+        else:
+            print(f"cache not refreshed: {'; '.join(report.errors)}", file=sys.stderr)
+        worker = terminal.replay_worker()
+        if args.until_empty:
+            done = worker.run_until_empty(terminal.journal, args.timeout)
+            _print_status(_status(terminal), as_json=False)
+            return 0 if done else 1
+        worker.start()
+        try:
+            while True:
+                time.sleep(1)
+        except KeyboardInterrupt:
+            pass
+        finally:
+            worker.stop()
+        return 0
+    finally:
+        terminal.close()
+
+
+def _status(terminal) -> dict[str, Any]:
+    journal = terminal.journal
+    counts = journal.counts()
+    oldest = journal.oldest_pending()
+    now = datetime.now(UTC)
+    age = (now - datetime.fromisoformat(oldest.created_utc)).total_seconds() if oldest else None
+    success = journal._read(
+        "SELECT MAX(at_utc) AS t FROM events WHERE state IN ('confirmed','rejected','conflict')"
+    )[0]["t"]
+    error = journal._read(
+        "SELECT at_utc, detail FROM events WHERE state = 'queued' AND detail "
+        "IS NOT NULL ORDER BY id DESC LIMIT 1"
+    )
+    cache_age = terminal.cache.availability_age()
+    return {
+        "counts": counts,
+        "oldest_pending_age_seconds": round(age, 1) if age is not None else None,
+        "last_success": success,
+        "last_error": error[0]["detail"] if error else None,
+        "last_error_at": error[0]["at_utc"] if error else None,
+        "availability_age_seconds": round(cache_age.total_seconds()) if cache_age else None,
+        "rule_set": terminal.cache.rule_set().id,
+    }
+
+
+def _print_status(status: dict[str, Any], as_json: bool) -> None:
+    if as_json:
+        print(json.dumps(status, ensure_ascii=False))
+        return
+    c = status["counts"]
+    print("queue: " + ", ".join(f"{k} {v}" for k, v in c.items()))
+    age = status["oldest_pending_age_seconds"]
+    print(f"oldest pending: {'none' if age is None else f'{age:.0f} s'}")
+    print(f"last success: {status['last_success'] or 'never'}")
+    print(
+        f"last error: {status['last_error'] or 'none'}"
+        + (f" at {status['last_error_at']}" if status["last_error_at"] else "")
+    )
+    cache = status["availability_age_seconds"]
+    print(f"availability cached: {'never' if cache is None else f'{cache // 60} min ago'}")
+    print(f"rule set: {status['rule_set']}")
+
+
+def cmd_sync_status(args: argparse.Namespace) -> int:
+    terminal = _terminal(args)
+    try:
+        _print_status(_status(terminal), args.json)
+        return 0
+    finally:
+        terminal.close()
+
+
+def cmd_journal_list(args: argparse.Namespace) -> int:
+    terminal = _terminal(args)
+    try:
+        entries = terminal.journal.entries(limit=args.limit)
+        if args.json:
+            rows = [
+                {
+                    "booking_id": e.booking_id,
+                    "state": e.state,
+                    "finalized_at": e.finalized_at,
+                    "site_id": e.site_id,
+                    "slot_id": e.slot_id,
+                    "masked_cid": e.masked_cid,
+                    "reference": e.reference,
+                    "outcome": e.outcome_code,
+                    "attempts": e.attempts,
+                    "last_error": e.last_error,
+                }
+                for e in entries
+            ]
+            print(json.dumps(rows, ensure_ascii=False))
+            return 0
+        print(
+            f"{'#':>5} {'state':<10} {'confirmed at':<26} {'citizen':<18} {'slot':<24} "
+            f"{'reference':<15} note"
+        )
+        for e in entries:
+            note = e.outcome_code or e.last_error or ""
+            print(
+                f"{e.seq:>5} {e.state:<10} {e.finalized_at:<26} {e.masked_cid:<18} "
+                f"{e.slot_date + ' ' + e.slot_start:<24} {e.reference or '-':<15} {note}"
+            )
+        return 0
+    finally:
+        terminal.close()

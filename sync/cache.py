@@ -1,0 +1,247 @@
+"""What the kiosk needs to keep working offline: config, keys, sites, availability, rule sets.
+
+Each item is one JSON file written atomically (temp file, fsync, rename), stamped with when it was
+fetched, so the kiosk can say "availability as of 12 minutes ago" instead of pretending.
+
+The central's public keys are pinned the first time they are seen (at provisioning): a later config
+that names different keys is refused, not obeyed, because whoever can swap the rule-signing key
+decides who gets vaccinated. Re-provisioning with `--reset-keys` is the deliberate way to rotate.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import tempfile
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from kiosk.booking.errors import CentralRejected, CentralUnavailable
+from kiosk.booking.model import Site, Slot
+from kiosk.eligibility import RuleSet, RuleSetError, load_bundled, load_signed
+from kiosk.errors import KioskError
+from kiosk.keys import ed25519_public_from_b64, key_id, unb64, x25519_public_from_b64
+from kiosk.signing import SignatureError
+from sync.client import CentralClient
+
+log = logging.getLogger(__name__)
+
+AVAILABILITY_DAYS = 14
+
+
+class CacheError(KioskError):
+    code = "cache-error"
+    exit_status = 3
+
+    def __init__(self, en: str, code: str | None = None) -> None:
+        super().__init__("ข้อมูลสำรองในเครื่องไม่พร้อมใช้งาน กรุณาแจ้งเจ้าหน้าที่เทคนิค", en)
+        if code:
+            self.code = code
+
+
+@dataclass
+class RefreshReport:
+    ok: bool = True
+    sites: int = 0
+    slots: int = 0
+    rule_set: str | None = None
+    errors: list[str] = field(default_factory=list)
+
+
+def slot_from_json(data: Mapping[str, Any], site_id: str | None = None) -> Slot:
+    """Tolerant of naming: `remaining`, else `available`, else capacity minus booked."""
+    capacity = int(data.get("capacity") or 0)
+    remaining = data.get("remaining", data.get("available"))
+    if remaining is None:
+        remaining = capacity - int(data.get("booked") or 0)
+    return Slot(
+        id=str(data["id"]),
+        site_id=str(data.get("site_id") or site_id or ""),
+        date=str(data["date"]),
+        start=str(data["start"])[:5],
+        end=str(data["end"])[:5],
+        capacity=capacity,
+        remaining=max(0, int(remaining)),
+    )
+
+
+class OfflineCache:
+    def __init__(
+        self, directory: str | Path, clock: Callable[[], datetime] = lambda: datetime.now(UTC)
+    ) -> None:
+        self.dir = Path(directory)
+        self._clock = clock
+
+    # files -----------------------------------------------------------------------------------
+
+    def _write(self, name: str, data: Any) -> None:
+        self.dir.mkdir(parents=True, exist_ok=True)
+        payload = {"fetched_at": self._clock().isoformat(), "data": data}
+        fd, tmp = tempfile.mkstemp(prefix=f".{name}.", dir=self.dir)
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as f:
+                json.dump(payload, f, ensure_ascii=False)
+                f.flush()
+                os.fsync(f.fileno())
+            os.replace(tmp, self.dir / f"{name}.json")
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+
+    def _read(self, name: str) -> tuple[Any, datetime] | None:
+        path = self.dir / f"{name}.json"
+        try:
+            payload = json.loads(path.read_text(encoding="utf-8"))
+            return payload["data"], datetime.fromisoformat(payload["fetched_at"])
+        except FileNotFoundError:
+            return None
+        except (OSError, ValueError, KeyError, TypeError):
+            log.warning("cache file %s is unreadable; ignoring it", path.name)
+            return None
+
+    # what the kiosk reads --------------------------------------------------------------------
+
+    def config(self) -> dict[str, Any] | None:
+        item = self._read("config")
+        return item[0] if item else None
+
+    def keys(self) -> dict[str, Any] | None:
+        item = self._read("keys")
+        return item[0] if item else None
+
+    def sealing_key(self):
+        keys = self.keys()
+        if not keys or "journal_sealing" not in keys:
+            raise CacheError(
+                "the central's journal-sealing key is not known: run kiosk provision",
+                code="no-sealing-key",
+            )
+        return x25519_public_from_b64(keys["journal_sealing"]["key"])
+
+    def signing_key(self):
+        keys = self.keys()
+        if not keys or "rule_signing" not in keys:
+            return None
+        return ed25519_public_from_b64(keys["rule_signing"]["key"])
+
+    def sites(self) -> list[Site]:
+        item = self._read("sites")
+        return [Site.from_json(s) for s in item[0]] if item else []
+
+    def site(self, site_id: str) -> Site | None:
+        return next((s for s in self.sites() if s.id == site_id), None)
+
+    def slots(self, site_id: str) -> list[Slot]:
+        item = self._read(f"slots-{_safe(site_id)}")
+        return [slot_from_json(s, site_id) for s in item[0]] if item else []
+
+    def find_slot(self, slot_id: str) -> tuple[Site, Slot] | None:
+        for site in self.sites():
+            for slot in self.slots(site.id):
+                if slot.id == slot_id:
+                    return site, slot
+        return None
+
+    def availability_age(self) -> timedelta | None:
+        """How old the slot availability is (the oldest site's), or None if never fetched."""
+        times = [item[1] for s in self.sites() if (item := self._read(f"slots-{_safe(s.id)}"))]
+        return self._clock() - min(times) if times else None
+
+    def rule_set(self) -> RuleSet:
+        """The cached signed rule set if it still verifies, else the bundled default."""
+        item = self._read("rules")
+        key = self.signing_key()
+        if item and key is not None:
+            try:
+                return load_signed(item[0], key)
+            except (SignatureError, RuleSetError) as exc:
+                log.warning("cached rule set refused: %s", exc.en)
+        return load_bundled()
+
+    # refreshing ------------------------------------------------------------------------------
+
+    def pin_keys(self, config: Mapping[str, Any], *, reset: bool = False) -> None:
+        new = _keys_from_config(config)
+        old = self.keys()
+        if old and not reset:
+            for name in ("rule_signing", "journal_sealing"):
+                if name in old and name in new and old[name]["key"] != new[name]["key"]:
+                    raise CacheError(
+                        f"the central now names a different {name.replace('_', '-')} key "
+                        f"({new[name]['kid']} instead of {old[name]['kid']}); refusing it. "
+                        "Re-provision with --reset-keys if the central really rotated its keys.",
+                        code="key-changed",
+                    )
+        self._write("keys", new)
+
+    def refresh(
+        self, client: CentralClient, *, today: date | None = None, reset_keys: bool = False
+    ) -> RefreshReport:
+        """Fetch everything; keeps whatever could not be fetched as it was."""
+        report = RefreshReport()
+        try:
+            config = client.config()
+            self.pin_keys(config, reset=reset_keys)
+            self._write("config", config)
+            sites = client.sites()
+            self._write("sites", sites)
+            report.sites = len(sites)
+            start = today or client.now().date()
+            end = start + timedelta(days=AVAILABILITY_DAYS)
+            for site in sites:
+                slots = client.slots(str(site["id"]), start.isoformat(), end.isoformat())
+                self._write(f"slots-{_safe(str(site['id']))}", slots)
+                report.slots += len(slots)
+            report.rule_set = self._refresh_rules(client, config)
+        except (CentralUnavailable, CentralRejected, CacheError) as exc:
+            report.ok = False
+            report.errors.append(f"{exc.code}: {exc.en}")
+        return report
+
+    def _refresh_rules(self, client: CentralClient, config: Mapping[str, Any]) -> str | None:
+        wanted = config.get("rule_set") or config.get("rule_set_id")
+        if isinstance(wanted, dict):
+            wanted = wanted.get("id")
+        if not isinstance(wanted, str):
+            return None
+        current = self.rule_set()
+        if current.id == wanted:
+            return wanted
+        envelope = client.rules(wanted)
+        key = self.signing_key()
+        if key is None:
+            raise CacheError("no pinned rule-signing key", code="no-signing-key")
+        try:
+            load_signed(envelope, key)
+        except (SignatureError, RuleSetError) as exc:
+            raise CacheError(f"rule set {wanted} refused: {exc.en}", code=exc.code) from None
+        self._write("rules", envelope)
+        return wanted
+
+
+def _safe(name: str) -> str:
+    return "".join(c if c.isalnum() or c in "-_" else "_" for c in name)
+
+
+def _keys_from_config(config: Mapping[str, Any]) -> dict[str, Any]:
+    """The public keys in /v1/config, in whichever of the documented shapes the central uses."""
+    found = {}
+    keys = config.get("keys") or config.get("public_keys") or {}
+    for name, aliases in (
+        ("rule_signing", ("rule_signing", "rules", "rule-signing")),
+        ("journal_sealing", ("journal_sealing", "sealing", "journal-sealing")),
+    ):
+        for alias in aliases:
+            value = keys.get(alias) if isinstance(keys, Mapping) else None
+            if isinstance(value, Mapping) and isinstance(value.get("key"), str):
+                raw = unb64(value["key"], name)
+                found[name] = {"key": value["key"], "kid": value.get("kid") or key_id(raw)}
+                break
+            if isinstance(value, str):
+                found[name] = {"key": value, "kid": key_id(unb64(value, name))}
+                break
+    return found

@@ -1,0 +1,85 @@
+"""A running terminal, wired from its configuration: client, journal, cache, booking service.
+
+This is where the domain's ports meet their implementations. The kiosk UI, the `kiosk book` and
+`kiosk sync` commands all build the same `Terminal`, so the counter and the command line book
+exactly the same way.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import secrets
+from datetime import UTC, datetime
+from pathlib import Path
+
+from kiosk import sealing
+from kiosk.booking import BookingService
+from kiosk.config import TerminalConfig
+from kiosk.dates import BANGKOK
+from sync.breaker import CircuitBreaker
+from sync.cache import OfflineCache
+from sync.client import CentralClient
+from sync.journal import SqliteJournal
+from sync.worker import ReplayWorker
+
+log = logging.getLogger(__name__)
+
+
+def terminal_secret(home: Path) -> bytes:
+    """The key of the keyed CID hash: made once per terminal, readable by the kiosk user only."""
+    path = home / "cid-hash.key"
+    try:
+        return bytes.fromhex(path.read_text().strip())
+    except FileNotFoundError:
+        home.mkdir(parents=True, exist_ok=True)
+        secret = secrets.token_bytes(32)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as f:
+            f.write(secret.hex())
+        return secret
+
+
+class Terminal:
+    def __init__(
+        self,
+        config: TerminalConfig,
+        *,
+        token: str | None = None,
+        breaker: CircuitBreaker | None = None,
+    ) -> None:
+        self.config = config
+        self.client = CentralClient(
+            config.central_url,
+            token if token is not None else config.token(),
+            ca_bundle=str(config.ca_bundle) if config.ca_bundle else None,
+            connect_timeout=config.connect_timeout,
+            read_timeout=config.read_timeout,
+            breaker=breaker,
+            terminal_id=config.terminal_id,
+        )
+        self.cache = OfflineCache(config.cache_dir)
+        self.journal = SqliteJournal(config.journal_path)
+        self.secret = terminal_secret(config.home)
+
+    def now(self) -> datetime:
+        """The central's time in Bangkok, as far as this terminal can tell."""
+        return (datetime.now(UTC) + self.client.clock_offset).astimezone(BANGKOK)
+
+    def booking_service(self) -> BookingService:
+        public = self.cache.sealing_key()
+        return BookingService(
+            self.journal,
+            self.client,
+            seal=lambda plaintext, aad: sealing.seal(plaintext, public, aad),
+            cid_secret=self.secret,
+            clock=self.now,
+            terminal={"id": self.config.terminal_id, "store": self.config.store},
+        )
+
+    def replay_worker(self, **kw) -> ReplayWorker:
+        return ReplayWorker(lambda: SqliteJournal(self.config.journal_path), self.client, **kw)
+
+    def close(self) -> None:
+        self.journal.close()
+        self.client.close()

@@ -1,0 +1,231 @@
+"""The replay worker: drains the journal into the central, oldest first, exactly once.
+
+Exactly once is the central's idempotency key (the booking id) plus this loop never marking a
+booking confirmed before the central said so. A crash anywhere (before the send, after the central
+committed but before the journal did, in the middle of a write) leaves the row `queued` or
+`sending`; either way it is sent again, and the central answers the same booking.
+
+The worker is also the breaker's only trial-maker: while the central is down it waits for the
+breaker's timeout (or the Retry-After it was given), then sends one booking as the trial.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import signal
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from kiosk.booking.errors import (
+    CentralRejected,
+    CentralUnavailable,
+    JournalError,
+    TerminalUnauthorized,
+)
+from kiosk.booking.outcome import verdict
+from sync.backoff import full_jitter
+from sync.client import CentralClient
+from sync.journal import Entry, SqliteJournal
+
+log = logging.getLogger(__name__)
+
+LEASE_SECONDS = 30.0
+SEND_DEADLINE = 10.0
+
+
+@dataclass
+class SyncStatus:
+    counts: dict[str, int] = field(default_factory=dict)
+    oldest_pending_age: float | None = None
+    last_success: datetime | None = None
+    last_error: str | None = None
+    last_error_at: datetime | None = None
+    breaker: str = "closed"
+    running: bool = False
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "counts": self.counts,
+            "oldest_pending_age_seconds": self.oldest_pending_age,
+            "last_success": self.last_success.isoformat() if self.last_success else None,
+            "last_error": self.last_error,
+            "last_error_at": self.last_error_at.isoformat() if self.last_error_at else None,
+            "breaker": self.breaker,
+            "running": self.running,
+        }
+
+
+def _crash_point(name: str) -> None:
+    """Test hook: SIGKILL this very process at a named point (KIOSK_TEST_CRASH_AT=name).
+
+    The crash tests need the deaths that matter most to happen for real, e.g. after the central
+    committed a booking and before the journal recorded it; chance alone rarely hits that instant.
+    """
+    if os.environ.get("KIOSK_TEST_CRASH_AT") == name:
+        os.kill(os.getpid(), signal.SIGKILL)
+
+
+class ReplayWorker:
+    def __init__(
+        self,
+        journal_factory: Callable[[], SqliteJournal],
+        client: CentralClient,
+        *,
+        clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+        on_change: Callable[[SyncStatus], None] | None = None,
+        idle_seconds: float = 2.0,
+    ) -> None:
+        self._journal_factory = journal_factory
+        self.client = client
+        self._clock = clock
+        self._on_change = on_change or (lambda s: None)
+        self.idle_seconds = idle_seconds
+        self._stop = threading.Event()
+        self._wake = threading.Event()
+        self._thread: threading.Thread | None = None
+        self._status = SyncStatus()
+        self._lock = threading.Lock()
+        self._attempt = 0  # consecutive failures, for backoff between trials
+
+    # lifecycle -------------------------------------------------------------------------------
+
+    def start(self) -> ReplayWorker:
+        self._stop.clear()
+        self._thread = threading.Thread(target=self._run, name="replay", daemon=True)
+        self._thread.start()
+        return self
+
+    def stop(self, timeout: float = 15.0) -> None:
+        """Stop after the booking in flight, if any; never abandons a half-recorded result."""
+        self._stop.set()
+        self._wake.set()
+        if self._thread is not None:
+            self._thread.join(timeout)
+            self._thread = None
+
+    def wake(self) -> None:
+        """Something was queued: look now rather than at the next idle tick."""
+        self._wake.set()
+
+    def status(self) -> SyncStatus:
+        with self._lock:
+            return SyncStatus(**vars(self._status))
+
+    # loop ------------------------------------------------------------------------------------
+
+    def _run(self) -> None:
+        journal = self._journal_factory()
+        with self._lock:
+            self._status.running = True
+        try:
+            while not self._stop.is_set():
+                self.run_once(journal)
+                self._wake.wait(self._pause(journal))
+                self._wake.clear()
+        except JournalError as exc:
+            self._note_error(exc.code)
+            log.error("replay stopped: %s", exc.en)
+        finally:
+            with self._lock:
+                self._status.running = False
+            journal.close()
+
+    def _pause(self, journal: SqliteJournal) -> float:
+        if self.client.breaker.is_open():
+            return max(0.05, self.client.breaker.seconds_until_trial())
+        next_due = journal.next_due_utc()
+        if next_due is None:
+            return self.idle_seconds
+        wait = (datetime.fromisoformat(next_due) - self._clock()).total_seconds()
+        return min(self.idle_seconds, max(0.0, wait))
+
+    def run_once(self, journal: SqliteJournal, limit: int = 200) -> int:
+        """Send what is due now; returns how many bookings reached a final state."""
+        settled = 0
+        for entry in journal.due(limit):
+            if self._stop.is_set() or not self.client.breaker.allow_trial():
+                break
+            result = self._send(journal, entry)
+            if result == "unavailable":
+                break
+            settled += result == "settled"
+        self._refresh(journal)
+        return settled
+
+    def run_until_empty(self, journal: SqliteJournal, timeout: float) -> bool:
+        """Keep going until nothing is pending (True) or `timeout` seconds pass (False)."""
+        end = time.monotonic() + timeout
+        while time.monotonic() < end:
+            self.run_once(journal)
+            if not journal.counts()["queued"] and not journal.counts()["sending"]:
+                return True
+            time.sleep(min(self._pause(journal), max(0.0, end - time.monotonic()), 0.5))
+        return False
+
+    def _send(self, journal: SqliteJournal, entry: Entry) -> str:
+        if not journal.claim(entry.booking_id, LEASE_SECONDS):
+            return "skipped"  # someone else (the counter) is sending it
+        _crash_point("after-claim")
+        try:
+            reply = self.client.book_sealed(entry.booking_id, entry.sealed, deadline=SEND_DEADLINE)
+        except TerminalUnauthorized as exc:
+            journal.release(entry.booking_id, exc.code, self._clock() + timedelta(seconds=60))
+            self._note_error(exc.code)
+            return "unavailable"
+        except CentralUnavailable as exc:
+            self._attempt += 1
+            delay = exc.retry_after if exc.retry_after is not None else full_jitter(self._attempt)
+            journal.release(entry.booking_id, exc.code, self._clock() + timedelta(seconds=delay))
+            self._note_error(exc.code)
+            return "unavailable"
+        except CentralRejected as exc:
+            kind = verdict(exc.code)
+            if kind == "retry":
+                journal.release(
+                    entry.booking_id,
+                    exc.code,
+                    self._clock() + timedelta(seconds=full_jitter(1, cap=5)),
+                )
+                return "retry"
+            _crash_point("after-send")
+            extra = {
+                k: v
+                for k, v in exc.problem.items()
+                if k in ("reference", "alternatives", "booking")
+            }
+            journal.settle(entry.booking_id, kind, exc.code, exc.detail, extra)
+            self._note_success()
+            return "settled"
+        _crash_point("after-send")
+        journal.confirm(entry.booking_id, reply["reference"], reply["status"])
+        self._attempt = 0
+        self._note_success()
+        return "settled"
+
+    # status ----------------------------------------------------------------------------------
+
+    def _note_success(self) -> None:
+        with self._lock:
+            self._status.last_success = self._clock()
+
+    def _note_error(self, code: str) -> None:
+        with self._lock:
+            self._status.last_error, self._status.last_error_at = code, self._clock()
+
+    def _refresh(self, journal: SqliteJournal) -> None:
+        counts = journal.counts()
+        oldest = journal.oldest_pending()
+        age = None
+        if oldest is not None:
+            age = (self._clock() - datetime.fromisoformat(oldest.created_utc)).total_seconds()
+        with self._lock:
+            self._status.counts = counts
+            self._status.oldest_pending_age = age
+            self._status.breaker = self.client.breaker.state
+            snapshot = SyncStatus(**vars(self._status))
+        self._on_change(snapshot)
