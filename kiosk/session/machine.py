@@ -1,0 +1,629 @@
+"""The customer session as a state machine (DESIGN §10).
+
+    welcome ─card in─> reading ─> consent ─> lookup ─> [existing: show / reprint / change / cancel]
+                                                   └─> question* ─> decision ─(book)─> contact
+      site ─> slot ─> review ─> booking ─> result ─> printing ─> goodbye ─> welcome
+                                     (not book: information slip) ─> printing
+
+Rules every screen obeys, enforced here rather than in each view:
+- Start over and an idle timeout wipe everything the session knows about the customer.
+- Removing the card wipes too, except once a booking exists: then the slip is finished first.
+- "Next" on the site and slot screens does nothing until a site or slot has been chosen; scrolling
+  a list chooses nothing, and no choice is ever defaulted (the 2021 launch's site bug).
+- Only the questions the rules ask are asked, in their order.
+- The terminal serves only when reader, printer and journal work and the channel is open.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import date, datetime
+from enum import StrEnum
+from typing import Any
+
+from kiosk.booking.errors import JournalError
+from kiosk.booking.model import BOOKABLE_ROUTES, BookingOutcome, Occupation, Site, Slot
+from kiosk.booking.phone import PhoneError, normalise
+from kiosk.card.model import Card
+from kiosk.eligibility import Answers, Decision, RuleSet, evaluate
+from kiosk.errors import KioskError
+from kiosk.session import events as ev
+from kiosk.session import slips
+
+log = logging.getLogger(__name__)
+
+
+class Screen(StrEnum):
+    WELCOME = "welcome"
+    READING = "reading"
+    CARD_ERROR = "card-error"
+    CONSENT = "consent"
+    LOOKUP = "lookup"
+    EXISTING = "existing"
+    CANCEL_CONFIRM = "cancel-confirm"
+    CHANGING = "changing"
+    QUESTION = "question"
+    DECISION = "decision"
+    CONTACT = "contact"
+    SITE = "site"
+    SLOT = "slot"
+    REVIEW = "review"
+    BOOKING = "booking"
+    RESULT = "result"
+    PRINTING = "printing"
+    GOODBYE = "goodbye"
+    CLOSED = "closed"
+    OUT_OF_SERVICE = "out-of-service"
+
+
+#: Screens with no customer on them: where service changes may switch the terminal.
+IDLE_SCREENS = frozenset({Screen.WELCOME, Screen.CLOSED, Screen.OUT_OF_SERVICE, Screen.GOODBYE})
+#: Screens where a customer's request is in flight: an idle timeout must not cut it off.
+BUSY_SCREENS = frozenset({Screen.BOOKING, Screen.CHANGING, Screen.READING})
+
+
+@dataclass(frozen=True)
+class ContactCheck:
+    phone_ok: bool
+    occupation_ok: bool
+
+    @property
+    def ok(self) -> bool:
+        return self.phone_ok and self.occupation_ok
+
+
+class Session:
+    def __init__(
+        self,
+        rule_set: RuleSet,
+        *,
+        terminal: Mapping[str, str],
+        today: Callable[[], date],
+        now: Callable[[], datetime] | None = None,
+    ) -> None:
+        self.rule_set = rule_set
+        self.terminal = dict(terminal)
+        self._today = today
+        self._now = now
+        self.status = ev.ServiceChanged()
+        self.screen = Screen.WELCOME
+        self.card_present = False
+        self.availability_age: float | None = None
+        self._wipe()
+
+    # customer data -----------------------------------------------------------------------------
+
+    def _wipe(self) -> None:
+        """Forget the customer. Every field that could hold personal data is reset here."""
+        self.language = "th"
+        self.card: Card | None = None
+        self.error: KioskError | None = None
+        self.answers = Answers()
+        self.registry = "unknown"
+        self.registry_checked = False
+        self.decision: Decision | None = None
+        self.existing: Mapping[str, Any] | None = None
+        self.existing_source: str | None = None
+        self.notice: Mapping[str, Any] | None = None
+        self.phone = ""
+        self.phone_error: KioskError | None = None
+        self.occupation: Occupation | None = None
+        self.sites: tuple[Site, ...] = ()
+        self.site: Site | None = None
+        self.slots: tuple[Slot, ...] = ()
+        self.slot: Slot | None = None
+        self.outcome: BookingOutcome | None = None
+        self.booked_at: datetime | None = None
+        self.print_error: KioskError | None = None
+        self.printed = False
+        self.change_mode = False
+        self.editing_from_review = False
+
+    @property
+    def booked(self) -> bool:
+        """A booking exists (confirmed or queued): from here on it must reach a slip."""
+        return self.outcome is not None and self.outcome.status in ("confirmed", "queued")
+
+    @property
+    def can_serve(self) -> bool:
+        s = self.status
+        return s.reader_ok and s.printer_ok and s.journal_ok
+
+    def contact_check(self) -> ContactCheck:
+        try:
+            normalise(self.phone)
+            phone_ok = True
+        except PhoneError:
+            phone_ok = False
+        occ = self.occupation
+        occupation_ok = occ is not None and (occ.code != "other" or bool((occ.other or "").strip()))
+        return ContactCheck(phone_ok, occupation_ok)
+
+    def can_go_next(self) -> bool:
+        """Whether the primary action is enabled on the current screen."""
+        if self.screen == Screen.CONTACT:
+            return self.contact_check().ok
+        if self.screen == Screen.SITE:
+            return self.site is not None
+        if self.screen == Screen.SLOT:
+            return self.slot is not None and not self.slot.full
+        return True
+
+    # the machine -------------------------------------------------------------------------------
+
+    def handle(self, event: object) -> list[ev.Effect]:
+        """Apply one event; return the effects the controller must carry out."""
+        handler = getattr(self, f"_on_{type(event).__name__}", None)
+        if handler is None:
+            return []
+        return handler(event) or []
+
+    def _go_welcome(self) -> list[ev.Effect]:
+        self._wipe()
+        self.screen = self._resting_screen()
+        return [ev.Wiped()]
+
+    def _resting_screen(self) -> Screen:
+        if not self.can_serve:
+            return Screen.OUT_OF_SERVICE
+        if not self.status.open_now:
+            return Screen.CLOSED
+        return Screen.WELCOME
+
+    # card --------------------------------------------------------------------------------------
+
+    def _on_CardInserted(self, e: ev.CardInserted) -> list[ev.Effect]:
+        self.card_present = True
+        if self.screen != Screen.WELCOME:
+            return []
+        self.screen = Screen.READING
+        return [ev.ReadCard()]
+
+    def _on_CardRead(self, e: ev.CardRead) -> list[ev.Effect]:
+        if self.screen != Screen.READING:
+            return []
+        self.card = e.card
+        self.screen = Screen.CONSENT
+        return []
+
+    def _on_CardFailed(self, e: ev.CardFailed) -> list[ev.Effect]:
+        if self.screen != Screen.READING:
+            return []
+        self.error = e.error
+        self.screen = Screen.CARD_ERROR
+        return []
+
+    def _on_CardRemoved(self, e: ev.CardRemoved) -> list[ev.Effect]:
+        self.card_present = False
+        if self.booked and not self.printed and self.print_error is None:
+            return []  # the slip is on its way: finish it, then say goodbye
+        if self.booked or self.screen == Screen.PRINTING:
+            self.screen = Screen.GOODBYE
+            self._keep_only_goodbye()
+            return [ev.Wiped()]
+        if self.screen in (Screen.CLOSED, Screen.OUT_OF_SERVICE, Screen.WELCOME):
+            return []
+        return self._go_welcome()
+
+    def _keep_only_goodbye(self) -> None:
+        self._wipe()
+
+    # consent and look-up -------------------------------------------------------------------------
+
+    def _on_ConsentGiven(self, e: ev.ConsentGiven) -> list[ev.Effect]:
+        if self.screen != Screen.CONSENT or self.card is None:
+            return []
+        self.screen = Screen.LOOKUP
+        return [ev.LookUp(self.card)]
+
+    def _on_ExistingFound(self, e: ev.ExistingFound) -> list[ev.Effect]:
+        if self.screen not in (Screen.LOOKUP, Screen.CHANGING):
+            return []
+        self.existing, self.existing_source = dict(e.booking), e.source
+        self.screen = Screen.EXISTING
+        return []
+
+    def _on_NoticeFound(self, e: ev.NoticeFound) -> list[ev.Effect]:
+        if self.screen != Screen.LOOKUP:
+            return []
+        self.notice = dict(e.notice)
+        self.screen = Screen.EXISTING
+        return []
+
+    def _on_NothingFound(self, e: ev.NothingFound) -> list[ev.Effect]:
+        if self.screen != Screen.LOOKUP:
+            return []
+        return self._decide()
+
+    # eligibility ---------------------------------------------------------------------------------
+
+    def _decide(self) -> list[ev.Effect]:
+        assert self.card is not None
+        self.decision = evaluate(
+            self.rule_set, self.card, self.answers, self.registry, self._today()
+        )
+        if self.decision.route == "ask":
+            self.screen = Screen.QUESTION
+            return []
+        if (
+            self.decision.route == "book-provisional"
+            and self.registry == "unknown"
+            and not self.registry_checked
+            and self.status.online
+        ):
+            self.registry_checked = True
+            self.screen = Screen.LOOKUP
+            return [ev.CheckRegistry(self.card)]
+        self.screen = Screen.DECISION
+        return []
+
+    def _on_RegistryKnown(self, e: ev.RegistryKnown) -> list[ev.Effect]:
+        if self.screen != Screen.LOOKUP or self.card is None:
+            return []
+        self.registry = e.value if e.value in ("yes", "no", "unknown") else "unknown"
+        self.registry_checked = True
+        return self._decide()
+
+    def _on_Answered(self, e: ev.Answered) -> list[ev.Effect]:
+        if self.screen != Screen.QUESTION or self.decision is None:
+            return []
+        if e.question != self.decision.ask:
+            return []
+        if e.question == "conditions":
+            codes = frozenset(e.value)
+            if not codes <= self.rule_set.condition_codes:
+                return []
+            self.answers = Answers(codes, self.answers.works_in_bangkok)
+        elif e.question == "works_in_bangkok" and isinstance(e.value, bool):
+            self.answers = Answers(self.answers.conditions, e.value)
+        else:
+            return []
+        if self.editing_from_review:
+            self.editing_from_review = False
+        return self._decide()
+
+    # navigation ----------------------------------------------------------------------------------
+
+    def _on_StartOver(self, e: ev.StartOver) -> list[ev.Effect]:
+        if self.screen in (Screen.BOOKING, Screen.CHANGING):
+            return []  # the request is in flight; its answer must be shown
+        return self._go_welcome()
+
+    def _on_Finish(self, e: ev.Finish) -> list[ev.Effect]:
+        if self.screen in (Screen.BOOKING, Screen.CHANGING):
+            return []
+        if self.screen == Screen.GOODBYE:
+            return self._go_welcome()
+        self.screen = Screen.GOODBYE
+        self._wipe()
+        return [ev.Wiped()]
+
+    def _on_IdleTimeout(self, e: ev.IdleTimeout) -> list[ev.Effect]:
+        if self.screen in BUSY_SCREENS:
+            return []
+        if self.booked and not self.printed and self.print_error is None:
+            return []  # printing: the slip will finish, then goodbye
+        if self.screen in (Screen.WELCOME, Screen.CLOSED, Screen.OUT_OF_SERVICE):
+            return []
+        return self._go_welcome()
+
+    def _on_LanguageToggled(self, e: ev.LanguageToggled) -> list[ev.Effect]:
+        self.language = "en" if self.language == "th" else "th"
+        return []
+
+    def _on_Back(self, e: ev.Back) -> list[ev.Effect]:
+        step = getattr(self, f"_back_{self.screen.name.lower()}", None)
+        return step() if step else []
+
+    def _back_consent(self) -> list[ev.Effect]:
+        return self._go_welcome()
+
+    def _back_question(self) -> list[ev.Effect]:
+        if self.decision is not None and self.decision.ask == "works_in_bangkok":
+            self.answers = Answers()  # ask the conditions again
+            return self._decide()
+        self.answers = Answers()
+        self.screen = Screen.CONSENT
+        return []
+
+    def _back_decision(self) -> list[ev.Effect]:
+        if self.answers.works_in_bangkok is not None:
+            self.answers = Answers(self.answers.conditions, None)
+        elif self.answers.conditions is not None:
+            self.answers = Answers()
+        else:
+            self.screen = Screen.CONSENT
+            return []
+        self.registry, self.registry_checked = "unknown", False
+        return self._decide()
+
+    def _back_contact(self) -> list[ev.Effect]:
+        self.screen = Screen.REVIEW if self.editing_from_review else Screen.DECISION
+        self.editing_from_review = False
+        return []
+
+    def _back_site(self) -> list[ev.Effect]:
+        if self.change_mode:
+            self.change_mode = False
+            self.screen = Screen.EXISTING
+        else:
+            self.screen = Screen.CONTACT
+        return []
+
+    def _back_slot(self) -> list[ev.Effect]:
+        self.screen = Screen.SITE
+        return []
+
+    def _back_review(self) -> list[ev.Effect]:
+        self.screen = Screen.SLOT
+        return []
+
+    def _back_cancel_confirm(self) -> list[ev.Effect]:
+        self.screen = Screen.EXISTING
+        return []
+
+    def _on_Next(self, e: ev.Next) -> list[ev.Effect]:
+        if not self.can_go_next():
+            return []
+        step = getattr(self, f"_next_{self.screen.name.lower()}", None)
+        return step() if step else []
+
+    def _next_existing(self) -> list[ev.Effect]:
+        return self._leave_existing()
+
+    def _next_decision(self) -> list[ev.Effect]:
+        if self.decision is None:
+            return []
+        if self.decision.route in BOOKABLE_ROUTES:
+            self.screen = Screen.CONTACT
+            return []
+        return self._on_PrintInfoSlip(ev.PrintInfoSlip())
+
+    def _next_contact(self) -> list[ev.Effect]:
+        self.phone = normalise(self.phone)
+        if self.editing_from_review:
+            self.editing_from_review = False
+            self.screen = Screen.REVIEW
+            return []
+        self.screen = Screen.SITE
+        return [ev.LoadSites()]
+
+    def _next_site(self) -> list[ev.Effect]:
+        assert self.site is not None
+        self.screen = Screen.SLOT
+        self.slot = None
+        return [ev.LoadSlots(self.site)]
+
+    def _next_slot(self) -> list[ev.Effect]:
+        self.screen = Screen.REVIEW
+        return []
+
+    def _next_review(self) -> list[ev.Effect]:
+        return self._confirm()
+
+    def _next_cancel_confirm(self) -> list[ev.Effect]:
+        if not (self.card and self.existing):
+            return []
+        self.screen = Screen.CHANGING
+        return [ev.ChangeBooking(self.card, self.existing, None)]
+
+    def _next_result(self) -> list[ev.Effect]:
+        if self.booked and not self.printed:
+            return [ev.PrintSlip(self._booking_slip())]
+        self.screen = Screen.GOODBYE
+        self._wipe()
+        return [ev.Wiped()]
+
+    def _next_printing(self) -> list[ev.Effect]:
+        self.screen = Screen.GOODBYE
+        self._wipe()
+        return [ev.Wiped()]
+
+    def _leave_existing(self) -> list[ev.Effect]:
+        """From a notice about an earlier queued booking, carry on to book again."""
+        effects: list[ev.Effect] = []
+        if self.notice is not None:
+            effects.append(ev.Acknowledge(str(self.notice.get("booking_id", ""))))
+            self.notice = None
+            if self.existing is None:
+                return effects + self._decide()
+        self.screen = Screen.GOODBYE
+        self._wipe()
+        return [*effects, ev.Wiped()]
+
+    # contact, site, slot -----------------------------------------------------------------------
+
+    def _on_PhoneEntered(self, e: ev.PhoneEntered) -> list[ev.Effect]:
+        if self.screen == Screen.CONTACT:
+            self.phone = e.phone
+        return []
+
+    def _on_OccupationChosen(self, e: ev.OccupationChosen) -> list[ev.Effect]:
+        if self.screen == Screen.CONTACT:
+            self.occupation = e.occupation
+        return []
+
+    def _on_SitesLoaded(self, e: ev.SitesLoaded) -> list[ev.Effect]:
+        self.sites = tuple(e.sites)
+        self.availability_age = e.age_seconds
+        if self.site is not None and self.site.id not in {s.id for s in self.sites}:
+            self.site = None
+        return []
+
+    def _on_SiteChosen(self, e: ev.SiteChosen) -> list[ev.Effect]:
+        if self.screen != Screen.SITE or e.site.id not in {s.id for s in self.sites}:
+            return []
+        if self.site is None or self.site.id != e.site.id:
+            self.slot = None
+        self.site = e.site
+        return []
+
+    def _on_SlotsLoaded(self, e: ev.SlotsLoaded) -> list[ev.Effect]:
+        if self.site is None or e.site_id != self.site.id:
+            return []
+        self.slots = tuple(e.slots)
+        if self.slot is not None and self.slot.id not in {s.id for s in self.slots if not s.full}:
+            self.slot = None
+        return []
+
+    def _on_SlotChosen(self, e: ev.SlotChosen) -> list[ev.Effect]:
+        if self.screen != Screen.SLOT or e.slot.full:
+            return []
+        if e.slot.id not in {s.id for s in self.slots}:
+            return []
+        self.slot = e.slot
+        return []
+
+    def _on_Edit(self, e: ev.Edit) -> list[ev.Effect]:
+        if self.screen != Screen.REVIEW:
+            return []
+        if e.section == "contact":
+            self.editing_from_review = True
+            self.screen = Screen.CONTACT
+        elif e.section == "site":
+            self.screen = Screen.SITE
+            return [ev.LoadSites()]
+        elif e.section == "slot" and self.site is not None:
+            self.screen = Screen.SLOT
+            return [ev.LoadSlots(self.site)]
+        elif e.section == "answers":
+            self.answers, self.registry, self.registry_checked = Answers(), "unknown", False
+            self.site = self.slot = None
+            return self._decide()
+        return []
+
+    # booking ------------------------------------------------------------------------------------
+
+    def _confirm(self) -> list[ev.Effect]:
+        if self.change_mode:
+            if not (self.card and self.existing and self.slot):
+                return []
+            self.screen = Screen.CHANGING
+            return [ev.ChangeBooking(self.card, self.existing, self.slot)]
+        if not (self.card and self.decision and self.site and self.slot and self.occupation):
+            return []
+        self.screen = Screen.BOOKING
+        return [
+            ev.MakeBooking(
+                self.card,
+                self.answers,
+                self.decision,
+                self.site,
+                self.slot,
+                normalise(self.phone),
+                self.occupation,
+            )
+        ]
+
+    def _on_Booked(self, e: ev.Booked) -> list[ev.Effect]:
+        if self.screen != Screen.BOOKING:
+            return []
+        self.outcome = e.outcome
+        self.booked_at = self._now() if self._now else None
+        self.screen = Screen.RESULT
+        if self.booked:
+            return [ev.PrintSlip(self._booking_slip())]  # at once; never waits on SMS
+        return []
+
+    def _on_BookingFailed(self, e: ev.BookingFailed) -> list[ev.Effect]:
+        if self.screen != Screen.BOOKING:
+            return []
+        self.error = e.error
+        self.screen = Screen.RESULT
+        if isinstance(e.error, JournalError):
+            self.status = ev.ServiceChanged(
+                self.status.reader_ok,
+                self.status.printer_ok,
+                False,
+                self.status.open_now,
+                self.status.online,
+                e.error,
+            )
+        return []
+
+    def _booking_slip(self) -> dict[str, Any]:
+        assert self.outcome and self.card and self.site and self.slot
+        return slips.booking_slip(
+            self.outcome, self.card, self.site, self.slot, self.terminal, self.booked_at
+        )
+
+    # printing -----------------------------------------------------------------------------------
+
+    def _on_PrintInfoSlip(self, e: ev.PrintInfoSlip) -> list[ev.Effect]:
+        if self.screen not in (Screen.DECISION, Screen.RESULT) or not (self.card and self.decision):
+            return []
+        self.screen = Screen.PRINTING
+        self.print_error = None
+        return [ev.PrintSlip(slips.decision_slip(self.decision, self.card, self.terminal))]
+
+    def _on_Reprint(self, e: ev.Reprint) -> list[ev.Effect]:
+        if self.screen == Screen.EXISTING and self.existing and self.card:
+            self.screen = Screen.PRINTING
+            self.print_error = None
+            return [ev.PrintSlip(slips.existing_slip(self.existing, self.card, self.terminal))]
+        if self.screen in (Screen.RESULT, Screen.PRINTING) and self.booked:
+            self.print_error = None
+            self.printed = False
+            return [ev.PrintSlip(self._booking_slip())]
+        return []
+
+    def _on_Printed(self, e: ev.Printed) -> list[ev.Effect]:
+        self.printed = True
+        self.print_error = None
+        if self.booked and not self.card_present:
+            self.screen = Screen.GOODBYE  # they left with the slip already
+            self._wipe()
+            return [ev.Wiped()]
+        if self.screen in (Screen.RESULT, Screen.PRINTING):
+            self.screen = Screen.PRINTING
+        return []
+
+    def _on_PrintFailed(self, e: ev.PrintFailed) -> list[ev.Effect]:
+        self.print_error = e.error  # the booking stands; the screen offers a reprint
+        return []
+
+    # existing booking ---------------------------------------------------------------------------
+
+    def _on_ChangeSlot(self, e: ev.ChangeSlot) -> list[ev.Effect]:
+        if self.screen != Screen.EXISTING or not self.existing or self.existing_source != "central":
+            return []
+        self.change_mode = True
+        self.site = self.slot = None
+        self.screen = Screen.SITE
+        return [ev.LoadSites()]
+
+    def _on_CancelExisting(self, e: ev.CancelExisting) -> list[ev.Effect]:
+        if self.screen != Screen.EXISTING or not self.existing or self.existing_source != "central":
+            return []
+        self.screen = Screen.CANCEL_CONFIRM
+        return []
+
+    def _on_ChangeDone(self, e: ev.ChangeDone) -> list[ev.Effect]:
+        if self.screen != Screen.CHANGING:
+            return []
+        self.change_mode = False
+        if e.booking is None:
+            self.existing = {**(self.existing or {}), "status": "cancelled"}
+        else:
+            self.existing = dict(e.booking)
+        self.error = None
+        self.screen = Screen.EXISTING
+        return []
+
+    def _on_ChangeFailed(self, e: ev.ChangeFailed) -> list[ev.Effect]:
+        if self.screen != Screen.CHANGING:
+            return []
+        self.change_mode = False
+        self.error = e.error
+        self.screen = Screen.EXISTING
+        return []
+
+    # service ------------------------------------------------------------------------------------
+
+    def _on_ServiceChanged(self, e: ev.ServiceChanged) -> list[ev.Effect]:
+        self.status = e
+        if self.screen in IDLE_SCREENS - {Screen.GOODBYE}:
+            self.screen = self._resting_screen()
+        return []

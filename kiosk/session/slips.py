@@ -1,0 +1,83 @@
+"""Slip data (the printer's JSON contract, printer/slip_data.py) from what the session knows.
+
+Built here, in the domain, because what a slip may say about a person is a privacy decision:
+only the masked citizen ID and the name, never the full ID, the phone or the address.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Any
+
+from kiosk.booking.model import BookingOutcome, Site, Slot
+from kiosk.card.model import Card
+from kiosk.eligibility import Decision
+
+
+def citizen(card: Card) -> dict[str, str]:
+    return {
+        "masked_cid": card.masked_cid,
+        "name_th": card.name_th.display(thai=True),
+        "name_en": card.name_en.display(thai=False),
+    }
+
+
+def booking_slip(
+    outcome: BookingOutcome,
+    card: Card,
+    site: Site,
+    slot: Slot,
+    terminal: Mapping[str, str],
+    confirmed_at: datetime | None = None,
+) -> dict[str, Any]:
+    slip: dict[str, Any] = {
+        "status": outcome.status,
+        "booking_id": outcome.booking_id,
+        "reference": outcome.reference,
+        "code": outcome.code if outcome.status == "rejected" else None,
+        "citizen": citizen(card),
+        "site": site.to_json(),
+        "slot": {"id": slot.id, "date": slot.date, "start": slot.start, "end": slot.end},
+        "terminal": dict(terminal),
+    }
+    if confirmed_at is not None:
+        slip["confirmed_at"] = confirmed_at.isoformat(timespec="seconds")
+    return slip
+
+
+def decision_slip(decision: Decision, card: Card, terminal: Mapping[str, str]) -> dict[str, Any]:
+    return {
+        "kind": "decision",
+        "decision": {
+            "route": decision.route,
+            "code": decision.code,
+            "message": decision.message.to_json(),
+            "rule_set": decision.rule_set,
+        },
+        "citizen": citizen(card),
+        "terminal": dict(terminal),
+    }
+
+
+def existing_slip(
+    booking: Mapping[str, Any], card: Card, terminal: Mapping[str, str]
+) -> dict[str, Any]:
+    """A reprint of a booking the central (or the journal) holds."""
+    status = "queued" if booking.get("status") == "queued" else "confirmed"
+    site = booking.get("site") or {"id": booking.get("site_id", "")}
+    return {
+        "status": status,
+        "booking_id": str(booking.get("booking_id") or ""),
+        "reference": booking.get("reference") if status == "confirmed" else None,
+        "code": None,
+        "citizen": citizen(card),
+        "site": Site.from_json(site).to_json(),
+        "slot": {
+            "id": str(booking.get("slot_id") or ""),
+            "date": str(booking.get("date") or ""),
+            "start": str(booking.get("start") or "")[:5],
+            "end": str(booking.get("end") or "")[:5],
+        },
+        "terminal": dict(terminal),
+    }
