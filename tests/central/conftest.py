@@ -58,7 +58,7 @@ class RunningCentral:
     def person(self, key: str) -> DemoPerson:
         return demo_person(key, self.clock.now.date())
 
-    def slot_id(self, site: str = "scg-bang-sue", days: int = 1, hour: int = 10) -> str:
+    def slot_id(self, site: str = "scg-bang-sue", days: int = 1, hour: int = 11) -> str:
         d = self.clock.now.date() + timedelta(days=days)
         return f"{site}-{d:%Y%m%d}-{hour:02d}00"
 
@@ -154,3 +154,13 @@ def make_central(tmp_path: Path) -> Iterator[Callable[..., RunningCentral]]:
 @pytest.fixture
 def central(make_central: Callable[..., RunningCentral]) -> RunningCentral:
     return make_central()
+
+
+def citizen(n: int, like: str = "bangkok") -> DemoPerson:
+    """A made-up Bangkok resident number `n`: valid check digit, the demo card's other fields."""
+    from kiosk.card.cid import check_digit
+
+    base = demo_person(like, T0.date())
+    first12 = f"3{n:011d}"
+    card = {**base.card, "cid": first12 + str(check_digit(first12))}
+    return replace(base, key=f"citizen-{n}", card=card)
