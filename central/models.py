@@ -71,7 +71,7 @@ class OccupationIn(Strict):
 
 
 class AnswersIn(Strict):
-    conditions: Annotated[list[Condition], Field(max_length=7)] = []
+    conditions: Annotated[list[Condition], Field(max_length=7)]
     works_in_bangkok: bool | None = None
 
 

@@ -178,6 +178,13 @@ def _prepare(
             th="ไม่รู้จักชุดเกณฑ์ที่ใช้ตัดสิน",
             code="unknown-rule-set",
         ) from None
+    if decision.route == "ask":
+        raise InvalidRequest(
+            f"The answers are incomplete: the rules need {decision.ask!r}.",
+            th="คำตอบไม่ครบ กรุณาตอบคำถามให้ครบ",
+            code="answers-incomplete",
+            decision=decision.to_json(),
+        )
     if not decision.bookable:
         raise Ineligible(decision.to_json())
     if (decision.route, decision.code) != (booking.decision.route, booking.decision.code):

@@ -23,7 +23,7 @@ EXIT_UNEXPECTED = 70
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from kiosk.cli import card, demo
+    from kiosk.cli import card, demo, eligibility
 
     parser = argparse.ArgumentParser(
         prog="kiosk",
@@ -34,6 +34,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--debug", action="store_true", help="show tracebacks of unexpected errors")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     card.register(sub)
+    eligibility.register(sub)
     demo.register(sub)
     return parser
 

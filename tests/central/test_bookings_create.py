@@ -316,3 +316,15 @@ def replace_cid(person, n):
 
     first12 = f"1{n:011d}"
     return replace(person, card={**person.card, "cid": first12 + str(check_digit(first12))})
+
+
+def test_answers_the_rules_still_need_are_422_answers_incomplete(central):
+    body = booking_body(
+        central.person("nonthaburi"),
+        central.slot_id(),
+        route="book-provisional",
+        code="registry-unverified",
+    )
+    body["answers"]["works_in_bangkok"] = None
+    problem = _problem(central.book(body), 422, "answers-incomplete")
+    assert problem["decision"]["route"] == "ask" and problem["decision"]["ask"]
