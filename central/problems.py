@@ -147,7 +147,7 @@ def responses(*statuses: int, auth: bool = True) -> dict[int | str, dict[str, An
         503: "Overloaded; retry after Retry-After seconds",
     }
     out: dict[int | str, dict[str, Any]] = {}
-    for status in sorted({*statuses, *((401,) if auth else ()), 422, 503}):
+    for status in sorted({*statuses, *((401,) if auth else ()), 400, 422, 503}):
         out[status] = {
             "description": described[status],
             "content": {MEDIA_TYPE: {"schema": {"$ref": "#/components/schemas/Problem"}}},
