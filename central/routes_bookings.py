@@ -9,6 +9,10 @@ already holds the slip. Only a request the central has not seen is judged.
 Only bookings that were made are remembered under their key. A refused request (slot full,
 outside hours, ineligible) leaves nothing behind, so sending it again is judged again: refusals
 have no effect to repeat, and a terminal that gets `slot-full` books again under a new key anyway.
+
+`request-in-flight` is detected per server process (the central runs as one process: SQLite has
+one writer anyway). Were it run as several, a concurrent duplicate would wait for the write lock
+and get the 200 replay instead; the database still guarantees a single effect.
 """
 
 from __future__ import annotations

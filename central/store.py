@@ -602,7 +602,9 @@ class SqliteStore:
                 c, "WHERE b.citizen_key = ? AND b.status != 'cancelled'", (new.citizen_key,)
             )
             if other is not None:
-                raise AlreadyBooked(other.reference)
+                # The request carries the card, so its bearer may see the booking it collides
+                # with (the terminal offers to show, reprint or change it).
+                raise AlreadyBooked(other.reference, other.to_json())
             taken = c.execute(
                 "UPDATE slots SET booked = booked + 1 WHERE slot_id = ? AND booked < capacity",
                 (new.slot_id,),

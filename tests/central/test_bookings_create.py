@@ -175,6 +175,9 @@ def test_another_active_booking_from_another_channel_is_409_with_its_reference(c
     kiosk = booking_body(person, central.slot_id(site="iconsiam"))
     problem = _problem(central.book(kiosk), 409, "already-booked")
     assert problem["reference"] == web["reference"]
+    assert (
+        problem["booking"]["slot_id"] == web["slot_id"] and problem["booking"]["channel"] == "web"
+    )
     assert central.central.store.slot(central.slot_id(site="iconsiam")).booked == 0
 
 
