@@ -1,17 +1,275 @@
-"""`kiosk-central`: the reference central booking service.
+"""`kiosk-central`: serve the reference central, and administer it.
 
-The service itself is issue 4; until it lands this entry point says so plainly instead of
-pretending to serve.
+    kiosk-central serve --db FILE [--host 127.0.0.1] [--port 8080] [--demo] [--always-open]
+    kiosk-central enrolment-code --db FILE --store STORE      one-time code for a technician
+    kiosk-central token --db FILE --terminal NAME              bearer token (staging and tests)
+    kiosk-central revoke --db FILE --terminal NAME             the token stops working at once
+    kiosk-central hours --db FILE [--channel CH] [--opens HH:MM --closes HH:MM] [--always-open]
+    kiosk-central verify --db FILE                             settle pending-verification now
+    kiosk-central openapi [--output FILE]                      the served OpenAPI document
+
+Failures print a Thai and an English message with a code and exit with the error's status (2 bad
+input, 3 the database or key files); no traceback reaches the user unless --debug asks.
 """
 
 from __future__ import annotations
 
+import argparse
+import json
+import logging
 import sys
+from collections.abc import Sequence
+from dataclasses import replace
+from datetime import date, datetime, timedelta
+from pathlib import Path
+
+from central.hours import CHANNELS, END_OF_DAY, ChannelHours, minutes
+from kiosk.errors import InputError, KioskError
+
+EXIT_UNEXPECTED = 70
 
 
-def main(argv: list[str] | None = None) -> int:
+def _settings(args: argparse.Namespace):
+    from central.settings import Settings, clock_starting_at, system_clock
+
+    clock = system_clock
+    if getattr(args, "now", None):
+        clock = clock_starting_at(_instant(args.now))
+    return Settings(db=Path(args.db), clock=clock)
+
+
+def _instant(text: str) -> datetime:
+    try:
+        value = datetime.fromisoformat(text)
+    except ValueError:
+        raise InputError(f"--now {text!r} is not an ISO 8601 date-time") from None
+    if value.tzinfo is None:
+        raise InputError("--now needs a UTC offset, e.g. 2021-05-28T10:00:00+07:00")
+    return value
+
+
+def _store(args: argparse.Namespace):
+    from central.store import SqliteStore
+
+    return SqliteStore(args.db)
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from central.app import create_app
+    from central.service import Central
+
+    settings = replace(
+        _settings(args),
+        demo=args.demo,
+        demo_capacity=args.capacity,
+        max_in_flight=args.max_in_flight,
+        verify_interval=args.verify_interval,
+        synchronous=args.synchronous,
+        booking_delay=args.booking_delay,
+    )
+    central = Central(settings)
+    if args.always_open:
+        _always_open(central.store)
+    app = create_app(settings, central)
     print(
-        "kiosk-central: ยังไม่พร้อมใช้งาน / the reference central service is not built yet (issue 4)",
+        f"kiosk-central: serving {args.db} on http://{args.host}:{args.port} "
+        f"(keys in {settings.keys_path})",
         file=sys.stderr,
     )
-    return 2
+    uvicorn.run(
+        app,
+        host=args.host,
+        port=args.port,
+        log_level=args.log_level,
+        access_log=not args.no_access_log,
+        loop="auto",
+        http="auto",
+    )
+    return 0
+
+
+def _always_open(store) -> None:
+    for channel in CHANNELS:
+        store.set_hours(ChannelHours(channel, "00:00", END_OF_DAY, date(2021, 5, 28)))
+
+
+def cmd_enrolment_code(args: argparse.Namespace) -> int:
+    settings = _settings(args)
+    store = _store(args)
+    code = store.new_enrolment_code(args.store, settings.clock(), timedelta(hours=args.ttl_hours))
+    print(code)
+    print(
+        f"one-time code for store {args.store!r}, valid {args.ttl_hours} h / "
+        f"รหัสใช้ได้ครั้งเดียว ภายใน {args.ttl_hours} ชั่วโมง",
+        file=sys.stderr,
+    )
+    return 0
+
+
+def cmd_token(args: argparse.Namespace) -> int:
+    settings = _settings(args)
+    token = _store(args).issue_token(
+        args.terminal, args.store or args.terminal, args.channel, settings.clock()
+    )
+    print(token)
+    return 0
+
+
+def cmd_revoke(args: argparse.Namespace) -> int:
+    settings = _settings(args)
+    if not _store(args).revoke(args.terminal, settings.clock()):
+        raise InputError(f"no terminal {args.terminal!r} with a live token", th="ไม่พบเครื่องที่ระบุ")
+    print(f"revoked / เพิกถอนแล้ว: {args.terminal}", file=sys.stderr)
+    return 0
+
+
+def cmd_hours(args: argparse.Namespace) -> int:
+    store = _store(args)
+    current = store.hours()
+    channels = CHANNELS if args.channel == "all" else (args.channel,)
+    if args.always_open:
+        _always_open(store)
+    elif args.opens or args.closes or args.valid_from:
+        for channel in channels:
+            old = current.get(channel) or ChannelHours(channel, "09:00", "18:00", date(2021, 5, 28))
+            opens, closes = args.opens or old.opens, args.closes or old.closes
+            if minutes(opens) >= minutes(closes):
+                raise InputError(f"{channel}: opening {opens} must be before closing {closes}")
+            valid_from = old.valid_from
+            if args.valid_from:
+                try:
+                    valid_from = date.fromisoformat(args.valid_from)
+                except ValueError:
+                    raise InputError(f"--from {args.valid_from!r} is not a date") from None
+            store.set_hours(ChannelHours(channel, opens, closes, valid_from))
+    for channel, h in store.hours().items():
+        print(f"{channel}\t{h.opens}-{h.closes}\tfrom {h.valid_from.isoformat()}\tAsia/Bangkok")
+    return 0
+
+
+def cmd_verify(args: argparse.Namespace) -> int:
+    settings = _settings(args)
+    confirmed, cancelled = _store(args).verify_pending(settings.clock())
+    print(f"confirmed {confirmed}, cancelled {cancelled}")
+    return 0
+
+
+def openapi_document() -> str:
+    """The OpenAPI document exactly as served, in the form committed to docs/central-api.json."""
+    import tempfile
+
+    from central.app import create_app
+    from central.settings import Settings
+
+    with tempfile.TemporaryDirectory() as tmp:
+        app = create_app(Settings(db=Path(tmp) / "openapi.db"))
+        document = app.openapi()
+        app.state.central.close()
+    return json.dumps(document, indent=2, ensure_ascii=False, sort_keys=True) + "\n"
+
+
+def cmd_openapi(args: argparse.Namespace) -> int:
+    text = openapi_document()
+    if args.output:
+        Path(args.output).write_text(text, encoding="utf-8")
+    else:
+        sys.stdout.write(text)
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="kiosk-central", description="The reference central booking service (issue 4)."
+    )
+    parser.add_argument("--debug", action="store_true", help="show tracebacks of unexpected errors")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    def with_db(p: argparse.ArgumentParser) -> argparse.ArgumentParser:
+        p.add_argument("--db", required=True, help="the SQLite database file")
+        p.add_argument(
+            "--now",
+            help="STAGING/TESTS ONLY: run the clock from this ISO 8601 instant (with offset)",
+        )
+        return p
+
+    serve = with_db(sub.add_parser("serve", help="serve the API"))
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8080)
+    serve.add_argument("--demo", action="store_true", help="seed demo data if the db is empty")
+    serve.add_argument("--capacity", type=int, default=200, help="demo seats per slot")
+    serve.add_argument(
+        "--always-open", action="store_true", help="set every channel's hours to 00:00-24:00"
+    )
+    serve.add_argument("--max-in-flight", type=int, default=256)
+    serve.add_argument("--verify-interval", type=float, default=5.0)
+    serve.add_argument("--synchronous", default="FULL", choices=("FULL", "NORMAL", "EXTRA"))
+    serve.add_argument("--booking-delay", type=float, default=0.0, help=argparse.SUPPRESS)
+    serve.add_argument("--log-level", default="info")
+    serve.add_argument("--no-access-log", action="store_true")
+    serve.set_defaults(handler=cmd_serve)
+
+    code = with_db(sub.add_parser("enrolment-code", help="print a one-time enrolment code"))
+    code.add_argument("--store", required=True)
+    code.add_argument("--ttl-hours", type=int, default=24)
+    code.set_defaults(handler=cmd_enrolment_code)
+
+    token = with_db(sub.add_parser("token", help="print a bearer token for a terminal"))
+    token.add_argument("--terminal", required=True)
+    token.add_argument("--store")
+    token.add_argument("--channel", default="kiosk", choices=CHANNELS)
+    token.set_defaults(handler=cmd_token)
+
+    revoke = with_db(sub.add_parser("revoke", help="revoke a terminal's token"))
+    revoke.add_argument("--terminal", required=True)
+    revoke.set_defaults(handler=cmd_revoke)
+
+    hours = with_db(sub.add_parser("hours", help="show or change channel hours"))
+    hours.add_argument("--channel", default="all", choices=(*CHANNELS, "all"))
+    hours.add_argument("--opens")
+    hours.add_argument("--closes")
+    hours.add_argument("--from", dest="valid_from")
+    hours.add_argument("--always-open", action="store_true")
+    hours.set_defaults(handler=cmd_hours)
+
+    verify = with_db(sub.add_parser("verify", help="settle pending-verification bookings now"))
+    verify.set_defaults(handler=cmd_verify)
+
+    openapi = sub.add_parser("openapi", help="print the OpenAPI document")
+    openapi.add_argument("--output", help="write it to this file")
+    openapi.set_defaults(handler=cmd_openapi)
+    return parser
+
+
+def report(exc: KioskError) -> None:
+    print(f"error [{exc.code}]: {exc.th}", file=sys.stderr)
+    print(f"error [{exc.code}]: {exc.en}", file=sys.stderr)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    logging.basicConfig(
+        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    try:
+        return int(args.handler(args) or 0)
+    except KioskError as exc:
+        report(exc)
+        return exc.exit_status
+    except KeyboardInterrupt:
+        return 130
+    except Exception as exc:
+        if args.debug:
+            raise
+        print(
+            f"error [unexpected]: เกิดข้อผิดพลาดที่ไม่คาดคิด ({type(exc).__name__})\n"
+            f"error [unexpected]: unexpected {type(exc).__name__}; run again with --debug",
+            file=sys.stderr,
+        )
+        return EXIT_UNEXPECTED
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -31,6 +31,10 @@ CENTRAL_MAY_USE = (
     "kiosk.card.cid",
     "kiosk.card.model",
     "kiosk.card.errors",
+    "kiosk.keys",
+    "kiosk.signing",
+    "kiosk.sealing",
+    "kiosk.demo_people",
     "kiosk.eligibility",
     "kiosk.dates",
 )

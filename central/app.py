@@ -1,0 +1,70 @@
+"""The FastAPI application, built by a factory so each test and each server gets its own.
+
+`create_app(settings)` wires the store, keys and clock (`central.service.Central`) into the routes;
+nothing is global, so two centrals with two databases can run in one process (the tests do).
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+
+from central import problems, routes_bookings, routes_config, routes_registry, routes_terminals
+from central.overload import AdmissionLimit
+from central.problems import Problem
+from central.service import Central
+from central.settings import Settings
+
+API_VERSION = "1.0.0"
+DESCRIPTION = """\
+The reference central booking service of the Thai Ruam Jai kiosk (DESIGN §5).
+
+Terminals authenticate with a bearer token from enrolment. Errors are RFC 9457
+`application/problem+json` with a stable kebab-case `code` and Thai (`th`) and English (`en`)
+messages. A citizen ID never appears in a URL: it travels in request bodies only.
+"""
+
+
+def create_app(settings: Settings, central: Central | None = None) -> FastAPI:
+    central = central or Central(settings)
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        central.start()
+        try:
+            yield
+        finally:
+            central.close()
+
+    app = FastAPI(
+        title="Thai Ruam Jai central booking API",
+        version=API_VERSION,
+        description=DESCRIPTION,
+        lifespan=lifespan,
+        docs_url=None,
+        redoc_url=None,
+        openapi_url="/v1/openapi.json",
+    )
+    app.state.central = central
+    problems.install(app)
+    for module in (routes_config, routes_bookings, routes_registry, routes_terminals):
+        app.include_router(module.router)
+    app.add_middleware(
+        AdmissionLimit, limit=settings.max_in_flight, retry_after=settings.retry_after_seconds
+    )
+
+    original = app.openapi
+
+    def openapi() -> dict:
+        if app.openapi_schema is None:
+            schema = original()
+            schema.setdefault("components", {}).setdefault("schemas", {})["Problem"] = (
+                Problem.model_json_schema(ref_template="#/components/schemas/{model}")
+            )
+            app.openapi_schema = schema
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
+    return app

@@ -1,0 +1,394 @@
+"""Bookings: create (idempotent), look up, change and cancel.
+
+The order of checks in `create` is deliberate. The idempotency key is looked at first, before the
+hours, the eligibility or the slot, because a replay of a booking the central already holds must
+get that booking back whatever has changed since (the 7-day window has passed, the slot is full
+now, the rule set was withdrawn): the terminal may have lost the first answer, and the customer
+already holds the slip. Only a request the central has not seen is judged.
+
+Only bookings that were made are remembered under their key. A refused request (slot full,
+outside hours, ineligible) leaves nothing behind, so sending it again is judged again: refusals
+have no effect to repeat, and a terminal that gets `slot-full` books again under a new key anyway.
+
+`request-in-flight` is detected per server process (the central runs as one process: SQLite has
+one writer anyway). Were it run as several, a concurrent duplicate would wait for the write lock
+and get the 200 replay instead; the database still guarantees a single effect.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+from datetime import datetime
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Header, Request, Response
+from pydantic import TypeAdapter, ValidationError
+
+from central import eligibility, references
+from central.auth import CentralDep, TerminalDep
+from central.errors import (
+    BadRequest,
+    ChannelNotAllowed,
+    IdempotencyKeyReused,
+    Ineligible,
+    InvalidRequest,
+    NotFound,
+    OutsideHours,
+    PreconditionRequired,
+    RequestInFlight,
+    SlotFull,
+    SlotPassed,
+    VersionMismatch,
+)
+from central.hours import judge
+from central.models import (
+    BookingIn,
+    BookingOut,
+    ChangeIn,
+    CidIn,
+    OccupationIn,
+    SealedBookingIn,
+)
+from central.problems import responses
+from central.service import Central
+from central.store import Booking, NewBooking, Slot, Terminal
+from kiosk.card.errors import CardDataError
+from kiosk.card.model import Card
+from kiosk.dates import BANGKOK
+from kiosk.sealing import SealError, unseal
+from kiosk.signing import canonical
+
+router = APIRouter(prefix="/v1", tags=["bookings"])
+log = logging.getLogger("central.bookings")
+_plain = TypeAdapter(BookingIn)
+
+_BOOKING_200 = {"description": "The same booking again (idempotent replay)", "model": BookingOut}
+
+
+def _answer(response: Response, booking: Booking) -> dict[str, Any]:
+    response.headers["ETag"] = f'"{booking.version}"'
+    return booking.to_json()
+
+
+def _unseal(central: Central, body: SealedBookingIn) -> tuple[dict[str, Any], BookingIn]:
+    aad = ("booking:" + body.booking_id).encode()
+    try:
+        plain = json.loads(unseal(body.sealed.model_dump(), central.keys.journal_sealing, aad))
+    except SealError as exc:
+        raise InvalidRequest(exc.en, th=exc.th, code="bad-seal") from None
+    except ValueError:
+        raise InvalidRequest("the sealed box does not hold JSON", code="bad-seal") from None
+    if not isinstance(plain, dict):
+        raise InvalidRequest("the sealed box must hold a JSON object", code="bad-seal")
+    try:
+        booking = _plain.validate_python(plain)
+    except ValidationError as exc:
+        where = "; ".join(
+            f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors()[:5]
+        )
+        raise InvalidRequest(f"The sealed booking does not match the contract: {where}") from None
+    if booking.booking_id != body.booking_id:
+        raise BadRequest(
+            "The sealed booking's booking_id differs from the outer booking_id.",
+            code="idempotency-key-mismatch",
+        )
+    return plain, booking
+
+
+def _card(data: dict[str, Any]) -> Card:
+    try:
+        return Card.from_json(data)
+    except CardDataError as exc:
+        raise InvalidRequest(exc.en, th=exc.th, code="invalid-card", field=exc.field) from None
+
+
+def _occupation(central: Central, occupation: OccupationIn) -> tuple[str, str | None]:
+    known = {o.code: o for o in central.store.occupations()}
+    option = known.get(occupation.code)
+    if option is None:
+        raise InvalidRequest(
+            f"Unknown occupation code {occupation.code!r}.",
+            th="ไม่รู้จักอาชีพที่เลือก",
+            code="invalid-occupation",
+        )
+    other = (occupation.other or "").strip() or None
+    if option.free_text and other is None:
+        raise InvalidRequest(
+            "Occupation 'other' needs the occupation written in 'other'.",
+            th="กรุณาระบุอาชีพ",
+            code="invalid-occupation",
+        )
+    if not option.free_text and other is not None:
+        raise InvalidRequest(
+            f"Occupation {occupation.code!r} takes no free text.", code="invalid-occupation"
+        )
+    return option.code, other
+
+
+def _open_slot(central: Central, slot_id: str, now: datetime) -> Slot:
+    slot = central.store.slot(slot_id)
+    if slot is None:
+        raise InvalidRequest(f"No slot {slot_id!r}.", th="ไม่พบช่วงเวลาที่เลือก", code="unknown-slot")
+    hh, mm = slot.end.split(":")
+    ends = slot.starts_at().replace(hour=int(hh) % 24, minute=int(mm))
+    if ends <= now:
+        raise SlotPassed(slot_id, central.store.alternatives(slot, now))
+    return slot
+
+
+def _prepare(
+    central: Central,
+    terminal: Terminal,
+    plain: dict[str, Any],
+    booking: BookingIn,
+    fingerprint: str,
+) -> NewBooking:
+    now = central.now()
+    if booking.channel != terminal.channel:
+        raise ChannelNotAllowed(terminal.channel, booking.channel)
+    card = _card(plain["citizen"])
+    hours = central.store.hours().get(booking.channel)
+    if hours is None:
+        raise OutsideHours(
+            "closed",
+            f"The {booking.channel} channel has no hours configured.",
+            "ช่องทางนี้ยังไม่เปิดรับจอง",
+        )
+    judge(booking.confirmed_at, hours, now)
+    occupation_code, occupation_other = _occupation(central, booking.occupation)
+    _open_slot(central, booking.slot_id, now)
+    citizen_key = central.keys.citizen_key(card.cid)
+    # A provisional decision was taken without the registry; re-check it the same way, and let
+    # the registry settle it afterwards (pending-verification). A definite one is re-checked
+    # with what the central's registry says.
+    if booking.decision.route == "book-provisional":
+        registry = "unknown"
+    else:
+        registry = "yes" if central.store.registered(citizen_key) else "no"
+    try:
+        decision = eligibility.recheck(
+            booking.decision.rule_set,
+            card,
+            tuple(booking.answers.conditions),
+            booking.answers.works_in_bangkok,
+            registry,
+            booking.confirmed_at.astimezone(BANGKOK).date(),
+        )
+    except eligibility.UnknownRuleSet:
+        raise InvalidRequest(
+            f"Unknown rule set {booking.decision.rule_set!r}.",
+            th="ไม่รู้จักชุดเกณฑ์ที่ใช้ตัดสิน",
+            code="unknown-rule-set",
+        ) from None
+    if decision.route == "ask":
+        raise InvalidRequest(
+            f"The answers are incomplete: the rules need {decision.ask!r}.",
+            th="คำตอบไม่ครบ กรุณาตอบคำถามให้ครบ",
+            code="answers-incomplete",
+            decision=decision.to_json(),
+        )
+    if not decision.bookable:
+        raise Ineligible(decision.to_json())
+    if (decision.route, decision.code) != (booking.decision.route, booking.decision.code):
+        # The citizen is eligible either way; the terminal's own evaluation differs (a bug or
+        # an edited journal). Book on the central's decision and leave a trace for support.
+        log.warning(
+            "decision differs from terminal %s: claimed %s/%s, central %s/%s",
+            terminal.terminal_id,
+            booking.decision.route,
+            booking.decision.code,
+            decision.route,
+            decision.code,
+        )
+    return NewBooking(
+        booking_id=booking.booking_id,
+        citizen_key=citizen_key,
+        status="confirmed" if decision.route == "book" else "pending-verification",
+        slot_id=booking.slot_id,
+        channel=booking.channel,
+        terminal_id=terminal.terminal_id,
+        masked_cid=card.masked_cid,
+        card=plain["citizen"],
+        phone=booking.phone,
+        occupation_code=occupation_code,
+        occupation_other=occupation_other,
+        answers=booking.answers.model_dump(),
+        claimed_decision=booking.decision.model_dump(),
+        decision=decision.to_json(),
+        fingerprint=fingerprint,
+        confirmed_at=booking.confirmed_at.isoformat(),
+    )
+
+
+@router.post(
+    "/bookings",
+    status_code=201,
+    response_model=BookingOut,
+    responses={200: _BOOKING_200, **responses(400, 403, 409)},
+)
+async def create_booking(
+    request: Request,
+    response: Response,
+    body: BookingIn | SealedBookingIn,
+    central: CentralDep,
+    terminal: TerminalDep,
+    idempotency_key: Annotated[
+        str | None,
+        Header(alias="Idempotency-Key", description="The booking_id; never expires"),
+    ] = None,
+) -> dict[str, Any]:
+    """Book a seat; 201 when new, 200 when the same key and body come again.
+
+    The body is the plain booking or, from a terminal's journal, the same sealed to the central.
+    """
+    if idempotency_key is None:
+        raise BadRequest(
+            "An Idempotency-Key header (the booking_id) is required.",
+            code="idempotency-key-missing",
+        )
+    if isinstance(body, SealedBookingIn):
+        plain, booking = _unseal(central, body)
+    else:
+        plain, booking = await request.json(), body
+    if idempotency_key.strip('"') != booking.booking_id:
+        raise BadRequest(
+            "The Idempotency-Key header must equal the body's booking_id.",
+            code="idempotency-key-mismatch",
+        )
+    key = booking.booking_id
+    fingerprint = central.keys.fingerprint(canonical(plain))
+    if key in central.in_flight:
+        raise RequestInFlight()
+    central.in_flight.add(key)
+    try:
+        if central.settings.booking_delay:
+            await asyncio.sleep(central.settings.booking_delay)
+        existing = central.store.booking_by_id(key)
+        if existing is None:
+            new = _prepare(central, terminal, plain, booking, fingerprint)
+            now = central.now()
+            try:
+                created, result = await central.write(lambda: central.store.book(new, now))
+            except SlotFull:
+                slot = central.store.slot(new.slot_id)
+                assert slot is not None
+                raise SlotFull(new.slot_id, central.store.alternatives(slot, now)) from None
+        else:
+            # Same answer as the store would give, without taking the write lock.
+            if existing.fingerprint != fingerprint:
+                raise IdempotencyKeyReused()
+            created, result = False, existing
+    finally:
+        central.in_flight.discard(key)
+    if created:
+        log.info(
+            "booked %s slot %s channel %s terminal %s status %s",
+            result.reference,
+            result.slot.slot_id,
+            result.channel,
+            terminal.terminal_id,
+            result.status,
+        )
+    response.status_code = 201 if created else 200
+    response.headers["Location"] = f"/v1/bookings/{result.reference}"
+    return _answer(response, result)
+
+
+@router.post("/bookings/lookup", response_model=BookingOut, responses=responses(404))
+async def lookup(
+    body: CidIn, response: Response, central: CentralDep, _: TerminalDep
+) -> dict[str, Any]:
+    """The citizen's active booking (confirmed or pending verification), found by ID card."""
+    booking = central.store.active_booking(central.keys.citizen_key(body.cid))
+    if booking is None:
+        raise NotFound("This person has no active booking.", th="ไม่พบการจองของท่าน")
+    return _answer(response, booking)
+
+
+def _version(if_match: str | None, required: bool) -> int | None:
+    if if_match is None:
+        if required:
+            raise PreconditionRequired()
+        return None
+    text = if_match.strip().removeprefix("W/").strip('"')
+    if not text.isdigit():
+        raise VersionMismatch(-1)
+    return int(text)
+
+
+def _reference(text: str) -> str:
+    reference = references.normalise(text)
+    if reference is None:
+        raise NotFound(
+            "No booking with this reference for this ID card.",
+            th="ไม่พบการจองหมายเลขนี้สำหรับบัตรประชาชนใบนี้",
+        )
+    return reference
+
+
+@router.patch(
+    "/bookings/{reference}", response_model=BookingOut, responses=responses(404, 409, 412, 428)
+)
+async def change(
+    reference: str,
+    body: ChangeIn,
+    response: Response,
+    central: CentralDep,
+    _: TerminalDep,
+    if_match: Annotated[str | None, Header(alias="If-Match")] = None,
+) -> dict[str, Any]:
+    """Change slot, phone or occupation. The card must be present (`cid`); If-Match is the version.
+
+    A slot change moves the seat atomically: the new seat is taken and the old one freed in one
+    transaction, or nothing changes.
+    """
+    version = _version(if_match, required=True)
+    assert version is not None
+    ref = _reference(reference)
+    now = central.now()
+    changes: dict[str, Any] = {}
+    if body.slot_id is not None:
+        _open_slot(central, body.slot_id, now)
+        changes["slot_id"] = body.slot_id
+    if body.phone is not None:
+        changes["phone"] = body.phone
+    if body.occupation is not None:
+        changes["occupation_code"], changes["occupation_other"] = _occupation(
+            central, body.occupation
+        )
+    if not changes:
+        raise InvalidRequest(
+            "Nothing to change: give slot_id, phone or occupation.", code="nothing-to-change"
+        )
+    citizen_key = central.keys.citizen_key(body.cid)
+    try:
+        booking = await central.write(
+            lambda: central.store.change(ref, citizen_key, version, changes, now)
+        )
+    except SlotFull:
+        slot = central.store.slot(changes["slot_id"])
+        assert slot is not None
+        raise SlotFull(slot.slot_id, central.store.alternatives(slot, now)) from None
+    log.info("changed %s to version %d", booking.reference, booking.version)
+    return _answer(response, booking)
+
+
+@router.delete("/bookings/{reference}", response_model=BookingOut, responses=responses(404, 412))
+async def cancel(
+    reference: str,
+    body: CidIn,
+    response: Response,
+    central: CentralDep,
+    _: TerminalDep,
+    if_match: Annotated[str | None, Header(alias="If-Match")] = None,
+) -> dict[str, Any]:
+    """Cancel and free the seat. Cancelling again answers the cancelled booking (200)."""
+    version = _version(if_match, required=False)
+    ref = _reference(reference)
+    citizen_key = central.keys.citizen_key(body.cid)
+    now = central.now()
+    booking = await central.write(lambda: central.store.cancel(ref, citizen_key, version, now))
+    log.info("cancelled %s", booking.reference)
+    return _answer(response, booking)

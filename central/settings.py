@@ -1,0 +1,58 @@
+"""How a central is configured, and its clock.
+
+The clock is injected because every decision the central makes depends on "now" in Asia/Bangkok
+(channel hours, the 7-day limit, which slots have passed, enrolment code expiry): tests and the
+staging `--now` option run the same code at a chosen instant instead of waiting for one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from pathlib import Path
+
+from central.keys import keys_dir_for
+from kiosk.dates import BANGKOK
+
+Clock = Callable[[], datetime]
+
+
+def system_clock() -> datetime:
+    return datetime.now(tz=BANGKOK)
+
+
+def clock_starting_at(start: datetime) -> Clock:
+    """A clock that reads `start` now and runs at the normal rate (staging and tests only)."""
+    offset = start - datetime.now(tz=BANGKOK)
+
+    def now() -> datetime:
+        return datetime.now(tz=BANGKOK) + offset
+
+    return now
+
+
+@dataclass(frozen=True)
+class Settings:
+    db: Path
+    #: Where the private keys live; default `<db>.keys/` beside the database.
+    keys_dir: Path | None = None
+    clock: Clock = system_clock
+    #: Requests admitted at once; beyond it the central answers 503 with Retry-After at once.
+    max_in_flight: int = 256
+    retry_after_seconds: int = 2
+    #: Seconds between passes that settle pending-verification bookings; 0 disables the pass.
+    verify_interval: float = 5.0
+    #: SQLite `synchronous` (FULL unless a benchmark compares).
+    synchronous: str = "FULL"
+    #: Seed the demo data when the database is empty.
+    demo: bool = False
+    demo_capacity: int = 200
+    enrolment_code_ttl: timedelta = timedelta(hours=24)
+    #: TEST ONLY: seconds each booking request waits while holding its idempotency key, so tests
+    #: can observe a request in flight and an overload. Never set in production.
+    booking_delay: float = 0.0
+
+    @property
+    def keys_path(self) -> Path:
+        return self.keys_dir or keys_dir_for(self.db)

@@ -1,0 +1,166 @@
+"""A real central on 127.0.0.1 (uvicorn on an ephemeral port) for contract tests over HTTP.
+
+Each test gets its own database, keys and server, at a fixed instant (a settable clock), with the
+demo data seeded and two terminals enrolled: a store kiosk and a web front end.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+import requests
+import uvicorn
+
+from central.app import create_app
+from central.service import Central
+from central.settings import Settings
+from kiosk.dates import BANGKOK
+from kiosk.demo_people import DemoPerson, demo_person
+
+#: A Tuesday morning, one week into the programme, inside every channel's hours.
+T0 = datetime(2021, 6, 1, 10, 0, tzinfo=BANGKOK)
+
+
+@dataclass
+class TestClock:
+    now: datetime = T0
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, **kwargs: float) -> None:
+        self.now += timedelta(**kwargs)
+
+
+@dataclass
+class RunningCentral:
+    base_url: str
+    central: Central
+    clock: TestClock
+    tokens: dict[str, str] = field(default_factory=dict)
+    server: uvicorn.Server | None = None
+    thread: threading.Thread | None = None
+
+    def url(self, path: str) -> str:
+        return self.base_url + path
+
+    def auth(self, terminal: str = "kiosk-1") -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.tokens[terminal]}"}
+
+    def person(self, key: str) -> DemoPerson:
+        return demo_person(key, self.clock.now.date())
+
+    def slot_id(self, site: str = "scg-bang-sue", days: int = 1, hour: int = 11) -> str:
+        d = self.clock.now.date() + timedelta(days=days)
+        return f"{site}-{d:%Y%m%d}-{hour:02d}00"
+
+    def book(
+        self, body: dict[str, Any], terminal: str = "kiosk-1", key: str | None = None, **kw: Any
+    ) -> requests.Response:
+        headers = {**self.auth(terminal), "Idempotency-Key": key or body["booking_id"]}
+        return requests.post(self.url("/v1/bookings"), json=body, headers=headers, timeout=30, **kw)
+
+    def stop(self) -> None:
+        if self.server is not None and self.thread is not None:
+            self.server.should_exit = True
+            self.thread.join(timeout=10)
+
+
+def booking_body(
+    person: DemoPerson,
+    slot_id: str,
+    *,
+    channel: str = "kiosk",
+    confirmed_at: datetime = T0,
+    booking_id: str | None = None,
+    route: str = "book",
+    code: str = "bangkok-resident",
+    phone: str = "0812345678",
+) -> dict[str, Any]:
+    return {
+        "booking_id": booking_id or str(uuid.uuid4()),
+        "channel": channel,
+        "slot_id": slot_id,
+        "citizen": person.card,
+        "phone": phone,
+        "occupation": {"code": "company-employee", "other": None},
+        "answers": {
+            "conditions": list(person.answers.get("conditions", [])),
+            "works_in_bangkok": person.answers.get("works_in_bangkok"),
+        },
+        "decision": {"rule_set": "bkk-thairuamjai-2021-05-27", "route": route, "code": code},
+        "confirmed_at": confirmed_at.isoformat(),
+    }
+
+
+def start_central(tmp_path: Path, **overrides: Any) -> RunningCentral:
+    clock = TestClock()
+    settings = Settings(
+        db=tmp_path / "central.db",
+        clock=clock,
+        demo=True,
+        demo_capacity=overrides.pop("demo_capacity", 50),
+        verify_interval=overrides.pop("verify_interval", 0),
+    )
+    settings = replace(settings, **overrides)
+    central = Central(settings)
+    app = create_app(settings, central)
+    config = uvicorn.Config(
+        app, host="127.0.0.1", port=0, log_config=None, log_level="info", lifespan="on"
+    )
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 10
+    while not server.started:
+        if time.monotonic() > deadline or not thread.is_alive():
+            raise RuntimeError("the central did not start")
+        time.sleep(0.01)
+    port = server.servers[0].sockets[0].getsockname()[1]
+    running = RunningCentral(
+        f"http://127.0.0.1:{port}", central, clock, server=server, thread=thread
+    )
+    store = central.store
+    running.tokens["kiosk-1"] = store.issue_token("kiosk-1", "store-1", "kiosk", clock.now)
+    running.tokens["kiosk-2"] = store.issue_token("kiosk-2", "store-2", "kiosk", clock.now)
+    running.tokens["web-1"] = store.issue_token("web-1", "web", "web", clock.now)
+    return running
+
+
+@pytest.fixture
+def make_central(tmp_path: Path) -> Iterator[Callable[..., RunningCentral]]:
+    started: list[RunningCentral] = []
+
+    def make(**overrides: Any) -> RunningCentral:
+        path = tmp_path / f"c{len(started)}"
+        path.mkdir()
+        running = start_central(path, **overrides)
+        started.append(running)
+        return running
+
+    yield make
+    for running in started:
+        running.stop()
+
+
+@pytest.fixture
+def central(make_central: Callable[..., RunningCentral]) -> RunningCentral:
+    return make_central()
+
+
+def citizen(n: int, like: str = "bangkok") -> DemoPerson:
+    """A made-up Bangkok resident number `n`: valid check digit, the demo card's other fields."""
+    from kiosk.card.cid import check_digit
+
+    base = demo_person(like, T0.date())
+    first12 = f"3{n:011d}"
+    card = {**base.card, "cid": first12 + str(check_digit(first12))}
+    return replace(base, key=f"citizen-{n}", card=card)
