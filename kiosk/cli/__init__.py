@@ -23,7 +23,7 @@ EXIT_UNEXPECTED = 70
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from kiosk.cli import card, demo
+    from kiosk.cli import card, demo, slip
 
     parser = argparse.ArgumentParser(
         prog="kiosk",
@@ -35,6 +35,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     card.register(sub)
     demo.register(sub)
+    slip.register(sub)
     return parser
 
 
