@@ -11,11 +11,13 @@ constants below and nowhere else.
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
 
 from kiosk import dates
 from printer.layout import Banner, Beside, Block, Gap, Qr, Rule, Text
 from printer.slip_data import BookingSlip, Citizen, DecisionSlip, SlipData, Slot, Terminal
+from printer.thai_text import WORD_JOINER
 
 #: The MOPH Department of Disease Control hotline, which answered COVID-19 vaccination questions
 #: in 2021. One place to change it: verify against the programme's current notice before rollout.
@@ -213,9 +215,9 @@ def _site(slip: BookingSlip) -> list[Block]:
     return [
         Rule(),
         _label("สถานที่ฉีดวัคซีน", "Vaccination site"),
-        Text(site.name_th, "heading"),
+        Text(_bind_prefixes(site.name_th), "heading"),
         Text(site.name_en, "en"),
-        Text(th, "body"),
+        Text(_bind_prefixes(th), "body"),
         Text(en, "en"),
     ]
 
@@ -253,7 +255,7 @@ def _footer(terminal: Terminal, printed_at: datetime, *, hotline: bool = True) -
         ]
     blocks += [
         Text(f"พิมพ์ {_thai_time(printed_at)}  Printed{NBSP}{_english_time(printed_at)}", "small"),
-        Text(f"เครื่อง  Terminal  {terminal.id} · {terminal.store}", "small"),
+        Text(f"เครื่อง  Terminal  {terminal.id} · {_bind_prefixes(terminal.store)}", "small"),
     ]
     return blocks
 
@@ -262,6 +264,14 @@ def _record_no(booking_id: str) -> str:
     """A short handle on a queued booking for staff and the hotline: the booking id's start."""
     compact = "".join(ch for ch in booking_id if ch.isalnum()).upper()[:8]
     return f"{compact[:4]}-{compact[4:]}" if len(compact) > 4 else compact
+
+
+#: Thai address and branch prefixes: never left at the end of a line apart from their name.
+_PREFIXES = re.compile(r"(แขวง|เขต|ตำบล|อำเภอ|จังหวัด|ถนน|ซอย|สาขา)(?=[\u0e01-\u0e4f])")
+
+
+def _bind_prefixes(text: str) -> str:
+    return _PREFIXES.sub(lambda m: m.group(1) + WORD_JOINER, text)
 
 
 def _bind(text: str) -> str:

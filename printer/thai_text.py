@@ -44,6 +44,10 @@ Measure = Callable[[str], float]
 #: Spaces a line may break after. A no-break space (U+00A0) joins what must stay together, such as
 #: the parts of a date; the content uses it, so it must not count as a space here.
 BREAKING_SPACES = frozenset(" \t")
+#: Invisible, and forbids a break where it stands (UAX #14): binds "เขต" to the district's name,
+#: which the dictionary would otherwise treat as two words.
+WORD_JOINER = "\u2060"
+_BINDING = frozenset({"\u00a0", WORD_JOINER})
 #: A last line holding a single word no longer than this is pulled together with the word before
 #: it ("ชั้น 5", "สาขาลาดพร้าว 101"), so a slip never ends a paragraph on a stray number.
 WIDOW_CHARS = 5
@@ -64,7 +68,7 @@ def _word_break_ok(text: str, i: int) -> bool:
     if not _cluster_break_ok(text, i):
         return False
     before, after = text[i - 1], text[i]
-    if after in BREAKING_SPACES or after == "\u00a0" or before == "\u00a0":
+    if after in BREAKING_SPACES or after in _BINDING or before in _BINDING:
         return False  # spaces stay at the end of the line they follow; no-break spaces bind
     if before in BREAKING_SPACES:
         return True

@@ -14,7 +14,7 @@ def texts(blocks) -> list[str]:
     out: list[str] = []
     for block in blocks:
         if isinstance(block, Text):
-            out.append(block.text.replace("\u00a0", " "))
+            out.append(block.text.replace("\u00a0", " ").replace("\u2060", ""))
         elif isinstance(block, Banner):
             out += texts(block.lines)
         elif isinstance(block, Beside):

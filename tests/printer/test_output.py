@@ -8,7 +8,9 @@ server (tests/printer/loopback.py), a file, a preview directory.
 from __future__ import annotations
 
 import json
+import logging
 import time
+from pathlib import Path
 
 import pytest
 from PIL import Image
@@ -19,6 +21,7 @@ from printer.errors import (
     PrinterError,
     PrinterNotFound,
     PrinterOffline,
+    PrintFailed,
     PrintMayBeIncomplete,
 )
 from printer.output import PAPER_NEAR_END, STATUS_UNKNOWN, encode_job, print_image, print_slip
@@ -187,6 +190,24 @@ def test_file_printer_gets_the_same_bytes(tmp_path):
     result = print_image(image, f"file://{out}", paper(80))
     assert out.read_bytes() == encode_job(image, paper(80))
     assert not result.before.readable and result.notices == ()
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs Linux /dev/full")
+def test_a_write_that_fails_is_print_failed():
+    """/dev/full opens fine and fails every write, like a printer that vanishes mid-job."""
+    with pytest.raises(PrintFailed) as caught:
+        print_image(slip_image(), "file:///dev/full", paper(80))
+    assert caught.value.reprint and "file:///dev/full" in caught.value.en
+
+
+def test_printing_logs_no_personal_data(loopback_printer, caplog):
+    caplog.set_level(logging.DEBUG)
+    slip = parse_slip(slip_json("confirmed"), now=NOW)
+    print_slip(slip, loopback_printer("near-end").uri, paper(80))
+    logged = "\n".join(r.getMessage() for r in caplog.records)
+    assert "printed" in logged and "NEAR END" in logged
+    for secret in ("สมชาย", "Somchai", "ใจดี", "Jaidee"):
+        assert secret not in logged
 
 
 def test_file_printer_in_a_missing_directory_is_not_found(tmp_path):

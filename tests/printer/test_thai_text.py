@@ -57,6 +57,14 @@ def test_no_break_space_binds_and_is_not_a_break():
     ]
 
 
+def test_word_joiner_keeps_a_district_prefix_with_its_name():
+    text = "แขวงจตุจักร เขต\u2060จตุจักร"
+    for width in range(4, 20):
+        for line in wrap(text, width, visible):
+            assert not line.endswith("เขต"), (width, line)
+    assert wrap("เขตจตุจักร", 4, visible)[0] == "เขต"  # without it, the dictionary splits
+
+
 def test_a_short_last_word_is_not_left_alone():
     # "ชั้น 5" is one idea; a slip must not end a paragraph on a stray "5"
     text = "ศูนย์การค้าเซ็นทรัลพลาซา ลาดพร้าว ชั้น 5"
@@ -102,7 +110,8 @@ def test_cluster_boundaries_never_precede_a_mark():
 THAI = st.characters(
     min_codepoint=0x0E01, max_codepoint=0x0E5B, exclude_characters="\u0e3b\u0e3c\u0e3d\u0e3e"
 )
-TEXT = st.text(st.one_of(THAI, st.sampled_from(" .-0123456789AZaz\u00a0")), min_size=1, max_size=60)
+OTHER = st.sampled_from(" .-0123456789AZaz\u00a0\u2060")  # incl. no-break space, word joiner
+TEXT = st.text(st.one_of(THAI, OTHER), min_size=1, max_size=60)
 
 
 def _check(text: str, lines: list[str], width: float, measure) -> None:
