@@ -55,6 +55,8 @@ STATUS_UNKNOWN = Notice(
 
 @dataclass(frozen=True, slots=True)
 class PrintResult:
+    """How a print went; `bytes_sent` is the job's size (for a preview, the PNG file's)."""
+
     where: str
     bytes_sent: int
     before: PrinterStatus

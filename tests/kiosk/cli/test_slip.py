@@ -20,15 +20,16 @@ def printer():
     p.close()
 
 
-def test_render_writes_the_golden_slip(run_kiosk, tmp_path):
+@pytest.mark.parametrize("kind", ["confirmed", "hospital"])
+def test_render_writes_the_golden_slip(run_kiosk, tmp_path, kind):
     out = tmp_path / "slip.png"
     proc = run_kiosk(
-        "slip", "render", "--booking", str(FIXTURES / "confirmed.json"), "--out", str(out)
+        "slip", "render", "--booking", str(FIXTURES / f"{kind}.json"), "--out", str(out)
     )
     assert proc.returncode == 0, proc.stderr
-    golden = Image.open(FIXTURES.parent / "golden" / "confirmed-80.png")
+    golden = Image.open(FIXTURES.parent / "golden" / f"{kind}-80.png")
     assert same_pixels(Image.open(out), golden)
-    assert "confirmed slip, 576x" in proc.stdout
+    assert f"{kind} slip, 576x" in proc.stdout
 
 
 def test_render_on_58mm(run_kiosk, tmp_path):
