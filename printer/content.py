@@ -212,13 +212,16 @@ def _site(slip: BookingSlip) -> list[Block]:
         th = f"{th} {site.district_th}"
     if site.district_en and site.district_en not in en:
         en = f"{en}, {site.district_en}"
+    lines = [
+        Text(_bind_prefixes(site.name_th or site.name_en or site.id), "heading"),
+        Text(site.name_en, "en") if site.name_th and site.name_en else None,
+        Text(_bind_prefixes(th), "body") if th else None,
+        Text(en, "en") if en else None,
+    ]
     return [
         Rule(),
         _label("สถานที่ฉีดวัคซีน", "Vaccination site"),
-        Text(_bind_prefixes(site.name_th), "heading"),
-        Text(site.name_en, "en"),
-        Text(_bind_prefixes(th), "body"),
-        Text(en, "en"),
+        *(line for line in lines if line is not None),
     ]
 
 

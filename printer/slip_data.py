@@ -23,8 +23,9 @@ A booking slip (``kind`` absent or ``"booking"``)::
      "printed_at": "2021-05-28T10:15:07+07:00"}     # optional; default: now, Asia/Bangkok
 
 `site` and `slot` are required for confirmed and queued bookings and optional for rejected ones
-(then the slip shows what was asked for). `name_th` and `name_en` may be empty strings (a card
-may lack one), but not both.
+(then the slip shows what was asked for). Of the site only `id` is required; the other site
+fields may be empty or absent (a reprint from the journal may know only the id). The citizen's
+`name_th` and `name_en` may be empty strings (a card may lack one), but not both.
 
 An information slip, for the routes that do not book here (DESIGN §4)::
 
@@ -232,14 +233,21 @@ def _citizen(value: object, path: str) -> Citizen:
 
 def _site(value: object, path: str) -> Site:
     d = _object(value, path)
+    # Only the id is required: a reprint from the journal may know nothing else about the site,
+    # and a slip that shows the site id is better than no slip.
     return Site(
         id=_str(d, "id", path),
-        name_th=_str(d, "name_th", path),
-        name_en=_str(d, "name_en", path),
-        address_th=_str(d, "address_th", path),
-        address_en=_str(d, "address_en", path),
-        district_th=_str(d, "district_th", path, allow_empty=True),
-        district_en=_str(d, "district_en", path, allow_empty=True),
+        **{
+            key: _opt_str(d, key, path) or ""
+            for key in (
+                "name_th",
+                "name_en",
+                "address_th",
+                "address_en",
+                "district_th",
+                "district_en",
+            )
+        },
     )
 
 
@@ -298,7 +306,7 @@ def _str(
 def _opt_str(d: Mapping[str, object], key: str, path: str) -> str | None:
     if d.get(key) is None:
         return None
-    return _str(d, key, path)
+    return _str(d, key, path, allow_empty=True) or None
 
 
 def _choice(d: Mapping[str, object], key: str, path: str, allowed: tuple[_T, ...]) -> _T:

@@ -125,3 +125,10 @@ def test_every_slip_shows_only_the_masked_cid(kind):
     said = words(kind)
     assert data["citizen"]["masked_cid"] in said
     assert "XXXXX" in said
+
+
+def test_a_site_known_only_by_its_id_shows_the_id():
+    data = slip_json("confirmed")
+    data["site"] = {"id": "bkk-07"}
+    said = "\n".join(texts(slip_blocks(parse_slip(data, now=NOW))))
+    assert "สถานที่ฉีดวัคซีน  Vaccination site\nbkk-07\n" in said

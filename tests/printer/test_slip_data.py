@@ -77,7 +77,7 @@ def _with(kind: str, path: str, value: object) -> dict:
         ("confirmed", "slot.date", "2021-13-01", "slot.date", "YYYY-MM-DD"),
         ("confirmed", "slot.start", "9:00", "slot.start", "HH:MM"),
         ("confirmed", "slot.end", "08:00", "slot.end", "after start"),
-        ("confirmed", "site.name_th", "", "site.name_th", "empty"),
+        ("confirmed", "site.id", "", "site.id", "empty"),
         ("confirmed", "site.address_en", 42, "site.address_en", "string"),
         ("confirmed", "terminal", "T-0001", "terminal", "object"),
         ("confirmed", "citizen", KeyError, "citizen", "missing"),
@@ -139,3 +139,11 @@ def test_the_top_level_must_be_an_object():
     with pytest.raises(SlipDataError) as caught:
         parse_slip([], now=NOW)
     assert caught.value.field == "(top level)"
+
+
+def test_a_site_known_only_by_its_id_is_enough():
+    """What a reprint from the journal may have (kiosk.session.slips.existing_slip)."""
+    data = _with("confirmed", "site", {"id": "bkk-07", "name_th": "", "address_en": None})
+    slip = parse_slip(data, now=NOW)
+    assert isinstance(slip, BookingSlip) and slip.site is not None
+    assert (slip.site.id, slip.site.name_th, slip.site.address_en) == ("bkk-07", "", "")
