@@ -23,7 +23,7 @@ EXIT_UNEXPECTED = 70
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from kiosk.cli import booking, card, demo, eligibility
+    from kiosk.cli import booking, card, demo, eligibility, slip
 
     parser = argparse.ArgumentParser(
         prog="kiosk",
@@ -37,6 +37,7 @@ def build_parser() -> argparse.ArgumentParser:
     eligibility.register(sub)
     booking.register(sub)
     demo.register(sub)
+    slip.register(sub)
     return parser
 
 
