@@ -14,6 +14,7 @@ from fastapi import FastAPI
 from central import problems, routes_bookings, routes_config, routes_registry, routes_terminals
 from central.overload import AdmissionLimit
 from central.problems import Problem
+from central.server_date import ServerDate
 from central.service import Central
 from central.settings import Settings
 
@@ -54,6 +55,7 @@ def create_app(settings: Settings, central: Central | None = None) -> FastAPI:
     app.add_middleware(
         AdmissionLimit, limit=settings.max_in_flight, retry_after=settings.retry_after_seconds
     )
+    app.add_middleware(ServerDate, clock=central.now)  # outermost: every answer, 503s included
 
     original = app.openapi
 

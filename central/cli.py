@@ -86,6 +86,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
         access_log=not args.no_access_log,
         loop="auto",
         http="auto",
+        date_header=False,  # central.server_date sets it from the central's clock
     )
     return 0
 

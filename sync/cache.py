@@ -53,13 +53,11 @@ class RefreshReport:
 
 
 def slot_from_json(data: Mapping[str, Any], site_id: str | None = None) -> Slot:
-    """Tolerant of naming: `remaining`, else `available`, else capacity minus booked."""
+    """From the central's `SlotOut` (docs/central-api.json) or this module's own cache."""
     capacity = int(data.get("capacity") or 0)
-    remaining = data.get("remaining", data.get("available"))
-    if remaining is None:
-        remaining = capacity - int(data.get("booked") or 0)
+    remaining = data.get("available", data.get("remaining", 0))
     return Slot(
-        id=str(data["id"]),
+        id=str(data.get("slot_id") or data.get("id")),
         site_id=str(data.get("site_id") or site_id or ""),
         date=str(data["date"]),
         start=str(data["start"])[:5],
@@ -108,6 +106,12 @@ class OfflineCache:
     def config(self) -> dict[str, Any] | None:
         item = self._read("config")
         return item[0] if item else None
+
+    def occupations(self) -> list[dict[str, Any]]:
+        """The occupation choices the central accepts, with Thai and English labels."""
+        config = self.config() or {}
+        items = config.get("occupations")
+        return [o for o in items if isinstance(o, dict) and "code" in o] if items else []
 
     def keys(self) -> dict[str, Any] | None:
         item = self._read("keys")
@@ -192,9 +196,9 @@ class OfflineCache:
             report.sites = len(sites)
             start = today or client.now().date()
             end = start + timedelta(days=AVAILABILITY_DAYS)
-            for site in sites:
-                slots = client.slots(str(site["id"]), start.isoformat(), end.isoformat())
-                self._write(f"slots-{_safe(str(site['id']))}", slots)
+            for site in (Site.from_json(s) for s in sites):
+                slots = client.slots(site.id, start.isoformat(), end.isoformat())
+                self._write(f"slots-{_safe(site.id)}", slots)
                 report.slots += len(slots)
             report.rule_set = self._refresh_rules(client, config)
         except (CentralUnavailable, CentralRejected, CacheError) as exc:
@@ -228,20 +232,18 @@ def _safe(name: str) -> str:
 
 
 def _keys_from_config(config: Mapping[str, Any]) -> dict[str, Any]:
-    """The public keys in /v1/config, in whichever of the documented shapes the central uses."""
+    """The keys of /v1/config: `{"keys": {"rule_signing": {"alg", "kid", "public"}, ...}}`."""
     found = {}
-    keys = config.get("keys") or config.get("public_keys") or {}
-    for name, aliases in (
-        ("rule_signing", ("rule_signing", "rules", "rule-signing")),
-        ("journal_sealing", ("journal_sealing", "sealing", "journal-sealing")),
-    ):
-        for alias in aliases:
-            value = keys.get(alias) if isinstance(keys, Mapping) else None
-            if isinstance(value, Mapping) and isinstance(value.get("key"), str):
-                raw = unb64(value["key"], name)
-                found[name] = {"key": value["key"], "kid": value.get("kid") or key_id(raw)}
-                break
-            if isinstance(value, str):
-                found[name] = {"key": value, "kid": key_id(unb64(value, name))}
-                break
+    keys = config.get("keys")
+    if not isinstance(keys, Mapping):
+        raise CacheError("the central's config names no public keys", code="no-keys")
+    for name in ("rule_signing", "journal_sealing"):
+        value = keys.get(name)
+        if not isinstance(value, Mapping) or not isinstance(value.get("public"), str):
+            raise CacheError(f"the central's config has no {name} key", code="no-keys")
+        raw = unb64(value["public"], name)
+        kid = key_id(raw)
+        if value.get("kid") not in (None, kid):
+            raise CacheError(f"the central's {name} key id does not match the key", code="no-keys")
+        found[name] = {"key": value["public"], "kid": kid}
     return found

@@ -96,8 +96,13 @@ class CentralClient:
             return
         if server.tzinfo is None:
             server = server.replace(tzinfo=UTC)
+        # `Date` has one-second resolution: the server's clock read somewhere in the second
+        # after it. Take the middle, and ignore what that resolution cannot tell apart.
+        offset = server + timedelta(milliseconds=500) - datetime.now(UTC)
+        if abs(offset) < timedelta(seconds=1):
+            offset = timedelta(0)
         with self._offset_lock:
-            self._offset = server - datetime.now(UTC)
+            self._offset = offset
 
     # transport -------------------------------------------------------------------------------
 

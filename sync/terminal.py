@@ -14,9 +14,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from kiosk import sealing
-from kiosk.booking import BookingService
+from kiosk.booking import BookingService, CentralRejected, CentralUnavailable
+from kiosk.card.model import Card
 from kiosk.config import TerminalConfig
 from kiosk.dates import BANGKOK
+from kiosk.eligibility import Answers, Decision, evaluate
 from sync.breaker import CircuitBreaker
 from sync.cache import OfflineCache
 from sync.client import CentralClient
@@ -65,6 +67,23 @@ class Terminal:
     def now(self) -> datetime:
         """The central's time in Bangkok, as far as this terminal can tell."""
         return (datetime.now(UTC) + self.client.clock_offset).astimezone(BANGKOK)
+
+    def decide(self, card: Card, answers: Answers) -> Decision:
+        """Eligibility as the kiosk decides it: offline first, the registry asked when it matters.
+
+        Only a provisional booking depends on the registry; if the central can be asked (quickly),
+        its answer turns the decision into a plain booking or a refusal.
+        """
+        rule_set = self.cache.rule_set()
+        today = self.now().date()
+        decision = evaluate(rule_set, card, answers, "unknown", today)
+        if decision.route == "book-provisional" and not self.client.is_open():
+            try:
+                known = self.client.registry_check(card.cid, deadline=1.5)
+            except (CentralUnavailable, CentralRejected):
+                return decision
+            decision = evaluate(rule_set, card, answers, "yes" if known else "no", today)
+        return decision
 
     def booking_service(self) -> BookingService:
         public = self.cache.sealing_key()

@@ -35,7 +35,10 @@ class Site:
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> Site:
-        return cls(**{k: str(data.get(k) or "") for k in cls.__slots__})
+        """From the central's `SiteOut` (`site_id`, ...) or this class's own JSON (`id`, ...)."""
+        values = {k: str(data.get(k) or "") for k in cls.__slots__}
+        values["id"] = str(data.get("site_id") or data.get("id") or "")
+        return cls(**values)
 
 
 @dataclass(frozen=True, slots=True)

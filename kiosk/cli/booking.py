@@ -41,6 +41,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     book.add_argument(
         "--json", action="store_true", help='print {"status", "booking_id", "reference", "code"}'
     )
+    book.add_argument(
+        "--no-print", action="store_true", help="do not print the slip on the configured printer"
+    )
     book.set_defaults(handler=cmd_book)
 
     syn = sub.add_parser("sync", help="send queued bookings; show the queue")
@@ -82,11 +85,11 @@ def _terminal(args: argparse.Namespace):
 
 def cmd_book(args: argparse.Namespace) -> int:
     from kiosk.booking import NotBookable, Occupation
-    from kiosk.booking.errors import CentralRejected, CentralUnavailable
     from kiosk.card.errors import CardDataError
     from kiosk.card.model import Card
     from kiosk.cli.inputs import read_json
-    from kiosk.eligibility import Answers, evaluate
+    from kiosk.eligibility import Answers
+    from kiosk.session import slips
 
     try:
         card = Card.from_json(read_json(args.card, "card"))
@@ -100,30 +103,20 @@ def cmd_book(args: argparse.Namespace) -> int:
     try:
         rule_set = terminal.cache.rule_set()
         answers = Answers.from_json(read_json(args.answers, "answers"), rule_set.condition_codes)
-        today = terminal.now().date()
-        decision = evaluate(rule_set, card, answers, "unknown", today)
-        if decision.route == "book-provisional" and not terminal.client.is_open():
-            try:  # the registry can turn a provisional booking into a plain one, or refuse it
-                known = terminal.client.registry_check(card.cid, deadline=1.5)
-                decision = evaluate(rule_set, card, answers, "yes" if known else "no", today)
-            except (CentralUnavailable, CentralRejected):
-                pass
+        decision = terminal.decide(card, answers)
         if decision.route == "ask":
             raise InputError(
                 f"the answers are incomplete: the rules ask {decision.ask!r}",
                 f"คำตอบยังไม่ครบ: {decision.message.th}",
             )
-        found = terminal.cache.find_slot(args.slot)
-        if found is None:
-            terminal.cache.refresh(terminal.client)
-            found = terminal.cache.find_slot(args.slot)
-        if found is None:
+        site, slot = _find_slot(terminal, args.slot)
+        known = [o["code"] for o in terminal.cache.occupations()]
+        if known and args.occupation not in known:
             raise InputError(
-                f"slot {args.slot!r} is not known (sites and slots come from the "
-                "central; run kiosk sync run once online)",
-                "ไม่พบช่วงเวลาที่เลือก",
+                f"occupation {args.occupation!r} is not one the central accepts; "
+                f"choose one of: {', '.join(known)}",
+                "รหัสอาชีพไม่ถูกต้อง",
             )
-        site, slot = found
         occupation = Occupation(args.occupation, (args.occupation_other or "").strip() or None)
         try:
             outcome = terminal.booking_service().book(
@@ -137,11 +130,64 @@ def cmd_book(args: argparse.Namespace) -> int:
                 "code": decision.code,
             }
             _print_outcome(out, args.json, decision.message.th, decision.message.en)
+            if not args.no_print:
+                _print_slip(terminal, slips.decision_slip(decision, card, _terminal_info(terminal)))
             return 7
         _print_outcome(outcome.to_json(), args.json, None, None)
+        if outcome.status in ("confirmed", "queued") and not args.no_print:
+            _print_slip(
+                terminal,
+                slips.booking_slip(
+                    outcome, card, site, slot, _terminal_info(terminal), terminal.now()
+                ),
+            )
         return 0 if outcome.status in ("confirmed", "queued") else 7
     finally:
         terminal.close()
+
+
+def _find_slot(terminal, slot_id: str):
+    found = terminal.cache.find_slot(slot_id)
+    if found is None:  # perhaps newer than the cache: ask the central once
+        terminal.cache.refresh(terminal.client)
+        found = terminal.cache.find_slot(slot_id)
+    if found is None:
+        raise InputError(
+            f"slot {slot_id!r} is not known (sites and slots come from the central; run "
+            "kiosk sync run once online)",
+            "ไม่พบช่วงเวลาที่เลือก",
+        )
+    return found
+
+
+def _terminal_info(terminal) -> dict[str, str]:
+    return {"id": terminal.config.terminal_id, "store": terminal.config.store}
+
+
+def _print_slip(terminal, slip: dict[str, Any]) -> None:
+    """Print as the kiosk does; printer trouble is reported and never undoes the booking."""
+    from kiosk.errors import KioskError
+    from printer.output import print_slip
+    from printer.paper import paper
+    from printer.slip_data import parse_slip
+
+    try:
+        result = print_slip(
+            parse_slip(slip, now=terminal.now()),
+            terminal.config.printer_uri,
+            paper(terminal.config.paper),
+        )
+    except KioskError as exc:
+        print(
+            f"warning [{exc.code}]: {exc.th}\nwarning [{exc.code}]: {exc.en}\n"
+            "The booking stands; reprint the slip later (kiosk slip print).",
+            file=sys.stderr,
+        )
+        return
+    where = result.preview or result.where
+    print(f"slip printed: {where}", file=sys.stderr)
+    for notice in result.notices:
+        print(f"notice [{notice.code}]: {notice.th} / {notice.en}", file=sys.stderr)
 
 
 def _print_outcome(out: dict[str, Any], as_json: bool, th: str | None, en: str | None) -> None:

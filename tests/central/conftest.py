@@ -114,7 +114,13 @@ def start_central(tmp_path: Path, **overrides: Any) -> RunningCentral:
     central = Central(settings)
     app = create_app(settings, central)
     config = uvicorn.Config(
-        app, host="127.0.0.1", port=0, log_config=None, log_level="info", lifespan="on"
+        app,
+        host="127.0.0.1",
+        port=0,
+        log_config=None,
+        log_level="info",
+        lifespan="on",
+        date_header=False,
     )
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, daemon=True)

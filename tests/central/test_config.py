@@ -49,9 +49,10 @@ def test_config_holds_hours_occupations_rule_set_keys_and_time(central):
     assert (config["max_confirmed_age_days"], config["clock_skew_seconds"]) == (7, 300)
 
 
-def test_every_answer_has_an_http_date_header(central):
+def test_every_answer_has_an_http_date_header_from_the_centrals_clock(central):
     r = _get(central, "/v1/config")
-    assert parsedate_to_datetime(r.headers["date"]).tzinfo is not None
+    assert parsedate_to_datetime(r.headers["date"]) == central.clock.now.replace(microsecond=0)
+    assert "," not in r.headers["date"].split(",", 1)[1]  # exactly one Date header
 
 
 def test_rule_sets_are_served_signed_with_the_configs_key(central):
