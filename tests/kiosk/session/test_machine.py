@@ -196,8 +196,13 @@ def test_a_rejected_booking_offers_another_slot():
     s = new_session()
     to_review(s)
     s.handle(ev.Next())
-    assert s.handle(ev.Booked(BookingOutcome("rejected", "b1", code="slot-full"))) == []
+    effects = s.handle(ev.Booked(BookingOutcome("rejected", "b1", code="slot-full")))
+    # no slip; the refusal is shown now, so the journal must not raise it again next visit
+    assert effects == [ev.Acknowledge("b1")]
     assert s.screen == Screen.RESULT and not s.booked
+    # the way forward: choose another time, everything else kept
+    assert s.handle(ev.Edit("slot")) == [ev.LoadSlots(SITE)]
+    assert s.screen == Screen.SLOT and s.outcome is None and s.phone == PHONE
 
 
 def test_journal_failure_books_nothing_and_takes_the_terminal_out_of_service():
@@ -422,6 +427,12 @@ EVENTS = st.sampled_from(
         ev.ServiceChanged(online=False),
         ev.RegistryKnown("yes"),
         ev.LanguageToggled(),
+        ev.ConditionToggled("diabetes"),
+        ev.NoneOfThese(),
+        ev.DayChosen("2021-06-07"),
+        ev.Edit("slot"),
+        ev.ShowExisting(),
+        ev.Booked(BookingOutcome("rejected", "b2", code="slot-full")),
     ]
 )
 
