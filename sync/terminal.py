@@ -61,8 +61,19 @@ class Terminal:
             terminal_id=config.terminal_id,
         )
         self.cache = OfflineCache(config.cache_dir)
-        self.journal = SqliteJournal(config.journal_path)
+        self._journal: SqliteJournal | None = None
         self.secret = terminal_secret(config.home)
+
+    @property
+    def journal(self) -> SqliteJournal:
+        """Opened on first use, in the thread that uses it (SQLite connections stay in theirs).
+
+        Lazily, so a terminal whose journal is damaged still starts: the touchscreen then shows
+        "out of service" and the technician screen says why, instead of the process dying.
+        """
+        if self._journal is None:
+            self._journal = SqliteJournal(self.config.journal_path)
+        return self._journal
 
     def now(self) -> datetime:
         """The central's time in Bangkok, as far as this terminal can tell."""
@@ -85,10 +96,11 @@ class Terminal:
             decision = evaluate(rule_set, card, answers, "yes" if known else "no", today)
         return decision
 
-    def booking_service(self) -> BookingService:
+    def booking_service(self, journal: SqliteJournal | None = None) -> BookingService:
+        """The booking service; `journal` for a caller that keeps its own (its own thread)."""
         public = self.cache.sealing_key()
         return BookingService(
-            self.journal,
+            journal if journal is not None else self.journal,
             self.client,
             seal=lambda plaintext, aad: sealing.seal(plaintext, public, aad),
             cid_secret=self.secret,
@@ -100,5 +112,7 @@ class Terminal:
         return ReplayWorker(lambda: SqliteJournal(self.config.journal_path), self.client, **kw)
 
     def close(self) -> None:
-        self.journal.close()
+        if self._journal is not None:
+            self._journal.close()
+            self._journal = None
         self.client.close()

@@ -23,7 +23,7 @@ EXIT_UNEXPECTED = 70
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from kiosk.cli import booking, card, demo, eligibility, slip
+    from kiosk.cli import booking, card, demo, eligibility, slip, touchscreen
 
     parser = argparse.ArgumentParser(
         prog="kiosk",
@@ -38,6 +38,7 @@ def build_parser() -> argparse.ArgumentParser:
     booking.register(sub)
     demo.register(sub)
     slip.register(sub)
+    touchscreen.register(sub)
     return parser
 
 
