@@ -21,6 +21,7 @@ Rules every screen obeys, enforced here rather than in each view:
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
@@ -119,6 +120,8 @@ class Session:
         self.occupation: Occupation | None = None
         self.sites: tuple[Site, ...] = ()
         self.site_remaining: dict[str, int] = {}
+        self.sites_pending = False
+        self.slots_pending = False
         self.site: Site | None = None
         self.slots: tuple[Slot, ...] = ()
         self.slot_day: str | None = None
@@ -127,7 +130,10 @@ class Session:
         self.booked_at: datetime | None = None
         self.print_error: KioskError | None = None
         self.printed = False
+        self.last_slip: Mapping[str, Any] | None = None
         self.change_mode = False
+        #: What the last change of an existing booking did ("changed", "cancelled"), to say so.
+        self.last_change: str | None = None
         self.editing_from_review = False
 
     @property
@@ -149,6 +155,21 @@ class Session:
         occ = self.occupation
         occupation_ok = occ is not None and (occ.code != "other" or bool((occ.other or "").strip()))
         return ContactCheck(phone_ok, occupation_ok)
+
+    def phone_state(self) -> str:
+        """ "empty", "partial" (could still become a mobile number), "ok" or "bad".
+
+        "bad" as soon as no Thai mobile number starts that way, so the customer hears it at the
+        second digit rather than after typing all ten.
+        """
+        digits = "".join(ch for ch in self.phone if ch.isdigit())
+        if not digits:
+            return "empty"
+        if self.contact_check().phone_ok:
+            return "ok"
+        if len(digits) < 10 and re.fullmatch(r"0([689]\d{0,8})?", digits):
+            return "partial"
+        return "bad"
 
     def can_go_next(self) -> bool:
         """Whether the primary action is enabled on the current screen."""
@@ -199,7 +220,16 @@ class Session:
         handler = getattr(self, f"_on_{type(event).__name__}", None)
         if handler is None:
             return []
-        return handler(event) or []
+        effects = handler(event) or []
+        # what the site and slot screens are waiting for, so they can say "loading"
+        for effect in effects:
+            if isinstance(effect, ev.LoadSites):
+                self.sites_pending = True
+            elif isinstance(effect, ev.LoadSlots):
+                self.slots_pending = True
+            elif isinstance(effect, ev.PrintSlip):
+                self.last_slip = effect.slip  # for "print again" after a printer failure
+        return effects
 
     def _go_welcome(self) -> list[ev.Effect]:
         self._wipe()
@@ -527,6 +557,7 @@ class Session:
 
     def _on_SitesLoaded(self, e: ev.SitesLoaded) -> list[ev.Effect]:
         self.sites = tuple(e.sites)
+        self.sites_pending = False
         self.site_remaining = dict(e.remaining)
         self.availability_age = e.age_seconds
         if self.site is not None and self.site.id not in {s.id for s in self.sites}:
@@ -547,6 +578,7 @@ class Session:
         if self.site is None or e.site_id != self.site.id:
             return []
         self.slots = tuple(e.slots)
+        self.slots_pending = False
         if self.slot is not None and self.slot.id not in {
             s.id for s in self.slots if self.slot_open(s)
         }:
@@ -683,6 +715,9 @@ class Session:
             self.print_error = None
             self.printed = False
             return [ev.PrintSlip(self._booking_slip())]
+        if self.screen == Screen.PRINTING and self.print_error and self.last_slip is not None:
+            self.print_error = None  # an information slip or a reprint that failed: again
+            return [ev.PrintSlip(self.last_slip)]
         return []
 
     def _on_Printed(self, e: ev.Printed) -> list[ev.Effect]:
@@ -706,6 +741,7 @@ class Session:
         if self.screen != Screen.EXISTING or not self.existing or self.existing_source != "central":
             return []
         self.change_mode = True
+        self.last_change = None
         self.site = self.slot = None
         self.screen = Screen.SITE
         return [ev.LoadSites()]
@@ -714,6 +750,7 @@ class Session:
         if self.screen != Screen.EXISTING or not self.existing or self.existing_source != "central":
             return []
         self.screen = Screen.CANCEL_CONFIRM
+        self.last_change = None
         return []
 
     def _on_ChangeDone(self, e: ev.ChangeDone) -> list[ev.Effect]:
@@ -722,8 +759,10 @@ class Session:
         self.change_mode = False
         if e.booking is None:
             self.existing = {**(self.existing or {}), "status": "cancelled"}
+            self.last_change = "cancelled"
         else:
             self.existing = dict(e.booking)
+            self.last_change = "cancelled" if e.booking.get("status") == "cancelled" else "changed"
         self.error = None
         self.screen = Screen.EXISTING
         if not self.card_present:

@@ -323,6 +323,7 @@ def test_existing_booking_change_and_cancel():
     assert isinstance(effect, ev.ChangeBooking) and effect.slot == later
     s.handle(ev.ChangeDone({**booking, "slot_id": later.id, "version": 2}))
     assert s.screen == Screen.EXISTING and s.existing["version"] == 2
+    assert s.last_change == "changed"
     s.handle(ev.CancelExisting())
     assert s.screen == Screen.CANCEL_CONFIRM
     s.handle(ev.Back())
@@ -331,7 +332,7 @@ def test_existing_booking_change_and_cancel():
     (effect,) = s.handle(ev.Next())
     assert effect.slot is None
     s.handle(ev.ChangeDone(None))
-    assert s.existing["status"] == "cancelled"
+    assert s.existing["status"] == "cancelled" and s.last_change == "cancelled"
 
 
 def test_a_queued_booking_on_this_terminal_cannot_be_changed_here():

@@ -267,3 +267,61 @@ def test_no_or_bad_hours_mean_always_open():
     for config in (None, {}, {"channels": {"kiosk": {"opens": "9am", "closes": "18:00"}}}):
         assert ChannelHours.from_config(config) == ALWAYS
     assert ALWAYS.is_open(datetime(2021, 5, 28, 23, 59, tzinfo=BANGKOK))
+
+
+def test_phone_state_says_bad_as_soon_as_no_mobile_number_starts_that_way():
+    s = new_session()
+    to_decision(s, person(), ev.Answered("conditions", []))
+    s.handle(ev.Next())
+    expected = {
+        "": "empty",
+        "0": "partial",
+        "08": "partial",
+        "081234567": "partial",
+        "0812345678": "ok",
+        "07": "bad",
+        "1": "bad",
+        "02123456": "bad",
+        "08123456789": "bad",
+    }
+    for phone, state in expected.items():
+        s.handle(ev.PhoneEntered(phone))
+        assert s.phone_state() == state, phone
+
+
+def test_the_site_and_slot_screens_know_what_they_are_waiting_for():
+    s = new_session()
+    to_decision(s, person(), ev.Answered("conditions", []))
+    through(s, ev.Next(), ev.PhoneEntered(PHONE), ev.OccupationChosen(Occupation("trader")))
+    assert not s.sites_pending
+    s.handle(ev.Next())
+    assert s.sites_pending
+    s.handle(ev.SitesLoaded((SITE, OTHER)))
+    assert not s.sites_pending
+    through(s, ev.SiteChosen(SITE), ev.Next())
+    assert s.slots_pending
+    s.handle(ev.SlotsLoaded("bkk-02", ()))  # another site's answer
+    assert s.slots_pending
+    s.handle(ev.SlotsLoaded("bkk-01", (SLOT,)))
+    assert not s.slots_pending
+
+
+def test_a_failed_information_slip_or_reprint_can_be_printed_again():
+    from kiosk.errors import KioskError
+
+    s = new_session()
+    to_decision(s, person(birth_date_be="25000101"))
+    (first,) = s.handle(ev.Next())
+    assert s.screen == Screen.PRINTING
+    s.handle(ev.PrintFailed(KioskError("กระดาษหมด", "paper out")))
+    (again,) = s.handle(ev.Reprint())
+    assert again == first and s.print_error is None
+    s = new_session()
+    through(
+        s, ev.CardInserted(), ev.CardRead(person()), ev.ConsentGiven(), ev.ExistingFound(BOOKING)
+    )
+    (first,) = s.handle(ev.Reprint())
+    s.handle(ev.PrintFailed(KioskError("กระดาษหมด", "paper out")))
+    assert s.handle(ev.Reprint()) == [first]
+    s.handle(ev.StartOver())
+    assert s.last_slip is None
