@@ -143,11 +143,13 @@ class Controller(SessionBinding):
         self.monitor.start()
         # open (and, on a new terminal, create) the journal before the replay worker opens its
         # own connection: two first openings racing would both try to create the tables
+        journal_ok = True
         try:
             self._journal_lane.submit(self._lane_journal).result(timeout=30)
         except (JournalError, FutureTimeout) as exc:
+            journal_ok = False  # the service check will say so on the screen
             log.error("journal not usable at start: %s", getattr(exc, "code", exc))
-        if self.worker is not None:
+        if self.worker is not None and journal_ok:
             self.worker.start()
         self._service_timer.start()
         self._refresh_timer.start()
@@ -621,14 +623,15 @@ class Controller(SessionBinding):
 
     def _technician_status(self) -> dict[str, str]:
         t, config = self.terminal, self.terminal.config
-        out: dict[str, str] = {"terminal": f"{config.terminal_id} · {config.store}"}
+        out: dict[str, str] = {
+            "terminal": f"{config.terminal_id} · {config.store} · {config.central_url}"
+        }
         started = time.monotonic()
         try:
             t.client.config(deadline=2.0)
-            took = (time.monotonic() - started) * 1000
-            out["central"] = f"reachable ({config.central_url}, {took:.0f} ms)"
+            out["central"] = f"reachable · {(time.monotonic() - started) * 1000:.0f} ms"
         except UNAVAILABLE as exc:
-            out["central"] = f"NOT reachable: {exc.code} ({config.central_url})"
+            out["central"] = f"NOT reachable: {exc.code}"
         out["central"] += f" · breaker {t.client.breaker.state}"
         try:
             counts, oldest = self._journal_lane.submit(self._queue).result(timeout=15)

@@ -15,7 +15,7 @@ from ui.widgets import Button, Icon, Panel, Text, hbox, row
 
 
 class Overlay(QWidget):
-    def __init__(self, parent: QWidget, m: Metrics, name: str) -> None:
+    def __init__(self, parent: QWidget, m: Metrics, name: str, *, wide: bool = False) -> None:
         super().__init__(parent)
         self.m = m
         self.setObjectName("scrim")
@@ -25,12 +25,13 @@ class Overlay(QWidget):
         self.panel.box.setContentsMargins(m.margin, m.margin, m.margin, m.margin)
         self.panel.box.setSpacing(m.gap)
         lay = QVBoxLayout(self)
-        lay.setContentsMargins(m.margin * 2, m.margin, m.margin * 2, m.margin)
+        side = m.margin if wide else m.margin * 2
+        lay.setContentsMargins(side, m.gap if wide else m.margin, side, m.gap if wide else m.margin)
         lay.addStretch(1)
         row = QHBoxLayout()
-        row.addStretch(1)
+        row.addStretch(0 if wide else 1)
         row.addWidget(self.panel, 8)
-        row.addStretch(1)
+        row.addStretch(0 if wide else 1)
         lay.addLayout(row)
         lay.addStretch(1)
         self.hide()

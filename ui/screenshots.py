@@ -275,8 +275,8 @@ SHOTS = (
 
 
 TECHNICIAN_SAMPLE = {
-    "terminal": "T-0001 · 7-Eleven ลาดพร้าว 101",
-    "central": "reachable (https://central.example.go.th, 38 ms) · breaker closed",
+    "terminal": "T-0001 · 7-Eleven ลาดพร้าว 101 · https://central.example.go.th",
+    "central": "reachable · 38 ms · breaker closed",
     "queue": "queued 3 · sending 0 · confirmed 118 · rejected 1 · conflict 0",
     "oldest": "12 min",
     "last_sync": "2021-06-01 09:58:12",

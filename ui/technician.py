@@ -165,7 +165,7 @@ class PinOverlay(Overlay):
 
     def render(self) -> None:
         self.heading.set(tr("tech.pin", self.lang))
-        self.dots.setText("●" * len(self.pin) if self.pin else "–")
+        self.dots.setText("•" * len(self.pin) if self.pin else "–")
         self.pad.render(self.lang)
         self.ok.setText(tr("ok", self.lang))
         self.cancel.setText(tr("cancel", self.lang))
@@ -175,7 +175,7 @@ class TechnicianPanel(Overlay):
     closed = Signal()
 
     def __init__(self, parent: QWidget, m: Metrics) -> None:
-        super().__init__(parent, m, "technician-panel")
+        super().__init__(parent, m, "technician-panel", wide=True)
         self.lang = "th"
         self.heading = Text("", "heading")
         self.panel.box.addLayout(row(Icon("tools", m.target), self.heading, spacing=m.gap))
@@ -184,7 +184,7 @@ class TechnicianPanel(Overlay):
         self.grid.setVerticalSpacing(m.gap // 3)
         self.rows: dict[str, tuple[Text, Text]] = {}
         for i, key in enumerate(FIELDS):
-            label, value = Text("", "small"), Text("", "body")
+            label, value = Text("", "small"), Text("", "strong")
             value.setObjectName(f"tech-{key}")
             self.grid.addWidget(label, i, 0)
             self.grid.addWidget(value, i, 1)

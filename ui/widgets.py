@@ -29,11 +29,31 @@ from PySide6.QtWidgets import (
 from ui import icons, theme
 from ui.theme import Metrics
 
+_MISSING = object()
+
+
+def set_prop(w: QWidget, name: str, value: object) -> bool:
+    """Set a style property, remembering it on the Python side; True if it changed.
+
+    Reading a property back through Qt is avoided on purpose: PySide6 6.12's `property()` of a
+    property that is not set returns None without a reference, and enough such calls crash the
+    interpreter ("deallocating None").
+    """
+    cache = w.__dict__.setdefault("_kiosk_props", {})
+    if cache.get(name, _MISSING) == value:
+        return False
+    cache[name] = value
+    w.setProperty(name, value)
+    return True
+
+
+def get_prop(w: QWidget, name: str, default: object = None) -> object:
+    return w.__dict__.get("_kiosk_props", {}).get(name, default)
+
 
 def set_tone(label: QLabel, tone: str) -> None:
     """ "light" on a dark fill, "dark" on paper, "disabled"."""
-    if label.property("tone") != tone:
-        label.setProperty("tone", tone)
+    if set_prop(label, "tone", tone):
         label.style().unpolish(label)
         label.style().polish(label)
 
@@ -60,7 +80,7 @@ class Text(QLabel):
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(text, parent)
-        self.setProperty("text_role", role)
+        set_prop(self, "text_role", role)
         self.setWordWrap(wrap)
         self.setTextFormat(Qt.TextFormat.PlainText)
         self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
@@ -113,8 +133,8 @@ class Button(QPushButton):
         self._icon_name = icon
         self._boxed = boxed
         self._selected = False
-        self.setProperty("role", role)
-        self.setProperty("selected", "false")
+        set_prop(self, "role", role)
+        set_prop(self, "selected", "false")
         if name:
             self.setObjectName(name)
         self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
@@ -164,15 +184,14 @@ class Button(QPushButton):
         self._paint_icon()
 
     def set_role(self, role: str) -> None:
-        if self.property("role") != role:
-            self.setProperty("role", role)
+        if set_prop(self, "role", role):
             repolish(self)
             self._paint_icon()
 
     def set_selected(self, selected: bool) -> None:
         if selected != self._selected:
             self._selected = selected
-            self.setProperty("selected", "true" if selected else "false")
+            set_prop(self, "selected", "true" if selected else "false")
             repolish(self)
             self._paint_icon()
 
@@ -181,7 +200,7 @@ class Button(QPushButton):
         return self._selected
 
     def _on_dark(self) -> bool:
-        role = self.property("role")
+        role = get_prop(self, "role")
         return self.isEnabled() and (
             role in ("primary", "danger") or (role == "choice" and self._selected)
         )
@@ -189,9 +208,10 @@ class Button(QPushButton):
     def _paint_icon(self) -> None:
         """Icon and text colour follow the button's state (a style sheet cannot see it)."""
         name = self._icon_name
-        if self.property("role") == "choice" and self._boxed:
+        role = get_prop(self, "role")
+        if role == "choice" and self._boxed:
             name = "checked-box" if self._selected else "box"
-        elif self.property("role") == "choice" and self._selected:
+        elif role == "choice" and self._selected:
             name = "check"
         if not self.isEnabled():
             colour, tone = theme.DISABLED_INK, "disabled"
@@ -201,13 +221,10 @@ class Button(QPushButton):
             colour, tone = theme.INK, "dark"
         self._icon.set(name, colour)
         set_tone(self._label, tone)
-        bold = self.property("role") in ("primary", "danger") or self._selected
-        if self._label.property("weight") != ("bold" if bold else "normal"):
-            self._label.setProperty("weight", "bold" if bold else "normal")
+        bold = role in ("primary", "danger") or self._selected
+        if set_prop(self._label, "weight", "bold" if bold else "normal"):
             repolish(self._label)
-        keycap = self.property("role") == "key"
-        if bool(self._label.property("keycap")) != keycap:
-            self._label.setProperty("keycap", keycap)
+        if set_prop(self._label, "keycap", "true" if role == "key" else "false"):
             repolish(self._label)
 
     def changeEvent(self, event: QEvent) -> None:
@@ -236,15 +253,14 @@ class Panel(QFrame):
 
     def __init__(self, kind: str = "info", m: Metrics | None = None) -> None:
         super().__init__()
-        self.setProperty("panel", kind)
+        set_prop(self, "panel", kind)
         self.box = QVBoxLayout(self)
         if m is not None:
             self.box.setContentsMargins(m.margin, m.gap, m.margin, m.gap)
             self.box.setSpacing(m.gap // 2)
 
     def set_kind(self, kind: str) -> None:
-        if self.property("panel") != kind:
-            self.setProperty("panel", kind)
+        if set_prop(self, "panel", kind):
             repolish(self)
 
 
@@ -306,9 +322,9 @@ class TapCard(QFrame):
         self._press: QPointF | None = None
         self._cancelled = False
         self._selected = False
-        self.setProperty("role", "card")
-        self.setProperty("selected", "false")
-        self.setProperty("enabled", "true")
+        set_prop(self, "role", "card")
+        set_prop(self, "selected", "false")
+        set_prop(self, "enabled", "true")
         self.setMinimumHeight(m.target)
         self.setCursor(Qt.CursorShape.PointingHandCursor)
         self.box = QHBoxLayout(self)
@@ -318,30 +334,26 @@ class TapCard(QFrame):
     def set_selected(self, selected: bool) -> None:
         if selected != self._selected:
             self._selected = selected
-            self.setProperty("selected", "true" if selected else "false")
+            set_prop(self, "selected", "true" if selected else "false")
             repolish(self)
         self._tones()
 
     def set_available(self, available: bool) -> None:
         value = "true" if available else "false"
-        if self.property("enabled") != value:
-            self.setProperty("enabled", value)
+        if set_prop(self, "enabled", value):
             repolish(self)
         self._tones()
 
     def _tones(self) -> None:
         if self._selected:
             tone = "light"
-        elif self.property("enabled") == "false":
+        elif get_prop(self, "enabled") == "false":
             tone = "disabled"
         else:
             tone = None
         for label in self.findChildren(QLabel):
             if tone is None:
-                if label.property("tone") is not None:
-                    label.setProperty("tone", None)
-                    label.style().unpolish(label)
-                    label.style().polish(label)
+                set_tone(label, "")
             elif not isinstance(label, Icon):
                 set_tone(label, tone)
 

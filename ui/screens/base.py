@@ -15,7 +15,7 @@ from kiosk.session import events as ev
 from ui.binding import SessionBinding
 from ui.strings import tr
 from ui.theme import Metrics
-from ui.widgets import Button
+from ui.widgets import Button, set_prop
 
 
 class NavBar(QWidget):
@@ -64,7 +64,7 @@ class ScreenView(QWidget):
         super().__init__()
         self.b = binding
         self.m = m
-        self.setProperty("role", "screen")
+        set_prop(self, "role", "screen")
         self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground)
         # a page's minimum must not size the stack (or the window): each lays out in what it gets
         self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Ignored)

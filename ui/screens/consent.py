@@ -12,7 +12,7 @@ from ui.binding import SessionBinding
 from ui.screens.base import ScreenView
 from ui.strings import tr
 from ui.theme import Metrics
-from ui.widgets import Icon, Panel, Text, hbox
+from ui.widgets import Icon, Panel, Text, hbox, set_prop
 
 
 class ConsentView(ScreenView):
@@ -25,7 +25,7 @@ class ConsentView(ScreenView):
             panel = Panel("info", m)
             head, words = Text("", "strong"), Text("", "body")
             col = Panel("info")
-            col.setProperty("panel", "")
+            set_prop(col, "panel", "")
             col.box.setContentsMargins(0, 0, 0, 0)
             col.box.addWidget(head)
             col.box.addWidget(words)

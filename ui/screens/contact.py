@@ -23,7 +23,7 @@ from ui.binding import SessionBinding
 from ui.screens.base import ScreenView
 from ui.strings import pick, tr
 from ui.theme import Metrics
-from ui.widgets import Button, Icon, Panel, Text, hbox
+from ui.widgets import Button, Icon, Panel, Text, hbox, set_prop
 
 LEFT = Qt.AlignmentFlag.AlignLeft
 OTHER = "other"
@@ -163,9 +163,9 @@ class ContactView(ScreenView):
         self.phone_label.set(tr("contact.phone", lang))
         digits = "".join(ch for ch in s.phone if ch.isdigit())
         self.number.setText(grouped(digits) if digits else "0XX-XXX-XXXX")
-        self.number.setProperty("text_role", "big" if digits else "muted")
-        self.number.style().unpolish(self.number)
-        self.number.style().polish(self.number)
+        if set_prop(self.number, "text_role", "big" if digits else "muted"):
+            self.number.style().unpolish(self.number)
+            self.number.style().polish(self.number)
         state = s.phone_state()
         if state == "ok":
             self.status_icon.set("check")

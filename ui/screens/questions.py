@@ -17,7 +17,7 @@ from ui.binding import SessionBinding
 from ui.screens.base import ScreenView
 from ui.strings import pick, tr
 from ui.theme import Metrics
-from ui.widgets import Button, Text
+from ui.widgets import Button, Text, set_prop
 
 LEFT = Qt.AlignmentFlag.AlignLeft
 
@@ -38,7 +38,7 @@ class QuestionView(ScreenView):
         self.grid.setSpacing(m.gap)
         self.toggles: dict[str, Button] = {}
         self.none = Button(m, role="choice", name="none-of-these", align=LEFT, boxed=True)
-        self.none.setProperty("none", "true")
+        set_prop(self.none, "none", "true")
         self.none.clicked.connect(lambda: self.send(ev.NoneOfThese()))
         self.pages.addWidget(self.conditions)
         # works in Bangkok: two answers side by side
