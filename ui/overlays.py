@@ -79,8 +79,10 @@ class ConfirmOverlay(Overlay):
     def __init__(self, parent: QWidget, m: Metrics) -> None:
         super().__init__(parent, m, "confirm-start-over")
         self.text = Text("", "heading")
-        self.no = Button(m, name="start-over-no")
-        self.yes = Button(m, icon="restart", role="danger", name="start-over-yes")
+        self.no = Button(m, icon="back", name="start-over-no", min_width=round(m.target * 2.5))
+        self.yes = Button(
+            m, icon="restart", role="danger", name="start-over-yes", min_width=round(m.target * 2.5)
+        )
         self.panel.box.addLayout(row(Icon("warn", m.target), self.text, spacing=m.gap))
         self.panel.box.addLayout(hbox(self.no, self.yes, spacing=m.gap, stretch_at=1))
         self.no.clicked.connect(self.hide)

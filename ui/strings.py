@@ -178,7 +178,7 @@ T: dict[str, tuple[str, str]] = {
     "decision.print": ("พิมพ์ข้อมูลนี้", "Print this"),
     # contact
     "contact.title": ("เบอร์โทรศัพท์และอาชีพ", "Phone and occupation"),
-    "contact.phone": ("เบอร์โทรศัพท์มือถือ (สำหรับ SMS ยืนยัน)", "Mobile number (for the SMS)"),
+    "contact.phone": ("เบอร์มือถือสำหรับ SMS ยืนยัน", "Mobile number for the SMS"),
     "contact.phone.hint": ("10 หลัก ขึ้นต้นด้วย 06 08 หรือ 09", "10 digits, starting 06, 08 or 09"),
     "contact.phone.ok": ("เบอร์โทรศัพท์ถูกต้อง", "Number OK"),
     "contact.occupation": ("อาชีพ", "Occupation"),
@@ -288,6 +288,15 @@ T: dict[str, tuple[str, str]] = {
     "reason.other": (
         "ระบบกลางไม่รับการจองนี้ กรุณาแจ้งพนักงาน",
         "The central system refused this booking. Please ask staff.",
+    ),
+    "error.journal": (
+        "เครื่องไม่สามารถบันทึกการจองได้ในขณะนี้ จึงยังไม่ได้จอง กรุณาแจ้งพนักงาน",
+        "This terminal cannot save bookings right now, so nothing was booked. "
+        "Please tell a member of staff.",
+    ),
+    "error.central": (
+        "ติดต่อระบบกลางไม่ได้ในขณะนี้ กรุณาลองใหม่ภายหลัง",
+        "The central system cannot be reached right now. Please try again later.",
     ),
     # printing and goodbye
     "printing.title": ("กรุณารับใบนัด", "Please take your slip"),

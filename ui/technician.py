@@ -178,7 +178,9 @@ class TechnicianPanel(Overlay):
         super().__init__(parent, m, "technician-panel", wide=True)
         self.lang = "th"
         self.heading = Text("", "heading")
-        self.panel.box.addLayout(row(Icon("tools", m.target), self.heading, spacing=m.gap))
+        self.panel.box.addLayout(
+            row(Icon("tools", round(m.body * 1.6)), self.heading, spacing=m.gap)
+        )
         self.grid = QGridLayout()
         self.grid.setHorizontalSpacing(m.margin)
         self.grid.setVerticalSpacing(m.gap // 3)

@@ -273,15 +273,19 @@ class Session:
         if self.booked and not self.printed and self.print_error is None:
             return []  # the slip is on its way: finish it, then say goodbye
         if self.booked or self.screen == Screen.PRINTING:
-            self.screen = Screen.GOODBYE
-            self._keep_only_goodbye()
-            return [ev.Wiped()]
+            return self._say_goodbye()
         if self.screen in (Screen.CLOSED, Screen.OUT_OF_SERVICE, Screen.WELCOME):
             return []
         return self._go_welcome()
 
-    def _keep_only_goodbye(self) -> None:
+    def _say_goodbye(self) -> list[ev.Effect]:
+        """Wipe the customer, but thank them in the language they chose; the next one starts
+        in Thai (the goodbye screen returns to the welcome screen through a full wipe)."""
+        language = self.language
         self._wipe()
+        self.language = language
+        self.screen = Screen.GOODBYE
+        return [ev.Wiped()]
 
     # consent and look-up -------------------------------------------------------------------------
 
@@ -399,9 +403,7 @@ class Session:
             return []
         if self.screen == Screen.GOODBYE:
             return self._go_welcome()
-        self.screen = Screen.GOODBYE
-        self._wipe()
-        return [ev.Wiped()]
+        return self._say_goodbye()
 
     def _on_IdleTimeout(self, e: ev.IdleTimeout) -> list[ev.Effect]:
         if self.screen in BUSY_SCREENS:
@@ -515,14 +517,10 @@ class Session:
     def _next_result(self) -> list[ev.Effect]:
         if self.booked and not self.printed:
             return [ev.PrintSlip(self._booking_slip())]
-        self.screen = Screen.GOODBYE
-        self._wipe()
-        return [ev.Wiped()]
+        return self._say_goodbye()
 
     def _next_printing(self) -> list[ev.Effect]:
-        self.screen = Screen.GOODBYE
-        self._wipe()
-        return [ev.Wiped()]
+        return self._say_goodbye()
 
     def _leave_existing(self) -> list[ev.Effect]:
         """From a notice about an earlier queued booking, carry on to book again."""
@@ -539,9 +537,7 @@ class Session:
             self.notice = None
             if self.existing is None:
                 return effects + self._decide()
-        self.screen = Screen.GOODBYE
-        self._wipe()
-        return [*effects, ev.Wiped()]
+        return [*effects, *self._say_goodbye()]
 
     # contact, site, slot -----------------------------------------------------------------------
 
@@ -724,9 +720,7 @@ class Session:
         self.printed = True
         self.print_error = None
         if self.booked and not self.card_present:
-            self.screen = Screen.GOODBYE  # they left with the slip already
-            self._wipe()
-            return [ev.Wiped()]
+            return self._say_goodbye()  # they left with the slip already
         if self.screen in (Screen.RESULT, Screen.PRINTING):
             self.screen = Screen.PRINTING
         return []

@@ -54,11 +54,39 @@ def scrolled(w: QWidget) -> bool:
     return False
 
 
+def _name(w: QWidget) -> str:
+    text = w.text()[:30] if isinstance(w, QLabel) else ""
+    return repr(w.objectName() or text)
+
+
+def _overlay_over(window: MainWindow, a: QWidget, b: QWidget) -> bool:
+    """One of the two is on an overlay drawn over the other: that is meant."""
+    overlays = (window.idle_overlay, window.confirm, window.pin, window.technician)
+    on = [any(o.isAncestorOf(w) for o in overlays) for w in (a, b)]
+    return on[0] != on[1]
+
+
 def problems(window: MainWindow) -> list[str]:
     m = window.m
     out = []
     frame = window.rect()
     sarabun = QFontMetrics(QFont("Sarabun"))
+    buttons = [
+        (b, b.rect().translated(b.mapTo(window, b.rect().topLeft())))
+        for b in window.findChildren(Button)
+        if b.isVisible() and not scrolled(b)
+    ]
+    labels = [
+        (lb, lb.geometry()) for lb in window.findChildren(QLabel) if lb.isVisible() and lb.text()
+    ]
+    for i, (a, ra) in enumerate(labels):
+        for b, rb in labels[i + 1 :]:
+            if a.parentWidget() is b.parentWidget() and ra.intersects(rb):
+                out.append(f"labels {_name(a)} and {_name(b)} overlap")
+    for i, (a, ra) in enumerate(buttons):
+        for b, rb in buttons[i + 1 :]:
+            if ra.intersects(rb) and not _overlay_over(window, a, b):
+                out.append(f"buttons {a.objectName()!r} and {b.objectName()!r} overlap")
     for w in window.findChildren(QWidget):
         if not w.isVisible() or scrolled(w):
             continue
@@ -66,6 +94,9 @@ def problems(window: MainWindow) -> list[str]:
         rect = w.rect().translated(where)
         if not frame.contains(rect):
             out.append(f"{type(w).__name__} {w.objectName()!r} outside the window: {rect}")
+        parent = w.parentWidget()
+        if parent is not None and not parent.rect().contains(w.geometry()):
+            out.append(f"{type(w).__name__} {_name(w)} cut off by its parent")
         small = w.height() < m.target - 1 or w.width() < m.target - 1
         if isinstance(w, Button) and not isinstance(w.parentWidget(), Keyboard) and small:
             out.append(f"button {w.objectName()!r} {w.width()}x{w.height()} < {m.target}")

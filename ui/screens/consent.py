@@ -12,7 +12,7 @@ from ui.binding import SessionBinding
 from ui.screens.base import ScreenView
 from ui.strings import tr
 from ui.theme import Metrics
-from ui.widgets import Icon, Panel, Text, hbox, set_prop
+from ui.widgets import Icon, Panel, Text, row, set_prop
 
 
 class ConsentView(ScreenView):
@@ -29,8 +29,7 @@ class ConsentView(ScreenView):
             col.box.setContentsMargins(0, 0, 0, 0)
             col.box.addWidget(head)
             col.box.addWidget(words)
-            row = hbox(Icon(icon, round(m.body * 1.8)), col, spacing=m.gap)
-            panel.box.addLayout(row)
+            panel.box.addLayout(row(Icon(icon, round(m.body * 1.8)), col, spacing=m.gap))
             self.body.addWidget(panel)
             self.parts.append((head, words))
         self.body.addStretch(1)

@@ -23,7 +23,7 @@ from ui.binding import SessionBinding
 from ui.screens.base import ScreenView
 from ui.strings import pick, tr
 from ui.theme import Metrics
-from ui.widgets import Button, Icon, Panel, Text, hbox, set_prop
+from ui.widgets import Button, Icon, Panel, Text, row, set_prop
 
 LEFT = Qt.AlignmentFlag.AlignLeft
 OTHER = "other"
@@ -43,12 +43,11 @@ class ContactView(ScreenView):
         self.body.addWidget(self.pages, 1)
         # page 1: keypad and occupations
         main = QWidget()
-        row = QHBoxLayout(main)
-        row.setContentsMargins(0, 0, 0, 0)
-        row.setSpacing(m.margin)
+        columns = QHBoxLayout(main)
+        columns.setContentsMargins(0, 0, 0, 0)
+        columns.setSpacing(m.margin)
         left = QVBoxLayout()
         left.setSpacing(m.gap // 2)
-        self.phone_label = Text("", "strong")
         self.display = Panel("plain", m)
         self.display.box.setContentsMargins(m.gap, 2, m.gap, 2)
         self.number = Text("", "big", wrap=False)
@@ -58,12 +57,11 @@ class ContactView(ScreenView):
         self.status = Text("", "body")
         self.keypad = keypad.Keypad(m, "phone")
         self.keypad.pressed.connect(self._key)
-        left.addWidget(self.phone_label)
         left.addWidget(self.display)
-        left.addLayout(hbox(self.status_icon, self.status, spacing=m.gap // 2))
+        left.addLayout(row(self.status_icon, self.status, spacing=m.gap // 2))
         left.addWidget(self.keypad)
         left.addStretch(1)
-        row.addLayout(left, 3)
+        columns.addLayout(left, 5)
         right = QVBoxLayout()
         right.setSpacing(m.gap // 2)
         self.occupation_label = Text("", "strong")
@@ -72,7 +70,7 @@ class ContactView(ScreenView):
         self.occupations.setSpacing(m.gap // 2)
         right.addLayout(self.occupations)
         right.addStretch(1)
-        row.addLayout(right, 7)
+        columns.addLayout(right, 7)
         self.pages.addWidget(main)
         self.choices: dict[str, Button] = {}
         self._build_typing(m)
@@ -160,7 +158,6 @@ class ContactView(ScreenView):
             self.nav.configure(lang, back=None, primary=None)
             return
         self.pages.setCurrentIndex(0)
-        self.phone_label.set(tr("contact.phone", lang))
         digits = "".join(ch for ch in s.phone if ch.isdigit())
         self.number.setText(grouped(digits) if digits else "0XX-XXX-XXXX")
         if set_prop(self.number, "text_role", "big" if digits else "muted"):
@@ -175,7 +172,7 @@ class ContactView(ScreenView):
             self.status.set(PhoneError().message(lang))
         else:
             self.status_icon.set(None)
-            self.status.set(tr("contact.phone.hint", lang))
+            self.status.set(f"{tr('contact.phone', lang)}: {tr('contact.phone.hint', lang)}")
         self.display.set_kind("error" if state == "bad" else "plain")
         self.keypad.render(lang)
         self.occupation_label.set(tr("contact.occupation", lang))

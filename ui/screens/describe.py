@@ -10,7 +10,7 @@ from collections.abc import Iterable, Mapping
 from datetime import date
 from typing import Any
 
-from kiosk.booking.errors import CentralRejected
+from kiosk.booking.errors import CentralRejected, CentralUnavailable, JournalError
 from kiosk.booking.model import Occupation, Site, Slot
 from kiosk.booking.phone import masked
 from kiosk.errors import KioskError
@@ -96,11 +96,20 @@ def phone(s: Session) -> str:
 
 
 def error_text(error: KioskError | None, lang: str) -> str:
-    """A typed error's message; the central's own Thai/English words when it sent them."""
+    """A typed error's message, in words for the customer.
+
+    The central's refusals carry their own Thai and English; the journal's and the network's
+    English is written for a technician (it names files and exceptions), so the customer is
+    told what it means instead.
+    """
     if error is None:
         return ""
     if isinstance(error, CentralRejected):
         own = error.problem.get(lang)
         if isinstance(own, str) and own.strip():
             return own
+    if isinstance(error, JournalError):
+        return tr("error.journal", lang)
+    if isinstance(error, CentralUnavailable):
+        return tr("error.central", lang)
     return error.message(lang)

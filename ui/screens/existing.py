@@ -18,7 +18,7 @@ from ui.screens import describe
 from ui.screens.base import ScreenView
 from ui.strings import T, tr
 from ui.theme import Metrics
-from ui.widgets import Button, Icon, Panel, Text, hbox, row
+from ui.widgets import Button, Icon, Panel, Text, row
 
 LEFT = Qt.AlignmentFlag.AlignLeft
 
@@ -36,7 +36,7 @@ class ExistingView(ScreenView):
         self.notice_head = Text("", "strong")
         self.notice_text = Text("", "body")
         self.notice.box.addLayout(
-            hbox(Icon("warn", round(m.body * 1.6)), self.notice_head, spacing=m.gap, stretch_at=2)
+            row(Icon("warn", round(m.body * 1.6)), self.notice_head, spacing=m.gap)
         )
         self.notice.box.addWidget(self.notice_text)
         self.body.addWidget(self.notice)
@@ -150,9 +150,7 @@ class CancelConfirmView(ScreenView):
         super().__init__(binding, m)
         self.panel = Panel("warn", m)
         self.heading = Text("", "heading")
-        self.panel.box.addLayout(
-            hbox(Icon("warn", round(m.body * 2)), self.heading, spacing=m.gap, stretch_at=2)
-        )
+        self.panel.box.addLayout(row(Icon("warn", round(m.body * 2)), self.heading, spacing=m.gap))
         self.what = Text("", "strong")
         self.words = Text("", "body")
         self.panel.box.addWidget(self.what)

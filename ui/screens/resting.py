@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QVBoxLayout
 
 from kiosk.session import Screen, Session
 from ui.binding import SessionBinding
+from ui.screens import describe
 from ui.screens.base import ScreenView
 from ui.strings import tr
 from ui.theme import Metrics
@@ -35,7 +36,7 @@ class WelcomeView(ScreenView):
         self.hours = Text("", "strong")
         self.hours_other = Text("", "small")
         self.privacy = Text("", "small")
-        for w in (self.programme, self.programme_other, self.sub, self.insert, self.insert_other):
+        for w in (self.programme, self.programme_other, self.sub):
             w.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.body.addWidget(self.programme)
         self.body.addWidget(self.programme_other)
@@ -45,10 +46,10 @@ class WelcomeView(ScreenView):
         words.setSpacing(m.gap // 2)
         for w in (self.insert, self.insert_other, self.how):
             words.addWidget(w)
-        row = hbox(self.icon, spacing=m.margin, stretch_at=0)
-        row.addLayout(words)
-        row.addStretch(1)
-        self.body.addLayout(row)
+        line = hbox(self.icon, spacing=m.margin, stretch_at=0)
+        line.addLayout(words, 6)
+        line.addStretch(1)
+        self.body.addLayout(line)
         self.body.addStretch(1)
         self.panel = Panel("info", m)
         self.panel.box.addWidget(self.hours)
@@ -154,5 +155,5 @@ class ServiceView(ScreenView):
         if not st.journal_ok:
             reasons.append(tr("oos.journal", lang))
         self.reason.set(" · ".join(reasons))
-        self.detail.set(st.problem.message(lang) if st.problem is not None else "")
+        self.detail.set(describe.error_text(st.problem, lang))
         self.panel.setVisible(bool(reasons))

@@ -7,7 +7,7 @@ customer confirms a change knowing what it replaces.
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QGridLayout, QVBoxLayout
+from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QSizePolicy, QVBoxLayout
 
 from kiosk.session import Session
 from kiosk.session import events as ev
@@ -31,19 +31,18 @@ class Row(Panel):
         col.setSpacing(0)
         col.addWidget(self.label)
         col.addWidget(self.value)
-        row = self.box
-        inner = QGridLayout()
-        inner.setHorizontalSpacing(m.gap)
-        inner.addWidget(Icon(icon, round(m.body * 1.5)), 0, 0, Qt.AlignmentFlag.AlignTop)
-        inner.addLayout(col, 0, 1)
-        inner.setColumnStretch(1, 1)
+        col.addStretch(1)
+        line = QHBoxLayout()
+        line.setSpacing(m.gap)
+        line.addWidget(Icon(icon, round(m.body * 1.5)), 0, Qt.AlignmentFlag.AlignTop)
+        line.addLayout(col, 1)
         self.edit: Button | None = None
         if section is not None:
-            self.edit = Button(m, icon="back", name=f"edit-{section}")
-            self.edit.set_icon(None)
+            self.edit = Button(m, name=f"edit-{section}")
+            self.edit.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
             self.edit.clicked.connect(lambda: send(ev.Edit(section)))
-            inner.addWidget(self.edit, 0, 2, Qt.AlignmentFlag.AlignVCenter)
-        row.addLayout(inner)
+            line.addWidget(self.edit, 0, Qt.AlignmentFlag.AlignVCenter)
+        self.box.addLayout(line)
 
     def set(self, lang: str, label: str, value: str) -> None:
         self.label.set(label)
@@ -66,7 +65,7 @@ class ReviewView(ScreenView):
         grid.addWidget(self.person, 0, 0)
         grid.addWidget(self.answers, 1, 0)
         grid.addWidget(self.contact, 2, 0)
-        grid.addWidget(self.old, 0, 0, 3, 1)
+        grid.addWidget(self.old, 0, 0, 2, 1)
         grid.addWidget(self.site, 0, 1)
         grid.addWidget(self.slot, 1, 1)
         grid.setColumnStretch(0, 1)

@@ -17,7 +17,7 @@ from ui.binding import SessionBinding
 from ui.screens.base import ScreenView
 from ui.strings import tr
 from ui.theme import Metrics
-from ui.widgets import Icon, Spinner, TapCard, Text, TouchList, hbox, row
+from ui.widgets import Icon, Spinner, TapCard, Text, TouchList, row
 
 
 def site_name(site: Site, lang: str) -> str:
@@ -86,7 +86,7 @@ class SiteView(ScreenView):
         self.chosen_icon = Icon(None, round(m.body * 1.4))
         self.chosen = Text("", "strong")
         self.chosen.setObjectName("site-chosen")
-        self.body.addLayout(hbox(self.chosen_icon, self.chosen, spacing=m.gap // 2))
+        self.body.addLayout(row(self.chosen_icon, self.chosen, spacing=m.gap // 2))
         self.cards: list[SiteCard] = []
 
     def title(self, s: Session, lang: str) -> str:

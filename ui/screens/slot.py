@@ -19,7 +19,7 @@ from ui.screens.base import ScreenView
 from ui.screens.site import site_name
 from ui.strings import date_line, day_label, time_range, tr
 from ui.theme import Metrics
-from ui.widgets import Button, Icon, Spinner, Text, hbox, row
+from ui.widgets import Button, Icon, Spinner, Text, row
 
 COLUMNS = 4
 
@@ -109,7 +109,7 @@ class SlotView(ScreenView):
         self.chosen_icon = Icon(None, round(m.body * 1.4))
         self.chosen = Text("", "strong")
         self.chosen.setObjectName("slot-chosen")
-        self.body.addLayout(hbox(self.chosen_icon, self.chosen, spacing=m.gap // 2))
+        self.body.addLayout(row(self.chosen_icon, self.chosen, spacing=m.gap // 2))
         self.slot_buttons: list[Button] = []
         self._day: str | None = None
 

@@ -325,3 +325,18 @@ def test_a_failed_information_slip_or_reprint_can_be_printed_again():
     assert s.handle(ev.Reprint()) == [first]
     s.handle(ev.StartOver())
     assert s.last_slip is None
+
+
+def test_goodbye_speaks_the_customers_language_and_the_next_one_starts_in_thai():
+    s = new_session()
+    to_review(s)
+    c = s.card
+    s.handle(ev.LanguageToggled())
+    s.handle(ev.Next())
+    s.handle(ev.Booked(BookingOutcome("confirmed", "b1", "TRJ-1")))
+    s.handle(ev.Printed())
+    s.handle(ev.CardRemoved())
+    assert (s.screen, s.language) == (Screen.GOODBYE, "en")
+    assert personal_data_left(s, c) == []
+    s.handle(ev.Finish())
+    assert (s.screen, s.language) == (Screen.WELCOME, "th")
