@@ -7,11 +7,12 @@ anything, so the tests and the benchmark start exactly what `kiosk run` starts.
 from __future__ import annotations
 
 import logging
+import signal
 import sys
 from dataclasses import dataclass, field
 from typing import Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication
 
 from kiosk.config import TerminalConfig
@@ -80,9 +81,21 @@ def run(config: TerminalConfig, *, windowed: bool = False) -> int:
         w.showFullScreen()
     kiosk.controller.exit_requested.connect(app.quit)
     app.aboutToQuit.connect(kiosk.close)
+    _quit_on_signals(app)
     kiosk.controller.start()
     log.info("kiosk running: %dx%d, %.0f dpi, targets %d px (%.1f mm)", *_describe(w))
     return app.exec()
+
+
+def _quit_on_signals(app: QApplication) -> None:
+    """SIGTERM (systemd stopping the kiosk) and SIGINT end the event loop cleanly: threads
+    joined, journal closed. Python runs signal handlers only between bytecodes, so a timer
+    wakes the interpreter while Qt waits."""
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(sig, lambda *_: app.quit())
+    waker = QTimer(app)
+    waker.timeout.connect(lambda: None)
+    waker.start(250)
 
 
 def _describe(w: MainWindow) -> tuple[int, int, float, int, float]:

@@ -21,9 +21,7 @@ welcome, closed and out of service.
 
 from __future__ import annotations
 
-import contextlib
 import logging
-import os
 import shutil
 import threading
 import time
@@ -32,7 +30,6 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QObject, QTimer, Signal
@@ -47,14 +44,6 @@ from kiosk.errors import KioskError
 from kiosk.session import IDLE_SCREENS, Session
 from kiosk.session import events as ev
 from kiosk.session.hours import ChannelHours
-from printer.output import print_image, print_slip
-from printer.paper import paper
-from printer.slip_data import parse_slip
-from printer.status import read_status
-from printer.testslip import render_test_slip
-from printer.thai_text import warm_up
-from printer.transports import open_printer
-from printer.uri import parse_printer_uri
 from sync.cache import slot_from_json
 from sync.journal import Entry, SqliteJournal
 from sync.terminal import Terminal
@@ -139,7 +128,7 @@ class Controller(SessionBinding):
     # lifecycle -----------------------------------------------------------------------------------
 
     def start(self) -> Controller:
-        self._submit(self._net, warm_up)  # Thai word breaking for slips: not on a customer's time
+        self._submit(self._net, _warm_up)  # the printer's code and Thai word breaking, early
         self.monitor.start()
         # open (and, on a new terminal, create) the journal before the replay worker opens its
         # own connection: two first openings racing would both try to create the tables
@@ -399,13 +388,10 @@ class Controller(SessionBinding):
         config = self.terminal.config
 
         def print_it() -> object:
+            printing = _printing()
             with self._printer_lock:
                 try:
-                    print_slip(
-                        parse_slip(slip, now=self.terminal.now()),
-                        config.printer_uri,
-                        paper(config.paper),
-                    )
+                    printing.print_booking_slip(slip, config, self.terminal.now())
                 except KioskError as exc:
                     log.warning("slip not printed: %s", exc.code)
                     self._printer_seen = (False, exc)
@@ -530,33 +516,12 @@ class Controller(SessionBinding):
         return (True, None) if ok else (False, NoReader(name, readers))
 
     def _printer_status(self) -> tuple[bool, KioskError | None]:
-        config = self.terminal.config
-        try:
-            target = parse_printer_uri(config.printer_uri)
-        except KioskError as exc:
-            return False, exc
-        if target.scheme == "preview":
-            folder = Path(target.path)
-            with contextlib.suppress(OSError):
-                folder.mkdir(parents=True, exist_ok=True)
-            ok = folder.is_dir() and os.access(folder, os.W_OK)
-            return ok, None if ok else KioskError(
-                "เครื่องพิมพ์ไม่พร้อมใช้งาน", f"the preview folder {folder} is not writable"
-            )
         if not self._printer_lock.acquire(blocking=False):
             return self._printer_seen  # printing right now: the last word stands
         try:
-            device = open_printer(target, paper(config.paper))
-            try:
-                status = read_status(device) if target.reads_status else None
-            finally:
-                device.close()
-        except KioskError as exc:
-            self._printer_seen = (False, exc)
-            return self._printer_seen
+            problem = _printing().status(self.terminal.config)
         finally:
             self._printer_lock.release()
-        problem = status.problem(str(target)) if status is not None else None
         self._printer_seen = (problem is None, problem)
         return self._printer_seen
 
@@ -682,17 +647,25 @@ class Controller(SessionBinding):
         config = self.terminal.config
 
         def test() -> str:
-            target = parse_printer_uri(config.printer_uri)
-            sheet = paper(config.paper)
-            image = render_test_slip(sheet, str(target), self.terminal.now())
             with self._printer_lock:
                 try:
-                    result = print_image(image, target, sheet, name="print-test")
+                    where = _printing().print_test_slip(config, self.terminal.now())
                 except KioskError as exc:
                     return f"{exc.code}: {exc.th} / {exc.en}"
-            return f"printed / พิมพ์แล้ว: {result.preview or result.where}"
+            return f"printed / พิมพ์แล้ว: {where}"
 
         self._submit(self._net, test, name="print-test", signal=self._bridge.said.emit)
+
+
+def _printing():
+    """ui.printing, imported on first use (python-escpos takes a fifth of a second to load)."""
+    from ui import printing  # noqa: PLC0415 - kept off the start-up path on purpose
+
+    return printing
+
+
+def _warm_up() -> None:
+    _printing().warm_up()
 
 
 def _notice(entry: Entry) -> dict[str, Any]:

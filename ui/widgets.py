@@ -309,8 +309,8 @@ class TapCard(QFrame):
     """A selectable item in a scrolling list; `tapped` only for a real tap.
 
     A press starts a candidate tap; moving further than the slop, or the list scrolling at any
-    point in between, cancels it. The kinetic scroller also holds a press back until it knows it
-    is not a flick, so both guards have to fail for a scroll to select anything.
+    point in between, cancels it; and a flick that the scroller takes over never delivers its
+    release to the card at all. A release without its press is never a tap.
     """
 
     tapped = Signal()
@@ -416,6 +416,10 @@ class TouchList(QWidget):
         scroller = QScroller.scroller(viewport)
         props = scroller.scrollerProperties()
         props.setScrollMetric(QScrollerProperties.ScrollMetric.OvershootDragResistanceFactor, 0.2)
+        # the press goes to the card at once: a quick tap released within the scroller's usual
+        # hold-back time otherwise reaches the card as a release without its press, and is lost.
+        # The card itself decides what is a tap (see TapCard).
+        props.setScrollMetric(QScrollerProperties.ScrollMetric.MousePressEventDelay, 0.0)
         props.setScrollMetric(
             QScrollerProperties.ScrollMetric.HorizontalOvershootPolicy,
             QScrollerProperties.OvershootPolicy.OvershootAlwaysOff,
