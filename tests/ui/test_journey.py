@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QScroller
 from kiosk.session import Screen
 from sync.journal import SqliteJournal
 from tests.ui.conftest import Driver, personal_data_on_screen, visible_labels
+from ui.strings import age_text
 
 PHONE = "0812345678"
 
@@ -78,8 +79,9 @@ def test_central_down_queues_the_booking_and_prints_the_slip(make_kiosk, card_sl
     card_slot(person.card)
     book_as_bangkok_resident(d, person.card)
     banner = d.window.banner
-    assert banner.isVisible() and "ago" not in banner.age.text()  # Thai: ... นาทีที่แล้ว
-    assert d.s.availability_age is not None
+    assert banner.isVisible() and d.s.availability_age is not None
+    assert banner.age.text() == age_text(d.s.availability_age, "th")
+    assert banner.age.text().startswith("ข้อมูลที่ว่างล่าสุดเมื่อ")
     d.next()  # confirm
     d.wait(lambda: d.s.outcome is not None)
     assert d.s.outcome.status == "queued"

@@ -6,6 +6,7 @@ events, exactly as the screenshot script drives it.
 from __future__ import annotations
 
 import pytest
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont, QFontInfo, QFontMetrics
 from PySide6.QtWidgets import QAbstractScrollArea, QLabel, QWidget
 
@@ -138,3 +139,17 @@ def test_nothing_is_checked_if_the_screen_is_empty(qtbot, family):
     label = window.views[window.b.session.screen].person.value
     label.setFixedHeight(5)
     assert any("cut" in p for p in problems(window))
+
+
+def test_the_language_toggle_is_on_every_screen_and_switches_everything(qtbot, family):
+    for name in ("01-welcome", "20-contact-empty", "28-review", "38-closed", "45-technician"):
+        window = show(qtbot, family, SHOTS[name], "th", "1280x800")
+        assert window.top.language.isVisible() and window.top.language.text() == "English"
+    window = show(qtbot, family, SHOTS["28-review"], "th", "1280x800")
+    view = window.stack.currentWidget()
+    assert view.nav.primary.text() == "ยืนยันการจอง"
+    qtbot.mouseClick(window.top.language, Qt.MouseButton.LeftButton)
+    assert window.b.session.language == "en" and view.nav.primary.text() == "Confirm booking"
+    assert window.top.title.text() == "Check before you confirm"
+    qtbot.mouseClick(window.top.language, Qt.MouseButton.LeftButton)
+    assert view.nav.primary.text() == "ยืนยันการจอง"
