@@ -61,6 +61,7 @@ class Terminal:
             terminal_id=config.terminal_id,
         )
         self.cache = OfflineCache(config.cache_dir)
+        self.client.clock_offset = self.cache.clock_offset()
         self.journal = SqliteJournal(config.journal_path)
         self.secret = terminal_secret(config.home)
 

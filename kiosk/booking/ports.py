@@ -49,8 +49,8 @@ class Journal(Protocol):
     ) -> None:
         """-> rejected or conflict, with the central's reason."""
 
-    def release(self, booking_id: str, error: str, retry_at: datetime) -> None:
-        """sending -> queued: try again at `retry_at`."""
+    def release(self, booking_id: str, error: str, retry_in: float) -> None:
+        """sending -> queued: try again in `retry_in` seconds (by the journal's own clock)."""
 
 
 class Central(Protocol):

@@ -14,7 +14,7 @@ import hmac
 import logging
 import random
 from collections.abc import Callable, Mapping
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from kiosk import signing
@@ -170,9 +170,7 @@ class BookingService:
 
     def _release(self, booking_id: str, error: str, retry_after: float | None) -> None:
         delay = retry_after if retry_after is not None else random.uniform(1, 5)  # noqa: S311
-        self._safely(
-            self.journal.release, booking_id, error, self._clock() + timedelta(seconds=delay)
-        )
+        self._safely(self.journal.release, booking_id, error, delay)
 
     def _safely(self, fn: Callable[..., None], *args: Any) -> None:
         """Record what the central said; if the journal fails now, the booking still stands.
