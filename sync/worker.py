@@ -141,7 +141,10 @@ class ReplayWorker:
         next_due = journal.next_due_utc()
         if next_due is None:
             return self.idle_seconds
-        wait = (datetime.fromisoformat(next_due) - self._clock()).total_seconds()
+        due = datetime.fromisoformat(next_due)
+        if due.tzinfo is None:
+            due = due.replace(tzinfo=UTC)
+        wait = (due - self._clock()).total_seconds()
         return min(self.idle_seconds, max(0.0, wait))
 
     def run_once(self, journal: SqliteJournal, limit: int = 200) -> int:

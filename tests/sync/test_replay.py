@@ -55,7 +55,9 @@ def test_while_the_central_is_down_the_worker_waits_for_the_breaker(central, mak
     queue_offline(t, proxy, [40])
     proxy.set("refuse")
     t.client.breaker.reset_timeout = 0.3
-    t.journal.db.conn.execute("UPDATE bookings SET next_attempt_utc = '2000-01-01'")
+    t.journal.db.conn.execute(
+        "UPDATE bookings SET next_attempt_utc = '2000-01-01T00:00:00.000000+00:00'"
+    )
     worker = t.replay_worker()
     worker.run_once(t.journal)
     requests_when_down = proxy.requests
@@ -65,7 +67,9 @@ def test_while_the_central_is_down_the_worker_waits_for_the_breaker(central, mak
     assert worker.status().last_error == "central-unreachable"
     proxy.set("pass")
     time.sleep(0.35)
-    t.journal.db.conn.execute("UPDATE bookings SET next_attempt_utc = '2000-01-01'")
+    t.journal.db.conn.execute(
+        "UPDATE bookings SET next_attempt_utc = '2000-01-01T00:00:00.000000+00:00'"
+    )
     worker.run_once(t.journal)
     assert t.journal.counts()["confirmed"] == 1
 
