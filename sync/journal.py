@@ -371,8 +371,17 @@ class SqliteJournal:
             self._event(conn, booking_id, "confirmed", central_status)
 
     def settle(
-        self, booking_id: str, state: str, code: str, detail: str, extra: Mapping[str, Any]
+        self,
+        booking_id: str,
+        state: str,
+        code: str,
+        detail: str,
+        extra: Mapping[str, Any],
+        *,
+        seen: bool = False,
     ) -> None:
+        """-> rejected or conflict. `seen`: the customer was told at the counter (no notice
+        is owed at the next visit)."""
         if state not in ("rejected", "conflict"):
             raise ValueError(state)
         reference = extra.get("reference") if state == "conflict" else None
@@ -380,13 +389,14 @@ class SqliteJournal:
             conn.execute(
                 "UPDATE bookings SET state = ?, outcome_code = ?, outcome_detail = ?, "
                 "outcome_extra = ?, reference = COALESCE(?, reference), lease_until_utc = NULL, "
-                "updated_utc = ? WHERE booking_id = ?",
+                "acknowledged = ?, updated_utc = ? WHERE booking_id = ?",
                 (
                     state,
                     code,
                     detail,
                     json.dumps(dict(extra), ensure_ascii=False),
                     reference,
+                    int(seen),
                     _iso(self._clock()),
                     booking_id,
                 ),

@@ -62,8 +62,16 @@ class Terminal:
         )
         self.cache = OfflineCache(config.cache_dir)
         self.client.clock_offset = self.cache.clock_offset()
-        self.journal = SqliteJournal(config.journal_path)
+        self._journal: SqliteJournal | None = None
         self.secret = terminal_secret(config.home)
+
+    @property
+    def journal(self) -> SqliteJournal:
+        """Opened on first use, so a damaged journal is reported where it is used (doctor, the
+        out-of-service screen) instead of making the whole terminal unconstructible."""
+        if self._journal is None:
+            self._journal = SqliteJournal(self.config.journal_path)
+        return self._journal
 
     def now(self) -> datetime:
         """The central's time in Bangkok, as far as this terminal can tell."""
@@ -101,5 +109,6 @@ class Terminal:
         return ReplayWorker(lambda: SqliteJournal(self.config.journal_path), self.client, **kw)
 
     def close(self) -> None:
-        self.journal.close()
+        if self._journal is not None:
+            self._journal.close()
         self.client.close()

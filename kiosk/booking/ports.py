@@ -45,7 +45,14 @@ class Journal(Protocol):
     def confirm(self, booking_id: str, reference: str, central_status: str) -> None: ...
 
     def settle(
-        self, booking_id: str, state: str, code: str, detail: str, extra: Mapping[str, Any]
+        self,
+        booking_id: str,
+        state: str,
+        code: str,
+        detail: str,
+        extra: Mapping[str, Any],
+        *,
+        seen: bool = False,
     ) -> None:
         """-> rejected or conflict, with the central's reason."""
 

@@ -9,6 +9,7 @@ central is not even tried, so a customer never waits for a timeout that is known
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import hmac
 import logging
@@ -153,7 +154,9 @@ class BookingService:
                 for k, v in exc.problem.items()
                 if k in ("reference", "alternatives", "booking")
             }
-            self._safely(self.journal.settle, booking_id, kind, exc.code, exc.detail, extra)
+            # the customer reads the refusal on the screen now: no notice owed at the next visit
+            settle = functools.partial(self.journal.settle, seen=True)
+            self._safely(settle, booking_id, kind, exc.code, exc.detail, extra)
             return BookingOutcome(
                 "rejected", booking_id, code=exc.code, detail=exc.detail, extra=extra
             )

@@ -23,7 +23,7 @@ EXIT_UNEXPECTED = 70
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from kiosk.cli import booking, card, demo, eligibility, slip
+    from kiosk.cli import booking, card, demo, doctor, eligibility, provision, slip
 
     parser = argparse.ArgumentParser(
         prog="kiosk",
@@ -38,6 +38,8 @@ def build_parser() -> argparse.ArgumentParser:
     booking.register(sub)
     demo.register(sub)
     slip.register(sub)
+    doctor.register(sub)
+    provision.register(sub)
     return parser
 
 

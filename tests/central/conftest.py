@@ -102,9 +102,13 @@ def booking_body(
 
 
 def start_central(
-    tmp_path: Path, *, server_options: dict[str, Any] | None = None, **overrides: Any
+    tmp_path: Path,
+    *,
+    server_options: dict[str, Any] | None = None,
+    now: datetime | None = None,
+    **overrides: Any,
 ) -> RunningCentral:
-    clock = TestClock()
+    clock = TestClock(now or T0)
     settings = Settings(
         db=tmp_path / "central.db",
         clock=clock,
