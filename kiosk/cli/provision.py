@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
 from pathlib import Path
+
+#: Where the appliance keeps its journal and cache (deploy/systemd/thairuamjai-kiosk.service).
+SYSTEM_HOME = Path("/var/lib/thairuamjai-kiosk")
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -58,7 +62,12 @@ def cmd_provision(args: argparse.Namespace) -> int:
     from sync.provision import ProvisionError, provision
 
     started = time.monotonic()
-    config_path = args.config or cfg.default_path()
+    env = dict(os.environ)
+    if os.geteuid() == 0:  # installing the appliance: the paths the systemd unit uses
+        config_path = args.config or cfg.SYSTEM_CONFIG
+        env.setdefault("KIOSK_HOME", str(SYSTEM_HOME))
+    else:
+        config_path = args.config or cfg.default_path()
     say = lambda text: print(f"  ✓ {text}", file=sys.stderr)  # noqa: E731
 
     readers = _readers()
@@ -90,6 +99,7 @@ def cmd_provision(args: argparse.Namespace) -> int:
         ca_bundle=args.ca_bundle,
         owner=args.owner,
         reset_keys=args.reset_keys,
+        env=env,
     )
     for step in result.steps:
         say(step)
@@ -97,7 +107,7 @@ def cmd_provision(args: argparse.Namespace) -> int:
         f"card readers: {', '.join(readers) or 'none found (is pcscd running?)'}"
         + (f"; using {reader}" if reader else "; using the first one holding a card")
     )
-    config = cfg.load(config_path)
+    config = cfg.load(config_path, env=env)
     if not args.no_test_print:
         try:
             where = _test_print(config)
