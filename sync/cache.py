@@ -132,6 +132,14 @@ class OfflineCache:
             return None
         return ed25519_public_from_b64(keys["rule_signing"]["key"])
 
+    def clock_offset(self) -> timedelta:
+        """The central's time minus ours, as last measured (zero if never)."""
+        item = self._read("clock")
+        try:
+            return timedelta(seconds=float(item[0]["offset_seconds"])) if item else timedelta(0)
+        except (KeyError, TypeError, ValueError):
+            return timedelta(0)
+
     def sites(self) -> list[Site]:
         item = self._read("sites")
         return [Site.from_json(s) for s in item[0]] if item else []
@@ -191,6 +199,7 @@ class OfflineCache:
             config = client.config()
             self.pin_keys(config, reset=reset_keys)
             self._write("config", config)
+            self._write("clock", {"offset_seconds": client.clock_offset.total_seconds()})
             sites = client.sites()
             self._write("sites", sites)
             report.sites = len(sites)

@@ -63,7 +63,11 @@ class CentralClient:
         adapter = HTTPAdapter(max_retries=0, pool_connections=4, pool_maxsize=8)
         self.session.mount("http://", adapter)
         self.session.mount("https://", adapter)
-        self.session.verify = ca_bundle or True
+        # Passed on every request, not only set on the session: requests lets REQUESTS_CA_BUNDLE
+        # and CURL_CA_BUNDLE override a session's `verify`, which would silently ignore the
+        # terminal's configured CA bundle.
+        self._verify: str | bool = ca_bundle or True
+        self.session.verify = self._verify
         self.session.headers["User-Agent"] = (
             f"thairuamjai-kiosk/{__version__} {terminal_id}".strip()
         )
@@ -81,6 +85,12 @@ class CentralClient:
         """Server time minus this terminal's time, from the last `Date` header seen."""
         with self._offset_lock:
             return self._offset
+
+    @clock_offset.setter
+    def clock_offset(self, value: timedelta) -> None:
+        """Start from a remembered offset (a new process has not heard a Date header yet)."""
+        with self._offset_lock:
+            self._offset = value
 
     def now(self) -> datetime:
         """This terminal's idea of the central's current time (UTC)."""
@@ -152,7 +162,12 @@ class CentralClient:
         timeout = (min(self.connect_timeout, remaining), min(self.read_timeout, remaining))
         try:
             response = self.session.request(
-                method, self.base_url + path, json=json, headers=headers, timeout=timeout
+                method,
+                self.base_url + path,
+                json=json,
+                headers=headers,
+                timeout=timeout,
+                verify=self._verify,
             )
         except requests.exceptions.SSLError as exc:
             self.breaker.failure()

@@ -6,7 +6,8 @@ Durability first (DESIGN §6, reference/offline-sync.md §4):
 - A booking is inserted and committed before `add` returns; nothing is told to the customer before.
 - Claims use `BEGIN IMMEDIATE`, so two senders (the kiosk and the replay thread, or a second
   process) never both take the same row; a crash while `sending` leaves a lease that runs out and
-  the row is sent again under the same idempotency key.
+  the row is sent again under the same idempotency key. The lease names its owner process, so a
+  restarted kiosk need not wait the lease out when the owner is provably dead.
 - Oldest first by insertion sequence, not by a clock that can jump.
 - `secure_delete`, and the personal data sealed anyway: the clear columns hold only what DESIGN §6
   allows (ids, state, times, site and slot, masked CID, keyed hash, slip fields).
@@ -19,6 +20,8 @@ from __future__ import annotations
 
 import json
 import logging
+import os
+import socket
 import sqlite3
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
@@ -50,6 +53,7 @@ MIGRATIONS: list[str] = [
         attempts INTEGER NOT NULL DEFAULT 0,
         next_attempt_utc TEXT NOT NULL,
         lease_until_utc TEXT,
+        lease_owner TEXT,
         site_id TEXT NOT NULL,
         slot_id TEXT NOT NULL,
         slot_date TEXT NOT NULL,
@@ -78,6 +82,35 @@ MIGRATIONS: list[str] = [
     );
     """,
 ]
+
+
+def _process_start(pid: int) -> str | None:
+    """The start time of a process (Linux /proc), to tell it from a later one with its pid."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return None
+    return stat.rsplit(")", 1)[1].split()[19]
+
+
+def _owner_id() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}:{_process_start(os.getpid()) or '?'}"
+
+
+def owner_alive(owner: str) -> bool:
+    """False only when we can prove the lease's owner process is gone; True when unsure."""
+    try:
+        host, pid_text, start = owner.rsplit(":", 2)
+        pid = int(pid_text)
+    except ValueError:
+        return True
+    if host != socket.gethostname() or start == "?":
+        return True
+    return _process_start(pid) == start
+
+
+#: This process, as a lease owner. Computed per process (forks get their own).
+OWNER = _owner_id()
 
 
 def _iso(dt: datetime) -> str:
@@ -151,7 +184,8 @@ class SqliteJournal:
         self._clock = clock or (lambda: datetime.now(UTC))
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            self.db = Database(sqlite3.connect(str(self.path), timeout=10.0))
+            # isolation_level=None: no implicit transactions; every write here says BEGIN IMMEDIATE
+            self.db = Database(sqlite3.connect(str(self.path), timeout=10.0, isolation_level=None))
             self._pragmas()
             self._check()
             self._migrate()
@@ -296,17 +330,36 @@ class SqliteJournal:
             self._event(conn, record.booking_id, "queued")
 
     def claim(self, booking_id: str, lease_seconds: float) -> bool:
+        """queued (or sending under a lapsed lease, or a dead owner's) -> sending, for us."""
         now = self._clock()
+        dead = self._dead_owner(booking_id)
         with self._immediate() as conn:
             cur = conn.execute(
                 "UPDATE bookings SET state = 'sending', attempts = attempts + 1, "
-                "lease_until_utc = ?, updated_utc = ? WHERE booking_id = ? AND (state = 'queued' "
-                "OR (state = 'sending' AND lease_until_utc < ?))",
-                (_iso(now + timedelta(seconds=lease_seconds)), _iso(now), booking_id, _iso(now)),
+                "lease_until_utc = ?, lease_owner = ?, updated_utc = ? WHERE booking_id = ? AND "
+                "(state = 'queued' OR (state = 'sending' AND "
+                "(lease_until_utc < ? OR lease_owner = ?)))",
+                (
+                    _iso(now + timedelta(seconds=lease_seconds)),
+                    OWNER,
+                    _iso(now),
+                    booking_id,
+                    _iso(now),
+                    dead,
+                ),
             )
             if cur.rowcount:
                 self._event(conn, booking_id, "sending")
             return cur.rowcount == 1
+
+    def _dead_owner(self, booking_id: str) -> str | None:
+        """The owner of this booking's lease if that process is known to be gone."""
+        rows = self._read(
+            "SELECT lease_owner FROM bookings WHERE booking_id = ? AND state = 'sending'",
+            (booking_id,),
+        )
+        owner = rows[0]["lease_owner"] if rows else None
+        return owner if owner and owner != OWNER and not owner_alive(owner) else None
 
     def confirm(self, booking_id: str, reference: str, central_status: str) -> None:
         with self._immediate() as conn:
@@ -318,8 +371,17 @@ class SqliteJournal:
             self._event(conn, booking_id, "confirmed", central_status)
 
     def settle(
-        self, booking_id: str, state: str, code: str, detail: str, extra: Mapping[str, Any]
+        self,
+        booking_id: str,
+        state: str,
+        code: str,
+        detail: str,
+        extra: Mapping[str, Any],
+        *,
+        seen: bool = False,
     ) -> None:
+        """-> rejected or conflict. `seen`: the customer was told at the counter (no notice
+        is owed at the next visit)."""
         if state not in ("rejected", "conflict"):
             raise ValueError(state)
         reference = extra.get("reference") if state == "conflict" else None
@@ -327,39 +389,48 @@ class SqliteJournal:
             conn.execute(
                 "UPDATE bookings SET state = ?, outcome_code = ?, outcome_detail = ?, "
                 "outcome_extra = ?, reference = COALESCE(?, reference), lease_until_utc = NULL, "
-                "updated_utc = ? WHERE booking_id = ?",
+                "acknowledged = ?, updated_utc = ? WHERE booking_id = ?",
                 (
                     state,
                     code,
                     detail,
                     json.dumps(dict(extra), ensure_ascii=False),
                     reference,
+                    int(seen),
                     _iso(self._clock()),
                     booking_id,
                 ),
             )
             self._event(conn, booking_id, state, code)
 
-    def release(self, booking_id: str, error: str, retry_at: datetime) -> None:
+    def release(self, booking_id: str, error: str, retry_in: float) -> None:
+        now = self._clock()
         with self._immediate() as conn:
             conn.execute(
                 "UPDATE bookings SET state = 'queued', lease_until_utc = NULL, last_error = ?, "
                 "next_attempt_utc = ?, updated_utc = ? WHERE booking_id = ? AND state = 'sending'",
-                (error, _iso(retry_at), _iso(self._clock()), booking_id),
+                (error, _iso(now + timedelta(seconds=retry_in)), _iso(now), booking_id),
             )
             self._event(conn, booking_id, "queued", error)
 
     # the replay and the technician ------------------------------------------------------------
 
     def due(self, limit: int = 100) -> list[Entry]:
-        """Bookings to send now, oldest first: queued and due, or sending with a lapsed lease."""
+        """Bookings to send now, oldest first: queued and due, or sending with a lapsed lease
+        or a dead owner (a crashed process)."""
         now = _iso(self._clock())
         rows = self._read(
             "SELECT * FROM bookings WHERE (state = 'queued' AND next_attempt_utc <= ?) OR "
-            "(state = 'sending' AND lease_until_utc < ?) ORDER BY seq LIMIT ?",
-            (now, now, limit),
+            "state = 'sending' ORDER BY seq LIMIT ?",
+            (now, limit),
         )
-        return [Entry.from_row(r) for r in rows]
+        return [
+            Entry.from_row(r)
+            for r in rows
+            if r["state"] == "queued"
+            or r["lease_until_utc"] < now
+            or (r["lease_owner"] not in (None, OWNER) and not owner_alive(r["lease_owner"]))
+        ]
 
     def next_due_utc(self) -> str | None:
         rows = self._read("SELECT MIN(next_attempt_utc) AS t FROM bookings WHERE state = 'queued'")

@@ -61,16 +61,14 @@ class Terminal:
             terminal_id=config.terminal_id,
         )
         self.cache = OfflineCache(config.cache_dir)
+        self.client.clock_offset = self.cache.clock_offset()
         self._journal: SqliteJournal | None = None
         self.secret = terminal_secret(config.home)
 
     @property
     def journal(self) -> SqliteJournal:
-        """Opened on first use, in the thread that uses it (SQLite connections stay in theirs).
-
-        Lazily, so a terminal whose journal is damaged still starts: the touchscreen then shows
-        "out of service" and the technician screen says why, instead of the process dying.
-        """
+        """Opened on first use, so a damaged journal is reported where it is used (doctor, the
+        out-of-service screen) instead of making the whole terminal unconstructible."""
         if self._journal is None:
             self._journal = SqliteJournal(self.config.journal_path)
         return self._journal
@@ -97,7 +95,7 @@ class Terminal:
         return decision
 
     def booking_service(self, journal: SqliteJournal | None = None) -> BookingService:
-        """The booking service; `journal` for a caller that keeps its own (its own thread)."""
+        """The booking service; `journal` for a caller that keeps its own (in its own thread)."""
         public = self.cache.sealing_key()
         return BookingService(
             journal if journal is not None else self.journal,
@@ -114,5 +112,4 @@ class Terminal:
     def close(self) -> None:
         if self._journal is not None:
             self._journal.close()
-            self._journal = None
         self.client.close()

@@ -18,7 +18,7 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Any
 
 from kiosk.booking.errors import (
@@ -141,7 +141,10 @@ class ReplayWorker:
         next_due = journal.next_due_utc()
         if next_due is None:
             return self.idle_seconds
-        wait = (datetime.fromisoformat(next_due) - self._clock()).total_seconds()
+        due = datetime.fromisoformat(next_due)
+        if due.tzinfo is None:
+            due = due.replace(tzinfo=UTC)
+        wait = (due - self._clock()).total_seconds()
         return min(self.idle_seconds, max(0.0, wait))
 
     def run_once(self, journal: SqliteJournal, limit: int = 200) -> int:
@@ -174,23 +177,19 @@ class ReplayWorker:
         try:
             reply = self.client.book_sealed(entry.booking_id, entry.sealed, deadline=SEND_DEADLINE)
         except TerminalUnauthorized as exc:
-            journal.release(entry.booking_id, exc.code, self._clock() + timedelta(seconds=60))
+            journal.release(entry.booking_id, exc.code, 60.0)
             self._note_error(exc.code)
             return "unavailable"
         except CentralUnavailable as exc:
             self._attempt += 1
             delay = exc.retry_after if exc.retry_after is not None else full_jitter(self._attempt)
-            journal.release(entry.booking_id, exc.code, self._clock() + timedelta(seconds=delay))
+            journal.release(entry.booking_id, exc.code, delay)
             self._note_error(exc.code)
             return "unavailable"
         except CentralRejected as exc:
             kind = verdict(exc.code)
             if kind == "retry":
-                journal.release(
-                    entry.booking_id,
-                    exc.code,
-                    self._clock() + timedelta(seconds=full_jitter(1, cap=5)),
-                )
+                journal.release(entry.booking_id, exc.code, full_jitter(1, cap=5))
                 return "retry"
             _crash_point("after-send")
             extra = {

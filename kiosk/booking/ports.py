@@ -45,12 +45,19 @@ class Journal(Protocol):
     def confirm(self, booking_id: str, reference: str, central_status: str) -> None: ...
 
     def settle(
-        self, booking_id: str, state: str, code: str, detail: str, extra: Mapping[str, Any]
+        self,
+        booking_id: str,
+        state: str,
+        code: str,
+        detail: str,
+        extra: Mapping[str, Any],
+        *,
+        seen: bool = False,
     ) -> None:
         """-> rejected or conflict, with the central's reason."""
 
-    def release(self, booking_id: str, error: str, retry_at: datetime) -> None:
-        """sending -> queued: try again at `retry_at`."""
+    def release(self, booking_id: str, error: str, retry_in: float) -> None:
+        """sending -> queued: try again in `retry_in` seconds (by the journal's own clock)."""
 
 
 class Central(Protocol):

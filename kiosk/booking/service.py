@@ -9,12 +9,13 @@ central is not even tried, so a customer never waits for a timeout that is known
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import hmac
 import logging
 import random
 from collections.abc import Callable, Mapping
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from kiosk import signing
@@ -153,7 +154,9 @@ class BookingService:
                 for k, v in exc.problem.items()
                 if k in ("reference", "alternatives", "booking")
             }
-            self._safely(self.journal.settle, booking_id, kind, exc.code, exc.detail, extra)
+            # the customer reads the refusal on the screen now: no notice owed at the next visit
+            settle = functools.partial(self.journal.settle, seen=True)
+            self._safely(settle, booking_id, kind, exc.code, exc.detail, extra)
             return BookingOutcome(
                 "rejected", booking_id, code=exc.code, detail=exc.detail, extra=extra
             )
@@ -170,9 +173,7 @@ class BookingService:
 
     def _release(self, booking_id: str, error: str, retry_after: float | None) -> None:
         delay = retry_after if retry_after is not None else random.uniform(1, 5)  # noqa: S311
-        self._safely(
-            self.journal.release, booking_id, error, self._clock() + timedelta(seconds=delay)
-        )
+        self._safely(self.journal.release, booking_id, error, delay)
 
     def _safely(self, fn: Callable[..., None], *args: Any) -> None:
         """Record what the central said; if the journal fails now, the booking still stands.

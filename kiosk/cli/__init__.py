@@ -23,7 +23,7 @@ EXIT_UNEXPECTED = 70
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from kiosk.cli import booking, card, demo, eligibility, slip, touchscreen
+    from kiosk.cli import booking, card, demo, doctor, eligibility, provision, slip, touchscreen
 
     parser = argparse.ArgumentParser(
         prog="kiosk",
@@ -32,12 +32,17 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     parser.add_argument("-v", "--verbose", action="count", default=0, help="log more (repeat)")
     parser.add_argument("--debug", action="store_true", help="show tracebacks of unexpected errors")
+    parser.add_argument(
+        "--log-file", metavar="FILE", help="also log to FILE (reopened when logrotate moves it)"
+    )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     card.register(sub)
     eligibility.register(sub)
     booking.register(sub)
     demo.register(sub)
     slip.register(sub)
+    doctor.register(sub)
+    provision.register(sub)
     touchscreen.register(sub)
     return parser
 
@@ -51,7 +56,23 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     level = (logging.WARNING, logging.INFO, logging.DEBUG)[min(args.verbose, 2)]
-    logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    fmt = "%(asctime)s %(levelname)s %(name)s: %(message)s"
+    logging.basicConfig(level=level, format=fmt)
+    if args.log_file:
+        from logging.handlers import WatchedFileHandler
+
+        try:
+            handler = WatchedFileHandler(args.log_file, encoding="utf-8")
+        except OSError as exc:
+            print(
+                f"error [bad-input]: cannot open the log file {args.log_file}: {exc.strerror}",
+                file=sys.stderr,
+            )
+            return 2
+        handler.setFormatter(logging.Formatter(fmt))
+        handler.setLevel(min(level, logging.INFO))
+        logging.getLogger().addHandler(handler)
+        logging.getLogger().setLevel(min(level, logging.INFO))
     try:
         return int(args.handler(args) or 0)
     except KioskError as exc:

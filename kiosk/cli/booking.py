@@ -12,6 +12,9 @@ from typing import Any
 
 from kiosk.errors import InputError
 
+#: How often a long-running `kiosk sync run` refreshes the offline cache.
+REFRESH_SECONDS = 300
+
 
 def _config_arg(p: argparse.ArgumentParser) -> None:
     p.add_argument(
@@ -228,9 +231,13 @@ def cmd_sync_run(args: argparse.Namespace) -> int:
             _print_status(_status(terminal), as_json=False)
             return 0 if done else 1
         worker.start()
+        next_refresh = time.monotonic() + REFRESH_SECONDS
         try:
             while True:
                 time.sleep(1)
+                if time.monotonic() >= next_refresh:  # keep offline availability fresh
+                    terminal.cache.refresh(terminal.client)
+                    next_refresh = time.monotonic() + REFRESH_SECONDS
         except KeyboardInterrupt:
             pass
         finally:

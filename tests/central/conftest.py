@@ -101,8 +101,14 @@ def booking_body(
     }
 
 
-def start_central(tmp_path: Path, **overrides: Any) -> RunningCentral:
-    clock = TestClock()
+def start_central(
+    tmp_path: Path,
+    *,
+    server_options: dict[str, Any] | None = None,
+    now: datetime | None = None,
+    **overrides: Any,
+) -> RunningCentral:
+    clock = TestClock(now or T0)
     settings = Settings(
         db=tmp_path / "central.db",
         clock=clock,
@@ -121,6 +127,7 @@ def start_central(tmp_path: Path, **overrides: Any) -> RunningCentral:
         log_level="info",
         lifespan="on",
         date_header=False,
+        **(server_options or {}),
     )
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, daemon=True)
@@ -131,8 +138,9 @@ def start_central(tmp_path: Path, **overrides: Any) -> RunningCentral:
             raise RuntimeError("the central did not start")
         time.sleep(0.01)
     port = server.servers[0].sockets[0].getsockname()[1]
+    scheme = "https" if (server_options or {}).get("ssl_certfile") else "http"
     running = RunningCentral(
-        f"http://127.0.0.1:{port}", central, clock, server=server, thread=thread
+        f"{scheme}://127.0.0.1:{port}", central, clock, server=server, thread=thread
     )
     store = central.store
     running.tokens["kiosk-1"] = store.issue_token("kiosk-1", "store-1", "kiosk", clock.now)

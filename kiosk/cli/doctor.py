@@ -1,0 +1,89 @@
+"""`kiosk doctor`: one command that says why a terminal misbehaves, and what to do about it."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from kiosk.health import Check, fail, ok, verdict
+
+STATUS_WORDS = {"ok": "OK", "warn": "WARN", "fail": "FAIL"}
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    doc = sub.add_parser(
+        "doctor",
+        help="check everything the terminal needs and say how to fix what fails",
+        description="Check the config, the token, the central (reachability, clock, keys, rule "
+        "set), the card reader, the printer, the journal, the queue and the disk. Exits 1 if "
+        "anything fails.",
+    )
+    doc.add_argument("--config", type=Path, metavar="FILE")
+    doc.add_argument("--json", action="store_true")
+    doc.set_defaults(handler=cmd_doctor)
+
+
+def run_checks(config_path: Path | None) -> list[Check]:
+    from kiosk import config as cfg
+    from kiosk.card.health import reader_check
+    from kiosk.config import ConfigError
+    from kiosk.errors import KioskError
+    from printer.health import printer_check
+    from sync import health
+    from sync.terminal import Terminal
+
+    try:
+        config = cfg.load(config_path)
+    except ConfigError as exc:
+        return [fail("config", exc.en, "run kiosk provision, or fix the named key")]
+    checks = [ok("config", str(config.path))]
+    try:
+        token = config.token()
+        checks.append(ok("token", f"{config.token_file} (readable by this user only)"))
+    except ConfigError as exc:
+        checks.append(fail("token", exc.en, "re-run kiosk provision, or chmod 600 the file"))
+        token = ""
+    try:
+        terminal = Terminal(config, token=token)
+    except KioskError as exc:
+        return [*checks, fail("terminal", exc.en, "see the message")]
+    try:
+        if token:
+            checks += health.central_checks(terminal)
+        checks.append(reader_check(config.reader_name))
+        checks.append(printer_check(config.printer_uri, config.paper))
+        checks += health.journal_checks(terminal)
+        checks.append(health.disk_check(terminal))
+    finally:
+        terminal.close()
+    return checks
+
+
+def cmd_doctor(args: argparse.Namespace) -> int:
+    checks = run_checks(args.config)
+    result = verdict(checks)
+    if args.json:
+        print(
+            json.dumps(
+                {"verdict": result, "checks": [c.to_json() for c in checks]}, ensure_ascii=False
+            )
+        )
+    else:
+        width = max(len(c.name) for c in checks)
+        for c in checks:
+            print(f"{STATUS_WORDS[c.status]:<5} {c.name:<{width}}  {c.detail}")
+            if c.fix and c.status != "ok":
+                print(f"{'':<5} {'':<{width}}  fix: {c.fix}")
+        failures = sum(c.status == "fail" for c in checks)
+        if result == "fail":
+            print(
+                f"\nไม่ผ่าน: ต้องแก้ไข {failures} รายการ / FAIL: {failures} problem(s) to fix",
+                file=sys.stdout,
+            )
+        elif result == "warn":
+            print("\nใช้งานได้ แต่มีข้อควรตรวจสอบ / OK with warnings: the terminal can book")
+        else:
+            print("\nพร้อมใช้งาน / OK: the terminal can book")
+    return 1 if result == "fail" else 0

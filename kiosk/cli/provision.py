@@ -1,0 +1,140 @@
+"""`kiosk provision`: from a box to a terminal that books, in one command."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+from pathlib import Path
+
+#: Where the appliance keeps its journal and cache (deploy/systemd/thairuamjai-kiosk.service).
+SYSTEM_HOME = Path("/var/lib/thairuamjai-kiosk")
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "provision",
+        help="enrol this terminal with the central and configure it",
+        description="Enrol with the central (one-time enrolment code), store the token readable "
+        "by the kiosk user only, fetch config, keys, rule set and sites, find the card reader "
+        "and the receipt printer, print a test slip and write the config. Safe to run again.",
+    )
+    p.add_argument("--central", required=True, metavar="URL")
+    p.add_argument("--enrolment-code", required=True, metavar="CODE")
+    p.add_argument("--store", metavar="ID", help="store id (required the first time)")
+    p.add_argument("--terminal-id", metavar="ID", help="default: T-<hostname>")
+    p.add_argument("--printer", metavar="URI", help="default: the USB receipt printer found")
+    p.add_argument("--paper", type=int, choices=[58, 80], help="paper width (default 80)")
+    p.add_argument("--reader", metavar="NAME", help="default: the only card reader present")
+    p.add_argument("--ca-bundle", metavar="FILE", help="CA bundle for the central's TLS")
+    p.add_argument(
+        "--config",
+        type=Path,
+        metavar="FILE",
+        help="where to write the config (default: the standard location)",
+    )
+    p.add_argument("--owner", metavar="USER", help="the kiosk user who must own token and data")
+    p.add_argument(
+        "--reset-keys",
+        action="store_true",
+        help="accept new central keys (only when the central rotated them)",
+    )
+    p.add_argument("--no-test-print", action="store_true")
+    p.set_defaults(handler=cmd_provision)
+
+
+def _readers() -> list[str]:
+    from kiosk.card.errors import CardError
+    from kiosk.card.pcsc import PcscContext
+
+    try:
+        with PcscContext() as ctx:
+            return ctx.readers()
+    except CardError:
+        return []
+
+
+def cmd_provision(args: argparse.Namespace) -> int:
+    from kiosk import config as cfg
+    from kiosk.errors import KioskError
+    from printer.discover import usb_printers
+    from sync.provision import ProvisionError, provision
+
+    started = time.monotonic()
+    env = dict(os.environ)
+    if os.geteuid() == 0:  # installing the appliance: the paths the systemd unit uses
+        config_path = args.config or cfg.SYSTEM_CONFIG
+        env.setdefault("KIOSK_HOME", str(SYSTEM_HOME))
+    else:
+        config_path = args.config or cfg.default_path()
+    say = lambda text: print(f"  ✓ {text}", file=sys.stderr)  # noqa: E731
+
+    readers = _readers()
+    reader = args.reader
+    if reader is not None and not any(reader.lower() in r.lower() for r in readers):
+        raise ProvisionError(
+            f"card reader {reader!r} not found; present: {', '.join(readers) or 'none'}",
+            "ไม่พบเครื่องอ่านบัตรที่ระบุ",
+            code="no-reader",
+        )
+    if reader is None:
+        physical = [r for r in readers if not r.startswith("Virtual PCD")]
+        reader = physical[0] if len(physical) == 1 else ""
+    printer = args.printer
+    if printer is None:
+        found = usb_printers()
+        if found:
+            printer = found[0].uri
+            say(f"receipt printer found: {found[0].describe()}")
+    result = provision(
+        url=args.central,
+        code=args.enrolment_code,
+        config_path=config_path,
+        store=args.store,
+        terminal_id=args.terminal_id,
+        printer_uri=printer,
+        paper=args.paper,
+        reader=reader,
+        ca_bundle=args.ca_bundle,
+        owner=args.owner,
+        reset_keys=args.reset_keys,
+        env=env,
+    )
+    for step in result.steps:
+        say(step)
+    say(
+        f"card readers: {', '.join(readers) or 'none found (is pcscd running?)'}"
+        + (f"; using {reader}" if reader else "; using the first one holding a card")
+    )
+    config = cfg.load(config_path, env=env)
+    if not args.no_test_print:
+        try:
+            where = _test_print(config)
+            say(f"test slip printed on {where}")
+        except KioskError as exc:
+            print(f"  ! test slip not printed: {exc.en}\n    {exc.th}", file=sys.stderr)
+    say(f"config written to {config_path}")
+    print(
+        f"provisioned {result.terminal_id} for store {result.store} in "
+        f"{time.monotonic() - started:.1f} s; check it with: kiosk doctor --config "
+        f"{config_path}"
+    )
+    return 0
+
+
+def _test_print(config) -> str:
+    from datetime import datetime
+
+    from kiosk.dates import BANGKOK
+    from printer.fonts import require_raqm
+    from printer.output import print_image
+    from printer.paper import paper
+    from printer.testslip import render_test_slip
+    from printer.uri import parse_printer_uri
+
+    require_raqm()
+    p = paper(config.paper)
+    image = render_test_slip(p, config.printer_uri, datetime.now(BANGKOK))
+    result = print_image(image, parse_printer_uri(config.printer_uri), p, name="test")
+    return str(result.preview or result.where)

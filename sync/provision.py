@@ -1,0 +1,197 @@
+"""Putting a new terminal into service: enrol with the central, store the token privately, write
+the config, pin the central's keys and fill the offline cache.
+
+Safe to run again: enrolling the same terminal id replaces its token (the central's rule), settings
+not given keep their current values, and pinned keys are kept unless `reset_keys` is asked for.
+"""
+
+from __future__ import annotations
+
+import os
+import pwd
+import socket
+import tempfile
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from kiosk import config as cfg
+from kiosk.booking.errors import CentralRejected, CentralUnavailable
+from kiosk.errors import KioskError
+from sync.client import CentralClient
+from sync.terminal import Terminal
+
+
+class ProvisionError(KioskError):
+    code = "provision-failed"
+    exit_status = 3
+
+    def __init__(self, en: str, th: str = "ติดตั้งเครื่องไม่สำเร็จ", code: str | None = None) -> None:
+        super().__init__(th, en)
+        if code:
+            self.code = code
+
+
+ENROLMENT_MESSAGES = {
+    "enrolment-code-unknown": ("รหัสลงทะเบียนไม่ถูกต้อง", "the enrolment code is not known"),
+    "enrolment-code-used": ("รหัสลงทะเบียนนี้ถูกใช้ไปแล้ว", "the enrolment code was used already"),
+    "enrolment-code-expired": ("รหัสลงทะเบียนหมดอายุ", "the enrolment code has expired"),
+    "enrolment-code-store-mismatch": (
+        "รหัสลงทะเบียนนี้เป็นของร้านอื่น",
+        "the enrolment code was issued for another store",
+    ),
+}
+
+
+@dataclass
+class Provisioned:
+    config_path: Path
+    token_path: Path
+    terminal_id: str
+    store: str
+    steps: list[str] = field(default_factory=list)
+
+
+def default_terminal_id() -> str:
+    host = "".join(c if c.isalnum() or c in "-._" else "-" for c in socket.gethostname())
+    return f"T-{host}"[:64]
+
+
+def existing(path: Path) -> dict[str, Any]:
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, tomllib.TOMLDecodeError):
+        return {}
+
+
+def write_private(path: Path, text: str, owner: str | None = None) -> None:
+    """Write atomically, mode 0600, owned by `owner` (the kiosk user) when root provisions."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            f.write(text)
+            f.flush()
+            os.fsync(f.fileno())
+        os.chmod(tmp, 0o600)
+        if owner:
+            user = pwd.getpwnam(owner)
+            os.chown(tmp, user.pw_uid, user.pw_gid)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def enrol(
+    url: str, code: str, terminal_id: str, store: str, ca_bundle: str | None = None
+) -> dict[str, Any]:
+    client = CentralClient(url, None, ca_bundle=ca_bundle, connect_timeout=3, read_timeout=10)
+    try:
+        reply = client.request(
+            "POST",
+            "/v1/terminals",
+            deadline=20,
+            retries=1,
+            json={"enrolment_code": code, "terminal_id": terminal_id, "store": store},
+        )
+    except CentralRejected as exc:
+        th, en = ENROLMENT_MESSAGES.get(
+            exc.code, ("ระบบกลางไม่รับการลงทะเบียน", f"the central refused: {exc.detail}")
+        )
+        raise ProvisionError(en, th, code=exc.code) from None
+    except CentralUnavailable as exc:
+        raise ProvisionError(
+            f"cannot reach the central at {url}: {exc.en}", "ติดต่อระบบกลางไม่ได้", code=exc.code
+        ) from None
+    finally:
+        client.close()
+    if not isinstance(reply, dict) or not isinstance(reply.get("token"), str):
+        raise ProvisionError("the central's enrolment reply has no token", code="central-garbled")
+    return reply
+
+
+def provision(
+    *,
+    url: str,
+    code: str,
+    config_path: Path,
+    store: str | None = None,
+    terminal_id: str | None = None,
+    printer_uri: str | None = None,
+    paper: int | None = None,
+    reader: str | None = None,
+    ca_bundle: str | None = None,
+    owner: str | None = None,
+    reset_keys: bool = False,
+    extra: Mapping[str, Mapping[str, Any]] | None = None,
+    env: Mapping[str, str] = os.environ,
+) -> Provisioned:
+    """Enrol, write token and config, refresh the cache. Raises ProvisionError on any failure."""
+    old = existing(config_path)
+    old_terminal = old.get("terminal", {})
+    store = store or old_terminal.get("store")
+    if not store:
+        raise ProvisionError(
+            "--store is required the first time a terminal is provisioned",
+            "กรุณาระบุรหัสร้าน (--store)",
+            code="store-missing",
+        )
+    terminal_id = terminal_id or old_terminal.get("id") or default_terminal_id()
+    reply = enrol(url, code, terminal_id, store, ca_bundle)
+    token_path = config_path.parent / "token"
+    write_private(token_path, reply["token"] + "\n", owner)
+    result = Provisioned(
+        config_path,
+        token_path,
+        str(reply.get("terminal_id", terminal_id)),
+        str(reply.get("store", store)),
+    )
+    result.steps.append(
+        f"enrolled as {result.terminal_id} for store {result.store}; token in "
+        f"{token_path} (mode 0600)"
+    )
+    old_printer, old_reader = old.get("printer", {}), old.get("reader", {})
+    values: dict[str, dict[str, Any]] = {
+        "central": {"url": url, "token_file": str(token_path)},
+        "terminal": {"id": result.terminal_id, "store": result.store},
+        "printer": {
+            "uri": printer_uri or old_printer.get("uri") or "preview:///var/tmp/slips",
+            "paper": paper or old_printer.get("paper", 80),
+        },
+        "reader": {"name": reader if reader is not None else old_reader.get("name", "")},
+    }
+    if ca_bundle:
+        values["central"]["ca_bundle"] = ca_bundle
+    for section, items in (extra or {}).items():
+        values.setdefault(section, {}).update(items)
+    for section, items in old.items():  # keep sections we do not manage (e.g. [technician])
+        if section not in values and isinstance(items, dict):
+            values[section] = dict(items)
+    write_private(config_path, cfg.render(values), owner)
+    config = cfg.load(config_path, env=env)
+    terminal = Terminal(config)
+    try:
+        report = terminal.cache.refresh(terminal.client, reset_keys=reset_keys)
+        if not report.ok:
+            raise ProvisionError(
+                "the offline cache could not be filled: " + "; ".join(report.errors),
+                code="refresh-failed",
+            )
+        result.steps.append(
+            f"pinned the central's keys; cached {report.sites} sites, "
+            f"{report.slots} slots, rule set {report.rule_set}"
+        )
+        terminal.journal  # noqa: B018  create the journal now, not with the first customer
+        result.steps.append(f"journal ready at {config.journal_path}")
+    finally:
+        terminal.close()
+    if owner:
+        user = pwd.getpwnam(owner)
+        for path in (config.home, config.cache_dir):
+            os.chown(path, user.pw_uid, user.pw_gid)
+        for child in config.home.rglob("*"):
+            os.chown(child, user.pw_uid, user.pw_gid)
+    return result
