@@ -225,8 +225,10 @@ def test_scrolling_the_site_list_never_chooses_a_site(make_kiosk, card_slot, cen
     d.wait(lambda: bar.value() > 0)
     scroller = QScroller.scroller(viewport)
     d.wait(lambda: scroller.state() == QScroller.State.Inactive, timeout=10000)
-    # a mouse drag (or a finger the scroller did not take) on one card
-    card = next(c for c in view.cards if c.isVisible() and not c.visibleRegion().isEmpty())
+    # a mouse drag (or a finger the scroller did not take) on one card, wholly in view
+    card = next(
+        c for c in view.cards if c.isVisible() and c.visibleRegion().boundingRect() == c.rect()
+    )
     middle = card.rect().center()
     QTest.mousePress(card, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, middle)
     QTest.mouseMove(card, middle + QPoint(0, 60))
@@ -247,7 +249,9 @@ def test_scrolling_the_site_list_never_chooses_a_site(make_kiosk, card_slot, cen
         assert sum(journal.counts().values()) == 0
     finally:
         journal.close()
-    # and a real tap does choose
+    # and a real tap does choose, once the list has come to rest (a tap on a coasting list
+    # only stops it, as on any touch screen)
+    d.wait(lambda: scroller.state() == QScroller.State.Inactive, timeout=10000)
     d.tap(card)
     d.wait(lambda: d.s.site is not None and d.s.site.id == card.site.id)
     assert view.nav.primary.isEnabled()
