@@ -47,6 +47,7 @@ from central.errors import (
     VersionMismatch,
 )
 from central.hours import DEFAULT_HOURS, ChannelHours
+from kiosk.booking.phone import masked as masked_phone
 from kiosk.dates import BANGKOK
 
 SCHEMA_VERSION = 1
@@ -281,7 +282,9 @@ class Booking:
             "site": self.site.to_json(),
             "channel": self.channel,
             "masked_cid": self.masked_cid,
-            "phone": self.phone,
+            # masked: a terminal shows a customer their own number to recognise, never the
+            # whole of it (an already-booked problem travels to another terminal's journal)
+            "phone": masked_phone(self.phone),
             "occupation": {"code": self.occupation_code, "other": self.occupation_other},
             "confirmed_at": self.confirmed_at,
             "created_at": self.created_at,

@@ -84,9 +84,15 @@ def _label(th: str, en: str) -> Text:
 
 def _confirmed(slip: BookingSlip) -> list[Block]:
     assert slip.reference and slip.slot and slip.site
+    if slip.pending_verification:  # booked; a registry check may still cancel it (by SMS)
+        banner = list(
+            _banner("clock", "จองแล้ว รอผลตรวจสิทธิ์ทาง SMS", "Booked; eligibility result by SMS")
+        )
+    else:
+        banner = list(_banner("check", "จองสำเร็จ", "Booking confirmed"))
     return [
         *_header("ใบนัดฉีดวัคซีนโควิด-19", "vaccination appointment"),
-        *_banner("check", "จองสำเร็จ", "Booking confirmed"),
+        *banner,
         _label("รหัสการจอง", "Booking reference"),
         Text(slip.reference, "reference", "center", fit=True),
         Gap(4),

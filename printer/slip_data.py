@@ -19,6 +19,8 @@ A booking slip (``kind`` absent or ``"booking"``)::
      "slot": {"id": "bkk-01-2021-06-07-0900", "date": "2021-06-07",
               "start": "09:00", "end": "10:00"},
      "terminal": {"id": "T-0001", "store": "7-Eleven สาขาลาดพร้าว 101"},
+     "central_status": "confirmed" | "pending-verification",  # optional; the registry check
+                                                # (social security) is still to come
      "confirmed_at": "2021-05-28T10:15:00+07:00",   # optional; when the customer confirmed
      "printed_at": "2021-05-28T10:15:07+07:00"}     # optional; default: now, Asia/Bangkok
 
@@ -117,6 +119,8 @@ class BookingSlip:
     terminal: Terminal
     confirmed_at: datetime | None
     printed_at: datetime
+    #: Confirmed by the central, but the registry check (social security) is still to come.
+    pending_verification: bool = False
 
     @property
     def kind(self) -> SlipKind:
@@ -194,6 +198,8 @@ def _booking_slip(root: Mapping[str, object], printed_at: datetime) -> BookingSl
         terminal=_terminal(root.get("terminal"), "terminal"),
         confirmed_at=_opt_datetime(root, "confirmed_at", ""),
         printed_at=printed_at,
+        pending_verification=status == "confirmed"
+        and _opt_str(root, "central_status", "") == "pending-verification",
     )
 
 

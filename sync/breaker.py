@@ -53,6 +53,14 @@ class CircuitBreaker:
                 return True
             return False
 
+    def abandon_trial(self) -> None:
+        """The trial sent nothing after all: let the next one be tried at once.
+
+        Without this, a trial whose booking was taken by another sender would leave the
+        breaker half-open forever, and every customer would be queued without trying."""
+        with self._lock:
+            self._trial = False
+
     def seconds_until_trial(self) -> float:
         with self._lock:
             if self._opened_at is None:

@@ -20,9 +20,9 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from kiosk.booking.errors import CentralRejected, CentralUnavailable
 from kiosk.booking.model import Site, Slot
-from kiosk.eligibility import RuleSet, RuleSetError, load_bundled, load_signed
+from kiosk.dates import BANGKOK
+from kiosk.eligibility import RuleSet, RuleSetError, RuleSetKeeper, load_bundled, load_signed
 from kiosk.errors import KioskError
 from kiosk.keys import ed25519_public_from_b64, key_id, unb64, x25519_public_from_b64
 from kiosk.signing import SignatureError
@@ -103,6 +103,9 @@ class OfflineCache:
 
     # what the kiosk reads --------------------------------------------------------------------
 
+    def has(self, name: str) -> bool:
+        return (self.dir / f"{name}.json").exists()
+
     def config(self) -> dict[str, Any] | None:
         item = self._read("config")
         return item[0] if item else None
@@ -163,21 +166,48 @@ class OfflineCache:
         times = [item[1] for s in self.sites() if (item := self._read(f"slots-{_safe(s.id)}"))]
         return self._clock() - min(times) if times else None
 
-    def rule_set(self) -> RuleSet:
-        """The cached signed rule set if it still verifies, else the bundled default."""
-        item = self._read("rules")
+    def today(self) -> date:
+        """Today in Bangkok by this cache's clock (the central's time where it is known)."""
+        return (self._clock() + self.clock_offset()).astimezone(BANGKOK).date()
+
+    def rules_problem(self, name: str = "rules") -> KioskError | None:
+        """Why a cached rule set is refused (for the technician), or None if it is fine."""
+        item = self._read(name)
         key = self.signing_key()
-        if item and key is not None:
-            try:
-                return load_signed(item[0], key)
-            except (SignatureError, RuleSetError) as exc:
-                log.warning("cached rule set refused: %s", exc.en)
-        return load_bundled()
+        if not item or key is None:
+            return None
+        try:
+            load_signed(item[0], key)
+        except (SignatureError, RuleSetError) as exc:
+            return exc
+        return None
+
+    def signed_rules(self, name: str = "rules") -> RuleSet | None:
+        """A cached signed rule set (`rules`, or `rules-next` waiting for its valid_from) if it
+        still verifies against the pinned key; None otherwise."""
+        item = self._read(name)
+        key = self.signing_key()
+        if not item or key is None:
+            return None
+        try:
+            return load_signed(item[0], key)
+        except (SignatureError, RuleSetError) as exc:
+            log.warning("cached rule set refused: %s", exc.en)
+            return None
+
+    def rule_set(self, today: date | None = None) -> RuleSet:
+        """The rule set in force: a downloaded one once its `valid_from` has come, else the one
+        before it, else the bundled default."""
+        today = today or self.today()
+        upcoming = self.signed_rules("rules-next")
+        if upcoming is not None and _in_force(upcoming, today):
+            return upcoming
+        return self.signed_rules("rules") or load_bundled()
 
     # refreshing ------------------------------------------------------------------------------
 
     def pin_keys(self, config: Mapping[str, Any], *, reset: bool = False) -> None:
-        new = _keys_from_config(config)
+        new = keys_from_config(config)
         old = self.keys()
         if old and not reset:
             for name in ("rule_signing", "journal_sealing"):
@@ -203,44 +233,51 @@ class OfflineCache:
             sites = client.sites()
             self._write("sites", sites)
             report.sites = len(sites)
-            start = today or client.now().date()
+            start = today or client.now().astimezone(BANGKOK).date()
             end = start + timedelta(days=AVAILABILITY_DAYS)
             for site in (Site.from_json(s) for s in sites):
                 slots = client.slots(site.id, start.isoformat(), end.isoformat())
                 self._write(f"slots-{_safe(site.id)}", slots)
                 report.slots += len(slots)
             report.rule_set = self._refresh_rules(client, config)
-        except (CentralUnavailable, CentralRejected, CacheError) as exc:
+        except KioskError as exc:  # unreachable, refused, a bad key, a refused rule set
             report.ok = False
             report.errors.append(f"{exc.code}: {exc.en}")
         return report
 
     def _refresh_rules(self, client: CentralClient, config: Mapping[str, Any]) -> str | None:
-        wanted = config.get("rule_set") or config.get("rule_set_id")
-        if isinstance(wanted, dict):
-            wanted = wanted.get("id")
+        """Fetch the central's current rule set and keep it if it verifies and is not older
+        than the one in force (RuleSetKeeper's rule); one not yet valid waits as `rules-next`."""
+        wanted = config.get("rule_set")
         if not isinstance(wanted, str):
             return None
-        current = self.rule_set()
-        if current.id == wanted:
-            return wanted
-        envelope = client.rules(wanted)
         key = self.signing_key()
         if key is None:
             raise CacheError("no pinned rule-signing key", code="no-signing-key")
-        try:
-            load_signed(envelope, key)
-        except (SignatureError, RuleSetError) as exc:
-            raise CacheError(f"rule set {wanted} refused: {exc.en}", code=exc.code) from None
-        self._write("rules", envelope)
-        return wanted
+        envelope = client.rules(wanted)
+        today = self.today()
+        keeper = RuleSetKeeper(self.rule_set(today), key)
+        if not keeper.offer(envelope):
+            error = keeper.last_error
+            raise CacheError(
+                f"rule set {wanted} refused: {error.en if error else 'invalid'}",
+                code=error.code if error else "bad-rule-set",
+            )
+        candidate = keeper.current
+        self._write("rules" if _in_force(candidate, today) else "rules-next", envelope)
+        return candidate.id
+
+
+def _in_force(rule_set: RuleSet, today: date) -> bool:
+    valid_from = rule_set.source.get("valid_from")
+    return not valid_from or date.fromisoformat(valid_from) <= today
 
 
 def _safe(name: str) -> str:
     return "".join(c if c.isalnum() or c in "-_" else "_" for c in name)
 
 
-def _keys_from_config(config: Mapping[str, Any]) -> dict[str, Any]:
+def keys_from_config(config: Mapping[str, Any]) -> dict[str, Any]:
     """The keys of /v1/config: `{"keys": {"rule_signing": {"alg", "kid", "public"}, ...}}`."""
     found = {}
     keys = config.get("keys")

@@ -8,7 +8,9 @@ bearer token, and the booking id as `Idempotency-Key`. The clock offset is taken
 time the customer confirmed.
 
 A reply that does not have the shape the contract promises (not JSON, wrong types, another
-booking's id) is treated as the central being unavailable, never as a confirmation.
+booking's id) is treated as the central being unavailable, never as a confirmation; and only an
+RFC 9457 problem with a `code` counts as the central refusing something: a proxy's error page or
+a redirect never rejects a booking.
 """
 
 from __future__ import annotations
@@ -168,6 +170,7 @@ class CentralClient:
                 headers=headers,
                 timeout=timeout,
                 verify=self._verify,
+                allow_redirects=False,  # a redirected POST would become a GET elsewhere
             )
         except requests.exceptions.SSLError as exc:
             self.breaker.failure()
@@ -203,9 +206,18 @@ class CentralClient:
                 raise CentralUnavailable("the central's reply is not JSON", code="central-garbled")
             self.breaker.success()
             return body
-        self.breaker.success()
-        problem = body if isinstance(body, dict) else {"title": response.reason}
-        raise CentralRejected(status, problem)
+        if _is_problem(response, body):
+            self.breaker.success()
+            raise CentralRejected(status, body)
+        # Not the central speaking: a captive portal, a proxy's 403 page, a redirect. Refusing
+        # a booking on its word would throw away a customer's queued booking; treat it as the
+        # central being out of reach and try again later.
+        self.breaker.failure()
+        raise CentralUnavailable(
+            f"an answer {status} that is not the central's "
+            f"({response.headers.get('Content-Type', 'no type')})",
+            code="central-unexpected",
+        )
 
     # the contract ----------------------------------------------------------------------------
 
@@ -324,6 +336,16 @@ class CentralClient:
 
 
 _GARBLED = object()
+
+
+def _is_problem(response: requests.Response, body: Any) -> bool:
+    """An RFC 9457 problem from the central: its media type and a `code` member."""
+    media = response.headers.get("Content-Type", "").split(";")[0].strip().lower()
+    return (
+        media == "application/problem+json"
+        and isinstance(body, dict)
+        and isinstance(body.get("code"), str)
+    )
 
 
 def _decode(response: requests.Response) -> Any:

@@ -16,10 +16,8 @@ from kiosk.booking.errors import (
     JournalError,
     TerminalUnauthorized,
 )
-from kiosk.eligibility import RuleSetError, load_signed
 from kiosk.health import Check, fail, ok, warn
-from kiosk.signing import SignatureError
-from sync.cache import CacheError, _keys_from_config
+from sync.cache import CacheError, keys_from_config
 from sync.terminal import Terminal
 
 #: The central refuses bookings confirmed more than this far in its future (central/hours.py).
@@ -87,7 +85,7 @@ def central_checks(t: Terminal) -> list[Check]:
 def _keys_check(t: Terminal, config: dict) -> Check:
     pinned = t.cache.keys()
     try:
-        offered = _keys_from_config(config)
+        offered = keys_from_config(config)
     except CacheError as exc:
         return fail("keys", exc.en, "the central's config is incomplete: call the central's team")
     if not pinned:
@@ -104,17 +102,13 @@ def _keys_check(t: Terminal, config: dict) -> Check:
 
 def _rules_check(t: Terminal, config: dict) -> Check:
     wanted = config.get("rule_set")
-    key = t.cache.signing_key()
-    item = t.cache._read("rules")
-    if item is not None and key is not None:
-        try:
-            load_signed(item[0], key)
-        except (SignatureError, RuleSetError) as exc:
-            return fail(
-                "rule set",
-                f"the cached rule set is refused: {exc.en}",
-                "run kiosk sync run to fetch it again; the bundled rules are used meanwhile",
-            )
+    problem = t.cache.rules_problem("rules")
+    if problem is not None:
+        return fail(
+            "rule set",
+            f"the cached rule set is refused: {problem.en}",
+            "run kiosk sync run to fetch it again; the bundled rules are used meanwhile",
+        )
     current = t.cache.rule_set()
     if wanted and current.id != wanted:
         return warn(

@@ -32,7 +32,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from kiosk.booking.errors import JournalError
+from kiosk.booking.errors import AlreadyQueued, JournalError
 from kiosk.booking.ports import JournalRecord
 
 log = logging.getLogger(__name__)
@@ -73,6 +73,8 @@ MIGRATIONS: list[str] = [
     );
     CREATE INDEX bookings_due ON bookings (state, next_attempt_utc, seq);
     CREATE INDEX bookings_cid ON bookings (cid_key);
+    CREATE UNIQUE INDEX bookings_one_pending_per_citizen ON bookings (cid_key)
+        WHERE state IN ('queued', 'sending');
     CREATE TABLE events (
         id INTEGER PRIMARY KEY AUTOINCREMENT,
         booking_id TEXT NOT NULL,
@@ -303,7 +305,17 @@ class SqliteJournal:
         return rows[0]["booking_id"] if rows else None
 
     def add(self, record: JournalRecord) -> None:
+        """Insert and commit. Two processes racing to queue one citizen twice: one wins, the
+        other gets AlreadyQueued (the partial unique index decides, not a read-then-write)."""
         now = _iso(self._clock())
+        try:
+            self._insert(record, now)
+        except JournalError as exc:
+            if "one_pending_per_citizen" in exc.en or "cid_key" in exc.en:
+                raise AlreadyQueued(self.queued_for(record.cid_key) or "?") from None
+            raise
+
+    def _insert(self, record: JournalRecord, now: str) -> None:
         with self._immediate() as conn:
             conn.execute(
                 "INSERT INTO bookings (booking_id, state, finalized_at, created_utc, updated_utc,"
@@ -363,12 +375,14 @@ class SqliteJournal:
 
     def confirm(self, booking_id: str, reference: str, central_status: str) -> None:
         with self._immediate() as conn:
-            conn.execute(
+            cur = conn.execute(
                 "UPDATE bookings SET state = 'confirmed', reference = ?, central_status = ?, "
-                "lease_until_utc = NULL, last_error = NULL, updated_utc = ? WHERE booking_id = ?",
+                "lease_until_utc = NULL, last_error = NULL, updated_utc = ? WHERE booking_id = ? "
+                "AND state IN ('queued', 'sending')",
                 (reference, central_status, _iso(self._clock()), booking_id),
             )
-            self._event(conn, booking_id, "confirmed", central_status)
+            if cur.rowcount:  # the history records what happened, nothing else
+                self._event(conn, booking_id, "confirmed", central_status)
 
     def settle(
         self,
@@ -384,12 +398,13 @@ class SqliteJournal:
         is owed at the next visit)."""
         if state not in ("rejected", "conflict"):
             raise ValueError(state)
-        reference = extra.get("reference") if state == "conflict" else None
+        reference = extra.get("reference")  # the winner of a conflict, or our cancelled one
         with self._immediate() as conn:
-            conn.execute(
+            cur = conn.execute(
                 "UPDATE bookings SET state = ?, outcome_code = ?, outcome_detail = ?, "
                 "outcome_extra = ?, reference = COALESCE(?, reference), lease_until_utc = NULL, "
-                "acknowledged = ?, updated_utc = ? WHERE booking_id = ?",
+                "acknowledged = ?, updated_utc = ? WHERE booking_id = ? "
+                "AND state IN ('queued', 'sending')",
                 (
                     state,
                     code,
@@ -401,17 +416,19 @@ class SqliteJournal:
                     booking_id,
                 ),
             )
-            self._event(conn, booking_id, state, code)
+            if cur.rowcount:
+                self._event(conn, booking_id, state, code)
 
     def release(self, booking_id: str, error: str, retry_in: float) -> None:
         now = self._clock()
         with self._immediate() as conn:
-            conn.execute(
+            cur = conn.execute(
                 "UPDATE bookings SET state = 'queued', lease_until_utc = NULL, last_error = ?, "
                 "next_attempt_utc = ?, updated_utc = ? WHERE booking_id = ? AND state = 'sending'",
                 (error, _iso(now + timedelta(seconds=retry_in)), _iso(now), booking_id),
             )
-            self._event(conn, booking_id, "queued", error)
+            if cur.rowcount:
+                self._event(conn, booking_id, "queued", error)
 
     # the replay and the technician ------------------------------------------------------------
 
@@ -470,6 +487,24 @@ class SqliteJournal:
         """The customer has been shown this rejection or conflict."""
         with self._immediate() as conn:
             conn.execute("UPDATE bookings SET acknowledged = 1 WHERE booking_id = ?", (booking_id,))
+
+    def last_event(self, states: tuple[str, ...]) -> dict[str, Any] | None:
+        """The newest history row in one of `states` (`at_utc`, `state`, `detail`)."""
+        marks = ",".join("?" * len(states))
+        rows = self._read(
+            f"SELECT at_utc, state, detail FROM events WHERE state IN ({marks}) "  # noqa: S608
+            "ORDER BY id DESC LIMIT 1",
+            states,
+        )
+        return rows[0] if rows else None
+
+    def last_error(self) -> dict[str, Any] | None:
+        """The newest failed send (a booking put back in the queue with a reason)."""
+        rows = self._read(
+            "SELECT at_utc, state, detail FROM events WHERE state = 'queued' AND "
+            "detail IS NOT NULL ORDER BY id DESC LIMIT 1"
+        )
+        return rows[0] if rows else None
 
     def events(self, booking_id: str) -> list[dict[str, Any]]:
         return self._read(

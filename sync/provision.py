@@ -38,7 +38,7 @@ ENROLMENT_MESSAGES = {
     "enrolment-code-unknown": ("รหัสลงทะเบียนไม่ถูกต้อง", "the enrolment code is not known"),
     "enrolment-code-used": ("รหัสลงทะเบียนนี้ถูกใช้ไปแล้ว", "the enrolment code was used already"),
     "enrolment-code-expired": ("รหัสลงทะเบียนหมดอายุ", "the enrolment code has expired"),
-    "enrolment-code-store-mismatch": (
+    "enrolment-store-mismatch": (
         "รหัสลงทะเบียนนี้เป็นของร้านอื่น",
         "the enrolment code was issued for another store",
     ),

@@ -27,14 +27,14 @@ from kiosk.booking.errors import (
     JournalError,
     TerminalUnauthorized,
 )
-from kiosk.booking.outcome import verdict
+from kiosk.booking.outcome import kept_extra, verdict
+from kiosk.booking.service import LEASE_SECONDS
 from sync.backoff import full_jitter
 from sync.client import CentralClient
 from sync.journal import Entry, SqliteJournal
 
 log = logging.getLogger(__name__)
 
-LEASE_SECONDS = 30.0
 SEND_DEADLINE = 10.0
 
 
@@ -91,6 +91,9 @@ class ReplayWorker:
         self._status = SyncStatus()
         self._lock = threading.Lock()
         self._attempt = 0  # consecutive failures, for backoff between trials
+        #: Monotonic time before which nothing is sent: Retry-After and backoff hold the whole
+        #: terminal, so that a busy central is not asked again by the next booking in the queue.
+        self._not_before = 0.0
 
     # lifecycle -------------------------------------------------------------------------------
 
@@ -119,23 +122,43 @@ class ReplayWorker:
     # loop ------------------------------------------------------------------------------------
 
     def _run(self) -> None:
-        journal = self._journal_factory()
+        """Never dies of a bad moment: a failing iteration is noted, waited out and retried."""
+        journal: SqliteJournal | None = None
         with self._lock:
             self._status.running = True
+        failures = 0
         try:
             while not self._stop.is_set():
-                self.run_once(journal)
-                self._wake.wait(self._pause(journal))
+                try:
+                    if journal is None:
+                        journal = self._journal_factory()
+                    self.run_once(journal)
+                    failures = 0
+                    wait = self._pause(journal)
+                except JournalError as exc:
+                    failures += 1
+                    self._note_error(exc.code)
+                    log.error("replay: %s; retrying", exc.en)
+                    if journal is not None:
+                        journal.close()
+                    journal, wait = None, full_jitter(failures, base=1, cap=60)
+                except Exception:  # a bug must not silently end replay for the whole day
+                    failures += 1
+                    self._note_error("replay-error")
+                    log.exception("replay iteration failed; retrying")
+                    wait = full_jitter(failures, base=1, cap=60)
+                self._wake.wait(wait)
                 self._wake.clear()
-        except JournalError as exc:
-            self._note_error(exc.code)
-            log.error("replay stopped: %s", exc.en)
         finally:
             with self._lock:
                 self._status.running = False
-            journal.close()
+            if journal is not None:
+                journal.close()
 
     def _pause(self, journal: SqliteJournal) -> float:
+        held = self._not_before - time.monotonic()
+        if held > 0:
+            return held
         if self.client.breaker.is_open():
             return max(0.05, self.client.breaker.seconds_until_trial())
         next_due = journal.next_due_utc()
@@ -151,9 +174,16 @@ class ReplayWorker:
         """Send what is due now; returns how many bookings reached a final state."""
         settled = 0
         for entry in journal.due(limit):
-            if self._stop.is_set() or not self.client.breaker.allow_trial():
+            if self._stop.is_set() or time.monotonic() < self._not_before:
                 break
-            result = self._send(journal, entry)
+            if not self.client.breaker.allow_trial():
+                break
+            try:
+                result = self._send(journal, entry)
+            finally:
+                # a trial that sent nothing (the booking was taken by the counter, or the send
+                # failed before any request) must not leave the breaker waiting for it forever
+                self.client.breaker.abandon_trial()
             if result == "unavailable":
                 break
             settled += result == "settled"
@@ -176,14 +206,16 @@ class ReplayWorker:
         _crash_point("after-claim")
         try:
             reply = self.client.book_sealed(entry.booking_id, entry.sealed, deadline=SEND_DEADLINE)
-        except TerminalUnauthorized as exc:
-            journal.release(entry.booking_id, exc.code, 60.0)
-            self._note_error(exc.code)
-            return "unavailable"
         except CentralUnavailable as exc:
             self._attempt += 1
-            delay = exc.retry_after if exc.retry_after is not None else full_jitter(self._attempt)
+            if isinstance(exc, TerminalUnauthorized):
+                delay = 60.0  # nothing changes until a technician re-enrols the terminal
+            elif exc.retry_after is not None:
+                delay = exc.retry_after
+            else:
+                delay = full_jitter(self._attempt)
             journal.release(entry.booking_id, exc.code, delay)
+            self._hold(delay)  # the whole terminal waits, not only this booking
             self._note_error(exc.code)
             return "unavailable"
         except CentralRejected as exc:
@@ -192,19 +224,26 @@ class ReplayWorker:
                 journal.release(entry.booking_id, exc.code, full_jitter(1, cap=5))
                 return "retry"
             _crash_point("after-send")
-            extra = {
-                k: v
-                for k, v in exc.problem.items()
-                if k in ("reference", "alternatives", "booking")
-            }
-            journal.settle(entry.booking_id, kind, exc.code, exc.detail, extra)
+            journal.settle(entry.booking_id, kind, exc.code, exc.detail, kept_extra(exc.problem))
             self._note_success()
             return "settled"
         _crash_point("after-send")
-        journal.confirm(entry.booking_id, reply["reference"], reply["status"])
+        if reply["status"] == "cancelled":  # cancelled at the central since it was first sent
+            journal.settle(
+                entry.booking_id,
+                "rejected",
+                str(reply.get("cancel_reason") or "cancelled"),
+                "cancelled at the central",
+                {"reference": reply["reference"]},
+            )
+        else:
+            journal.confirm(entry.booking_id, reply["reference"], reply["status"])
         self._attempt = 0
         self._note_success()
         return "settled"
+
+    def _hold(self, seconds: float) -> None:
+        self._not_before = max(self._not_before, time.monotonic() + seconds)
 
     # status ----------------------------------------------------------------------------------
 

@@ -10,6 +10,8 @@ a mock's. Each incoming request takes the next fault from a queue (or the standi
     blackhole           read the request and never answer
     truncate:N          forward, but relay only the first N bytes of the reply, then close
     status:CODE[:RA]    answer CODE without asking the central (Retry-After RA seconds if given)
+    html:CODE           answer CODE with an HTML page, as a captive portal or a proxy does
+    redirect            answer 302 to another place, as a login portal does
     garbage             answer 200 with a body that is not JSON
     lie                 answer 200 with JSON of the wrong shape
     commit-then-drop    forward (the central commits), then close without relaying the reply
@@ -104,6 +106,20 @@ class FaultProxy:
                 f"HTTP/1.1 {code} Injected\r\nContent-Type: application/problem+json"
                 f"\r\n{headers}Content-Length: {len(body)}\r\n\r\n".encode()
                 + body
+            )
+            return True
+        if kind == "html":
+            body = b"<html><body>Please log in to the store Wi-Fi</body></html>"
+            client.sendall(
+                f"HTTP/1.1 {arg} Portal\r\nContent-Type: text/html\r\n"
+                f"Content-Length: {len(body)}\r\n\r\n".encode()
+                + body
+            )
+            return True
+        if kind == "redirect":
+            client.sendall(
+                b"HTTP/1.1 302 Found\r\nLocation: http://127.0.0.1:9/login\r\n"
+                b"Content-Length: 0\r\n\r\n"
             )
             return True
         if kind in ("garbage", "lie"):

@@ -37,6 +37,7 @@ CENTRAL_MAY_USE = (
     "kiosk.demo_people",
     "kiosk.eligibility",
     "kiosk.dates",
+    "kiosk.booking.phone",
 )
 #: Third-party packages the domain core must never import.
 CORE_BANNED = {

@@ -83,6 +83,9 @@ class BookingRequest:
     confirmed_at: datetime
     channel: str = "kiosk"
 
+    def __repr__(self) -> str:
+        return f"BookingRequest({self.booking_id}, {self.card!r}, slot={self.slot.id})"
+
     @staticmethod
     def new_id() -> str:
         return str(uuid.uuid4())

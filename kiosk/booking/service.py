@@ -34,7 +34,7 @@ from kiosk.booking.model import (
     Site,
     Slot,
 )
-from kiosk.booking.outcome import verdict
+from kiosk.booking.outcome import kept_extra, verdict
 from kiosk.booking.phone import normalise
 from kiosk.booking.ports import Central, Journal, JournalRecord
 from kiosk.card.model import Card
@@ -44,6 +44,7 @@ log = logging.getLogger(__name__)
 
 #: DESIGN §9: the first booking after the central dies is queued within 3 s.
 ONLINE_DEADLINE = 2.5
+#: How long a sender owns a booking it is sending (sync/worker.py uses the same).
 LEASE_SECONDS = 30.0
 
 Sealer = Callable[[bytes, bytes], Mapping[str, Any]]
@@ -137,7 +138,12 @@ class BookingService:
     def _send(self, booking_id: str, body: Mapping[str, Any]) -> BookingOutcome:
         if self.central.is_open():
             return BookingOutcome("queued", booking_id, code="central-offline")
-        if not self.journal.claim(booking_id, LEASE_SECONDS):
+        try:
+            claimed = self.journal.claim(booking_id, LEASE_SECONDS)
+        except JournalError as exc:  # the booking is committed: it will be replayed, so say so
+            log.error("journal claim failed after the booking was committed: %s", exc.code)
+            return BookingOutcome("queued", booking_id, code=exc.code)
+        if not claimed:
             return BookingOutcome("queued", booking_id, code="replay-in-progress")
         try:
             result = self.central.book(body, booking_id=booking_id, deadline=self.deadline)
@@ -149,27 +155,29 @@ class BookingService:
             if kind == "retry":
                 self._release(booking_id, exc.code, None)
                 return BookingOutcome("queued", booking_id, code=exc.code)
-            extra = {
-                k: v
-                for k, v in exc.problem.items()
-                if k in ("reference", "alternatives", "booking")
-            }
+            extra = kept_extra(exc.problem)
             # the customer reads the refusal on the screen now: no notice owed at the next visit
             settle = functools.partial(self.journal.settle, seen=True)
             self._safely(settle, booking_id, kind, exc.code, exc.detail, extra)
             return BookingOutcome(
                 "rejected", booking_id, code=exc.code, detail=exc.detail, extra=extra
             )
-        reference = str(result.get("reference") or "")
-        status = str(result.get("status") or "confirmed")
+        reference = str(result["reference"])
+        status = str(result["status"])
+        if status == "cancelled":  # a replayed key whose booking was cancelled since
+            code = str(result.get("cancel_reason") or "cancelled")
+            settle = functools.partial(self.journal.settle, seen=True)
+            self._safely(
+                settle,
+                booking_id,
+                "rejected",
+                code,
+                "cancelled at the central",
+                {"reference": reference},
+            )
+            return BookingOutcome("rejected", booking_id, reference=reference, code=code)
         self._safely(self.journal.confirm, booking_id, reference, status)
-        return BookingOutcome(
-            "confirmed",
-            booking_id,
-            reference=reference,
-            central_status=status,
-            extra={"central": dict(result)},
-        )
+        return BookingOutcome("confirmed", booking_id, reference=reference, central_status=status)
 
     def _release(self, booking_id: str, error: str, retry_after: float | None) -> None:
         delay = retry_after if retry_after is not None else random.uniform(1, 5)  # noqa: S311

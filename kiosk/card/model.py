@@ -44,7 +44,8 @@ class BEDate:
     @classmethod
     def parse(cls, raw: object, field_name: str, *, lifetime_ok: bool = False) -> BEDate:
         if not isinstance(raw, str) or len(raw) != 8 or not (raw.isascii() and raw.isdigit()):
-            raise CardDataError(field_name, f"expected 8 digits YYYYMMDD, got {raw!r}")
+            # the value itself is personal data: the message names the problem, never the date
+            raise CardDataError(field_name, "expected 8 digits YYYYMMDD")
         if raw == LIFETIME:
             if lifetime_ok:
                 return cls(9999, 99, 99, lifetime=True)
@@ -61,7 +62,9 @@ class BEDate:
         if year and month and day:
             ce_year = year - BE_OFFSET
             if day > calendar.monthrange(ce_year, month)[1]:
-                raise CardDataError(field_name, f"{raw} is not a calendar date")
+                raise CardDataError(
+                    field_name, "the day does not exist in that month: not a calendar date"
+                )
         return cls(year, month, day)
 
     @property

@@ -253,20 +253,15 @@ def _status(terminal) -> dict[str, Any]:
     oldest = journal.oldest_pending()
     now = datetime.now(UTC)
     age = (now - datetime.fromisoformat(oldest.created_utc)).total_seconds() if oldest else None
-    success = journal._read(
-        "SELECT MAX(at_utc) AS t FROM events WHERE state IN ('confirmed','rejected','conflict')"
-    )[0]["t"]
-    error = journal._read(
-        "SELECT at_utc, detail FROM events WHERE state = 'queued' AND detail "
-        "IS NOT NULL ORDER BY id DESC LIMIT 1"
-    )
+    success = journal.last_event(("confirmed", "rejected", "conflict"))
+    error = journal.last_error()
     cache_age = terminal.cache.availability_age()
     return {
         "counts": counts,
         "oldest_pending_age_seconds": round(age, 1) if age is not None else None,
-        "last_success": success,
-        "last_error": error[0]["detail"] if error else None,
-        "last_error_at": error[0]["at_utc"] if error else None,
+        "last_success": success["at_utc"] if success else None,
+        "last_error": error["detail"] if error else None,
+        "last_error_at": error["at_utc"] if error else None,
         "availability_age_seconds": round(cache_age.total_seconds()) if cache_age else None,
         "rule_set": terminal.cache.rule_set().id,
     }

@@ -29,7 +29,8 @@ def load_signed(envelope: object, keys: Keys) -> RuleSet:
 
 
 class RuleSetKeeper:
-    """Holds the rule set in use and replaces it only with a verified, valid, newer-or-equal one."""
+    """Holds the rule set in use; replaces it only with a verified, valid set that is not an
+    older version of the same rule set. Another id is the central's deliberate switch."""
 
     def __init__(self, current: RuleSet, keys: Keys) -> None:
         self.current = current

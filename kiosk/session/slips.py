@@ -41,6 +41,8 @@ def booking_slip(
         "slot": {"id": slot.id, "date": slot.date, "start": slot.start, "end": slot.end},
         "terminal": dict(terminal),
     }
+    if outcome.central_status:
+        slip["central_status"] = outcome.central_status
     if confirmed_at is not None:
         slip["confirmed_at"] = confirmed_at.isoformat(timespec="seconds")
     return slip

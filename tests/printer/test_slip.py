@@ -19,10 +19,10 @@ from PIL import Image, ImageChops
 from printer.paper import paper
 from printer.slip import render_slip
 from printer.slip_data import parse_slip
-from tests.printer.conftest import KINDS, NOW, slip_json
+from tests.printer.conftest import KINDS, NOW, VARIANTS, slip_json
 
 GOLDEN = Path(__file__).parent / "golden"
-CASES = [*((kind, 80) for kind in KINDS), ("confirmed", 58), ("queued", 58)]
+CASES = [*((kind, 80) for kind in (*KINDS, *VARIANTS)), ("confirmed", 58), ("queued", 58)]
 
 
 def render(kind: str, mm: int) -> Image.Image:
