@@ -22,6 +22,10 @@ if it exists, else `~/.config/thairuamjai-kiosk/kiosk.toml`. Where the journal a
     [reader]
     name = ""                               # empty: the first reader holding a card
 
+    [technician]
+    pin_hash = ""                           # optional: set with `kiosk technician set-pin`
+                                            # (a salted scrypt hash; empty: no technician mode)
+
 A technician reads the error and fixes the file; nothing falls back silently to a default that
 would book against the wrong central.
 """
@@ -38,6 +42,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from kiosk.errors import KioskError
+from kiosk.technician import looks_like_hash
 
 APP = "thairuamjai-kiosk"
 SYSTEM_CONFIG = Path("/etc") / APP / "kiosk.toml"
@@ -72,6 +77,8 @@ class TerminalConfig:
     paper: int
     reader_name: str | None
     home: Path
+    #: The technician PIN as a salted scrypt hash (kiosk.technician); None: no technician mode.
+    technician_pin_hash: str | None = None
 
     @property
     def journal_path(self) -> Path:
@@ -183,6 +190,13 @@ def from_mapping(
     if paper not in (58, 80) or isinstance(paper, bool):
         raise ConfigError("[printer] paper", "must be 80 or 58", path)
     reader = text("reader", "name", required=False)
+    pin_hash = text("technician", "pin_hash", required=False)
+    if pin_hash and not looks_like_hash(pin_hash):
+        raise ConfigError(
+            "[technician] pin_hash",
+            "is not a PIN hash; set it with kiosk technician set-pin (never write the PIN itself)",
+            path,
+        )
     return TerminalConfig(
         path=path,
         central_url=url,
@@ -196,6 +210,7 @@ def from_mapping(
         paper=int(paper),
         reader_name=reader or None,
         home=default_home(env),
+        technician_pin_hash=pin_hash or None,
     )
 
 
@@ -235,3 +250,46 @@ def render(values: Mapping[str, Mapping[str, Any]]) -> str:
                 lines.append(f'{key} = "{escaped}"')
         lines.append("")
     return "\n".join(lines)
+
+
+def set_value(path: Path, section: str, key: str, value: str) -> None:
+    """Set one string key in the TOML file, keeping every other line (and comment) as it is.
+
+    Written to a temporary file and renamed, so a power cut leaves the old file or the new one;
+    the file's mode is kept (it may be readable by the kiosk user only).
+    """
+    text = path.read_text(encoding="utf-8")
+    escaped = value.replace("\\", "\\\\").replace('"', '\\"')
+    line = f'{key} = "{escaped}"'
+    lines = text.splitlines()
+    start = next((i for i, ln in enumerate(lines) if ln.strip() == f"[{section}]"), None)
+    if start is None:
+        gap = [""] if lines and lines[-1].strip() else []
+        lines += [*gap, f"[{section}]", line]
+    else:
+        end = next(
+            (i for i in range(start + 1, len(lines)) if lines[i].lstrip().startswith("[")),
+            len(lines),
+        )
+        found = next(
+            (
+                i
+                for i in range(start + 1, end)
+                if lines[i].split("=", 1)[0].strip() == key and "=" in lines[i]
+            ),
+            None,
+        )
+        if found is None:
+            lines.insert(start + 1, line)
+        else:
+            lines[found] = line
+    new = "\n".join(lines) + "\n"
+    tomllib.loads(new)  # never write a file the kiosk cannot read back
+    mode = path.stat().st_mode & 0o777
+    tmp = path.with_name(f".{path.name}.new")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, mode)
+    with os.fdopen(fd, "w", encoding="utf-8") as f:
+        f.write(new)
+        f.flush()
+        os.fsync(f.fileno())
+    os.replace(tmp, path)

@@ -94,10 +94,11 @@ class Terminal:
             decision = evaluate(rule_set, card, answers, "yes" if known else "no", today)
         return decision
 
-    def booking_service(self) -> BookingService:
+    def booking_service(self, journal: SqliteJournal | None = None) -> BookingService:
+        """The booking service; `journal` for a caller that keeps its own (in its own thread)."""
         public = self.cache.sealing_key()
         return BookingService(
-            self.journal,
+            journal if journal is not None else self.journal,
             self.client,
             seal=lambda plaintext, aad: sealing.seal(plaintext, public, aad),
             cid_secret=self.secret,

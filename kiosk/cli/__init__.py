@@ -23,7 +23,7 @@ EXIT_UNEXPECTED = 70
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from kiosk.cli import booking, card, demo, doctor, eligibility, provision, slip
+    from kiosk.cli import booking, card, demo, doctor, eligibility, provision, slip, touchscreen
 
     parser = argparse.ArgumentParser(
         prog="kiosk",
@@ -43,6 +43,7 @@ def build_parser() -> argparse.ArgumentParser:
     slip.register(sub)
     doctor.register(sub)
     provision.register(sub)
+    touchscreen.register(sub)
     return parser
 
 

@@ -71,6 +71,18 @@ class Answered:
 
 
 @dataclass(frozen=True)
+class ConditionToggled:
+    """One of the conditions tapped on the questions screen (a draft until Next)."""
+
+    code: str
+
+
+@dataclass(frozen=True)
+class NoneOfThese:
+    """The explicit "none of these" choice: never inferred from an empty selection."""
+
+
+@dataclass(frozen=True)
 class RegistryKnown:
     value: str  # "yes", "no" or "unknown"
 
@@ -104,6 +116,8 @@ class OccupationChosen:
 class SitesLoaded:
     sites: tuple[Site, ...]
     age_seconds: float | None = None  # age of cached availability when offline
+    #: Seats left per site id over the coming days, where known: a full site cannot be chosen.
+    remaining: Mapping[str, int] = field(default_factory=dict, hash=False)
 
 
 @dataclass(frozen=True)
@@ -120,6 +134,13 @@ class SlotsLoaded:
 @dataclass(frozen=True)
 class SlotChosen:
     slot: Slot
+
+
+@dataclass(frozen=True)
+class DayChosen:
+    """Which day's slots the slot screen shows: a filter, never a choice of slot."""
+
+    day: str  # YYYY-MM-DD
 
 
 @dataclass(frozen=True)
@@ -170,6 +191,11 @@ class CancelExisting:
 
 
 @dataclass(frozen=True)
+class ShowExisting:
+    """From a refusal "already booked": show the booking the central holds."""
+
+
+@dataclass(frozen=True)
 class ChangeDone:
     booking: Mapping[str, Any] | None  # None: cancelled
 
@@ -204,6 +230,11 @@ class ServiceChanged:
     open_now: bool = True
     online: bool = True
     problem: KioskError | None = None
+    #: The kiosk channel's hours (HH:MM, Asia/Bangkok) from the central's cached config.
+    opens: str = ""
+    closes: str = ""
+    #: How old the cached slot availability is, for the offline banner.
+    availability_age: float | None = None
 
 
 # effects ---------------------------------------------------------------------------------------

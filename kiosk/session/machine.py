@@ -9,17 +9,22 @@ Rules every screen obeys, enforced here rather than in each view:
 - Start over and an idle timeout wipe everything the session knows about the customer.
 - Removing the card wipes too, except once a booking exists: then the slip is finished first.
 - "Next" on the site and slot screens does nothing until a site or slot has been chosen; scrolling
-  a list chooses nothing, and no choice is ever defaulted (the 2021 launch's site bug).
-- Only the questions the rules ask are asked, in their order.
+  a list chooses nothing, and no choice is ever defaulted (the 2021 launch's site bug). A full
+  site, a full slot or a slot that has already ended cannot be chosen at all.
+- Only the questions the rules ask are asked, in their order; "none of these" is its own explicit
+  choice, so an untouched list never reads as "no conditions".
+- A request in flight (booking, change) is never abandoned: its answer is shown, or, if the card
+  has gone meanwhile, a booking still gets its slip and anything else is wiped.
 - The terminal serves only when reader, printer and journal work and the channel is open.
 """
 
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
-from datetime import date, datetime
+from dataclasses import dataclass, replace
+from datetime import date, datetime, time, timedelta
 from enum import StrEnum
 from typing import Any
 
@@ -27,6 +32,7 @@ from kiosk.booking.errors import JournalError
 from kiosk.booking.model import BOOKABLE_ROUTES, BookingOutcome, Occupation, Site, Slot
 from kiosk.booking.phone import PhoneError, normalise
 from kiosk.card.model import Card
+from kiosk.dates import BANGKOK
 from kiosk.eligibility import Answers, Decision, RuleSet, evaluate
 from kiosk.errors import KioskError
 from kiosk.session import events as ev
@@ -101,6 +107,8 @@ class Session:
         self.card: Card | None = None
         self.error: KioskError | None = None
         self.answers = Answers()
+        #: The conditions tapped so far; None until something (or "none of these") is chosen.
+        self.draft_conditions: frozenset[str] | None = None
         self.registry = "unknown"
         self.registry_checked = False
         self.decision: Decision | None = None
@@ -111,14 +119,21 @@ class Session:
         self.phone_error: KioskError | None = None
         self.occupation: Occupation | None = None
         self.sites: tuple[Site, ...] = ()
+        self.site_remaining: dict[str, int] = {}
+        self.sites_pending = False
+        self.slots_pending = False
         self.site: Site | None = None
         self.slots: tuple[Slot, ...] = ()
+        self.slot_day: str | None = None
         self.slot: Slot | None = None
         self.outcome: BookingOutcome | None = None
         self.booked_at: datetime | None = None
         self.print_error: KioskError | None = None
         self.printed = False
+        self.last_slip: Mapping[str, Any] | None = None
         self.change_mode = False
+        #: What the last change of an existing booking did ("changed", "cancelled"), to say so.
+        self.last_change: str | None = None
         self.editing_from_review = False
 
     @property
@@ -141,6 +156,21 @@ class Session:
         occupation_ok = occ is not None and (occ.code != "other" or bool((occ.other or "").strip()))
         return ContactCheck(phone_ok, occupation_ok)
 
+    def phone_state(self) -> str:
+        """ "empty", "partial" (could still become a mobile number), "ok" or "bad".
+
+        "bad" as soon as no Thai mobile number starts that way, so the customer hears it at the
+        second digit rather than after typing all ten.
+        """
+        digits = "".join(ch for ch in self.phone if ch.isdigit())
+        if not digits:
+            return "empty"
+        if self.contact_check().phone_ok:
+            return "ok"
+        if len(digits) < 10 and re.fullmatch(r"0([689]\d{0,8})?", digits):
+            return "partial"
+        return "bad"
+
     def can_go_next(self) -> bool:
         """Whether the primary action is enabled on the current screen."""
         if self.screen == Screen.CONTACT:
@@ -148,8 +178,40 @@ class Session:
         if self.screen == Screen.SITE:
             return self.site is not None
         if self.screen == Screen.SLOT:
-            return self.slot is not None and not self.slot.full
+            return self.slot is not None and self.slot_open(self.slot)
+        if self.screen == Screen.QUESTION:
+            asking = self.decision.ask if self.decision else None
+            return asking == "conditions" and self.draft_conditions is not None
         return True
+
+    # what the site and slot screens may offer ---------------------------------------------
+
+    def site_full(self, site: Site) -> bool:
+        """Known to have no seat left (unknown counts as open: the slot screen will tell)."""
+        return self.site_remaining.get(site.id, 1) <= 0
+
+    def slot_open(self, slot: Slot) -> bool:
+        """A seat is left and the slot has not ended yet (the central refuses ended slots)."""
+        if slot.full:
+            return False
+        if self._now is None:
+            return True
+        try:
+            hh, mm = (int(x) for x in slot.end.split(":"))
+            day = datetime.combine(date.fromisoformat(slot.date), time(0), BANGKOK)
+        except ValueError:
+            return False
+        return day + timedelta(hours=hh, minutes=mm) > self._now()
+
+    def slot_days(self) -> list[str]:
+        """The days with slots, in order."""
+        return sorted({s.date for s in self.slots})
+
+    def slots_on(self, day: str | None) -> list[Slot]:
+        return sorted((s for s in self.slots if s.date == day), key=lambda s: s.start)
+
+    def day_open(self, day: str) -> bool:
+        return any(self.slot_open(s) for s in self.slots_on(day))
 
     # the machine -------------------------------------------------------------------------------
 
@@ -158,7 +220,16 @@ class Session:
         handler = getattr(self, f"_on_{type(event).__name__}", None)
         if handler is None:
             return []
-        return handler(event) or []
+        effects = handler(event) or []
+        # what the site and slot screens are waiting for, so they can say "loading"
+        for effect in effects:
+            if isinstance(effect, ev.LoadSites):
+                self.sites_pending = True
+            elif isinstance(effect, ev.LoadSlots):
+                self.slots_pending = True
+            elif isinstance(effect, ev.PrintSlip):
+                self.last_slip = effect.slip  # for "print again" after a printer failure
+        return effects
 
     def _go_welcome(self) -> list[ev.Effect]:
         self._wipe()
@@ -197,18 +268,24 @@ class Session:
 
     def _on_CardRemoved(self, e: ev.CardRemoved) -> list[ev.Effect]:
         self.card_present = False
+        if self.screen in (Screen.BOOKING, Screen.CHANGING):
+            return []  # the request is in flight: its answer decides what happens next
         if self.booked and not self.printed and self.print_error is None:
             return []  # the slip is on its way: finish it, then say goodbye
         if self.booked or self.screen == Screen.PRINTING:
-            self.screen = Screen.GOODBYE
-            self._keep_only_goodbye()
-            return [ev.Wiped()]
+            return self._say_goodbye()
         if self.screen in (Screen.CLOSED, Screen.OUT_OF_SERVICE, Screen.WELCOME):
             return []
         return self._go_welcome()
 
-    def _keep_only_goodbye(self) -> None:
+    def _say_goodbye(self) -> list[ev.Effect]:
+        """Wipe the customer, but thank them in the language they chose; the next one starts
+        in Thai (the goodbye screen returns to the welcome screen through a full wipe)."""
+        language = self.language
         self._wipe()
+        self.language = language
+        self.screen = Screen.GOODBYE
+        return [ev.Wiped()]
 
     # consent and look-up -------------------------------------------------------------------------
 
@@ -219,7 +296,9 @@ class Session:
         return [ev.LookUp(self.card)]
 
     def _on_ExistingFound(self, e: ev.ExistingFound) -> list[ev.Effect]:
-        if self.screen not in (Screen.LOOKUP, Screen.CHANGING):
+        # after a notice from the same look-up, the booking joins it on the same screen
+        with_notice = self.screen == Screen.EXISTING and self.notice and self.existing is None
+        if self.screen not in (Screen.LOOKUP, Screen.CHANGING) and not with_notice:
             return []
         self.existing, self.existing_source = dict(e.booking), e.source
         self.screen = Screen.EXISTING
@@ -246,6 +325,8 @@ class Session:
         )
         if self.decision.route == "ask":
             self.screen = Screen.QUESTION
+            if self.decision.ask == "conditions":
+                self.draft_conditions = None
             return []
         if (
             self.decision.route == "book-provisional"
@@ -265,6 +346,32 @@ class Session:
         self.registry = e.value if e.value in ("yes", "no", "unknown") else "unknown"
         self.registry_checked = True
         return self._decide()
+
+    def _on_ConditionToggled(self, e: ev.ConditionToggled) -> list[ev.Effect]:
+        if not self._asking("conditions") or e.code not in self.rule_set.condition_codes:
+            return []
+        chosen = set(self.draft_conditions or ())
+        chosen ^= {e.code}
+        # untoggling the last condition leaves nothing chosen, not "none of these"
+        self.draft_conditions = frozenset(chosen) if chosen else None
+        return []
+
+    def _on_NoneOfThese(self, e: ev.NoneOfThese) -> list[ev.Effect]:
+        if self._asking("conditions"):
+            self.draft_conditions = frozenset()
+        return []
+
+    def _asking(self, question: str) -> bool:
+        return (
+            self.screen == Screen.QUESTION
+            and self.decision is not None
+            and self.decision.ask == question
+        )
+
+    def _next_question(self) -> list[ev.Effect]:
+        if self.draft_conditions is None:
+            return []
+        return self._on_Answered(ev.Answered("conditions", self.draft_conditions))
 
     def _on_Answered(self, e: ev.Answered) -> list[ev.Effect]:
         if self.screen != Screen.QUESTION or self.decision is None:
@@ -296,9 +403,7 @@ class Session:
             return []
         if self.screen == Screen.GOODBYE:
             return self._go_welcome()
-        self.screen = Screen.GOODBYE
-        self._wipe()
-        return [ev.Wiped()]
+        return self._say_goodbye()
 
     def _on_IdleTimeout(self, e: ev.IdleTimeout) -> list[ev.Effect]:
         if self.screen in BUSY_SCREENS:
@@ -412,26 +517,27 @@ class Session:
     def _next_result(self) -> list[ev.Effect]:
         if self.booked and not self.printed:
             return [ev.PrintSlip(self._booking_slip())]
-        self.screen = Screen.GOODBYE
-        self._wipe()
-        return [ev.Wiped()]
+        return self._say_goodbye()
 
     def _next_printing(self) -> list[ev.Effect]:
-        self.screen = Screen.GOODBYE
-        self._wipe()
-        return [ev.Wiped()]
+        return self._say_goodbye()
 
     def _leave_existing(self) -> list[ev.Effect]:
         """From a notice about an earlier queued booking, carry on to book again."""
         effects: list[ev.Effect] = []
+        if self.existing is not None and self.existing.get("status") == "cancelled":
+            if self.notice is not None:
+                effects.append(ev.Acknowledge(str(self.notice.get("booking_id", ""))))
+                self.notice = None
+            self.existing = self.existing_source = None
+            self.error = None
+            return effects + self._decide()
         if self.notice is not None:
             effects.append(ev.Acknowledge(str(self.notice.get("booking_id", ""))))
             self.notice = None
             if self.existing is None:
                 return effects + self._decide()
-        self.screen = Screen.GOODBYE
-        self._wipe()
-        return [*effects, ev.Wiped()]
+        return [*effects, *self._say_goodbye()]
 
     # contact, site, slot -----------------------------------------------------------------------
 
@@ -447,6 +553,8 @@ class Session:
 
     def _on_SitesLoaded(self, e: ev.SitesLoaded) -> list[ev.Effect]:
         self.sites = tuple(e.sites)
+        self.sites_pending = False
+        self.site_remaining = dict(e.remaining)
         self.availability_age = e.age_seconds
         if self.site is not None and self.site.id not in {s.id for s in self.sites}:
             self.site = None
@@ -454,6 +562,8 @@ class Session:
 
     def _on_SiteChosen(self, e: ev.SiteChosen) -> list[ev.Effect]:
         if self.screen != Screen.SITE or e.site.id not in {s.id for s in self.sites}:
+            return []
+        if self.site_full(e.site):
             return []
         if self.site is None or self.site.id != e.site.id:
             self.slot = None
@@ -464,12 +574,26 @@ class Session:
         if self.site is None or e.site_id != self.site.id:
             return []
         self.slots = tuple(e.slots)
-        if self.slot is not None and self.slot.id not in {s.id for s in self.slots if not s.full}:
+        self.slots_pending = False
+        if self.slot is not None and self.slot.id not in {
+            s.id for s in self.slots if self.slot_open(s)
+        }:
             self.slot = None
+        days = self.slot_days()
+        if self.slot is not None:
+            self.slot_day = self.slot.date
+        elif self.slot_day not in days:
+            # which day is shown first is a filter, not a choice: the slot still needs a tap
+            self.slot_day = next((d for d in days if self.day_open(d)), days[0] if days else None)
+        return []
+
+    def _on_DayChosen(self, e: ev.DayChosen) -> list[ev.Effect]:
+        if self.screen == Screen.SLOT and e.day in self.slot_days():
+            self.slot_day = e.day
         return []
 
     def _on_SlotChosen(self, e: ev.SlotChosen) -> list[ev.Effect]:
-        if self.screen != Screen.SLOT or e.slot.full:
+        if self.screen != Screen.SLOT or not self.slot_open(e.slot):
             return []
         if e.slot.id not in {s.id for s in self.slots}:
             return []
@@ -477,6 +601,11 @@ class Session:
         return []
 
     def _on_Edit(self, e: ev.Edit) -> list[ev.Effect]:
+        if self.screen == Screen.RESULT and self._refused() and e.section in ("site", "slot"):
+            # the way forward from "that seat has gone": choose again, everything else kept
+            self.outcome = None
+            self.error = None
+            self.screen = Screen.REVIEW
         if self.screen != Screen.REVIEW:
             return []
         if e.section == "contact":
@@ -492,6 +621,20 @@ class Session:
             self.answers, self.registry, self.registry_checked = Answers(), "unknown", False
             self.site = self.slot = None
             return self._decide()
+        return []
+
+    def _refused(self) -> bool:
+        return self.outcome is not None and self.outcome.status == "rejected"
+
+    def _on_ShowExisting(self, e: ev.ShowExisting) -> list[ev.Effect]:
+        if self.screen != Screen.RESULT or not self._refused() or self.outcome is None:
+            return []
+        booking = self.outcome.extra.get("booking")
+        if not isinstance(booking, Mapping):
+            return []
+        self.existing, self.existing_source = dict(booking), "central"
+        self.outcome = None
+        self.screen = Screen.EXISTING
         return []
 
     # booking ------------------------------------------------------------------------------------
@@ -525,6 +668,12 @@ class Session:
         self.screen = Screen.RESULT
         if self.booked:
             return [ev.PrintSlip(self._booking_slip())]  # at once; never waits on SMS
+        if e.outcome.status == "rejected":
+            # shown now, so the journal's notice must not greet this customer again next time
+            seen: list[ev.Effect] = [ev.Acknowledge(e.outcome.booking_id)]
+            return seen + (self._go_welcome() if not self.card_present else [])
+        if not self.card_present:
+            return self._go_welcome()  # refused, and the customer has already gone
         return []
 
     def _on_BookingFailed(self, e: ev.BookingFailed) -> list[ev.Effect]:
@@ -533,14 +682,9 @@ class Session:
         self.error = e.error
         self.screen = Screen.RESULT
         if isinstance(e.error, JournalError):
-            self.status = ev.ServiceChanged(
-                self.status.reader_ok,
-                self.status.printer_ok,
-                False,
-                self.status.open_now,
-                self.status.online,
-                e.error,
-            )
+            self.status = replace(self.status, journal_ok=False, problem=e.error)
+        if not self.card_present:
+            return self._go_welcome()
         return []
 
     def _booking_slip(self) -> dict[str, Any]:
@@ -567,15 +711,16 @@ class Session:
             self.print_error = None
             self.printed = False
             return [ev.PrintSlip(self._booking_slip())]
+        if self.screen == Screen.PRINTING and self.print_error and self.last_slip is not None:
+            self.print_error = None  # an information slip or a reprint that failed: again
+            return [ev.PrintSlip(self.last_slip)]
         return []
 
     def _on_Printed(self, e: ev.Printed) -> list[ev.Effect]:
         self.printed = True
         self.print_error = None
         if self.booked and not self.card_present:
-            self.screen = Screen.GOODBYE  # they left with the slip already
-            self._wipe()
-            return [ev.Wiped()]
+            return self._say_goodbye()  # they left with the slip already
         if self.screen in (Screen.RESULT, Screen.PRINTING):
             self.screen = Screen.PRINTING
         return []
@@ -590,6 +735,7 @@ class Session:
         if self.screen != Screen.EXISTING or not self.existing or self.existing_source != "central":
             return []
         self.change_mode = True
+        self.last_change = None
         self.site = self.slot = None
         self.screen = Screen.SITE
         return [ev.LoadSites()]
@@ -598,6 +744,7 @@ class Session:
         if self.screen != Screen.EXISTING or not self.existing or self.existing_source != "central":
             return []
         self.screen = Screen.CANCEL_CONFIRM
+        self.last_change = None
         return []
 
     def _on_ChangeDone(self, e: ev.ChangeDone) -> list[ev.Effect]:
@@ -606,10 +753,14 @@ class Session:
         self.change_mode = False
         if e.booking is None:
             self.existing = {**(self.existing or {}), "status": "cancelled"}
+            self.last_change = "cancelled"
         else:
             self.existing = dict(e.booking)
+            self.last_change = "cancelled" if e.booking.get("status") == "cancelled" else "changed"
         self.error = None
         self.screen = Screen.EXISTING
+        if not self.card_present:
+            return self._go_welcome()
         return []
 
     def _on_ChangeFailed(self, e: ev.ChangeFailed) -> list[ev.Effect]:
@@ -618,12 +769,16 @@ class Session:
         self.change_mode = False
         self.error = e.error
         self.screen = Screen.EXISTING
+        if not self.card_present:
+            return self._go_welcome()
         return []
 
     # service ------------------------------------------------------------------------------------
 
     def _on_ServiceChanged(self, e: ev.ServiceChanged) -> list[ev.Effect]:
         self.status = e
+        if e.availability_age is not None:
+            self.availability_age = e.availability_age
         if self.screen in IDLE_SCREENS - {Screen.GOODBYE}:
             self.screen = self._resting_screen()
         return []

@@ -196,8 +196,13 @@ def test_a_rejected_booking_offers_another_slot():
     s = new_session()
     to_review(s)
     s.handle(ev.Next())
-    assert s.handle(ev.Booked(BookingOutcome("rejected", "b1", code="slot-full"))) == []
+    effects = s.handle(ev.Booked(BookingOutcome("rejected", "b1", code="slot-full")))
+    # no slip; the refusal is shown now, so the journal must not raise it again next visit
+    assert effects == [ev.Acknowledge("b1")]
     assert s.screen == Screen.RESULT and not s.booked
+    # the way forward: choose another time, everything else kept
+    assert s.handle(ev.Edit("slot")) == [ev.LoadSlots(SITE)]
+    assert s.screen == Screen.SLOT and s.outcome is None and s.phone == PHONE
 
 
 def test_journal_failure_books_nothing_and_takes_the_terminal_out_of_service():
@@ -318,6 +323,7 @@ def test_existing_booking_change_and_cancel():
     assert isinstance(effect, ev.ChangeBooking) and effect.slot == later
     s.handle(ev.ChangeDone({**booking, "slot_id": later.id, "version": 2}))
     assert s.screen == Screen.EXISTING and s.existing["version"] == 2
+    assert s.last_change == "changed"
     s.handle(ev.CancelExisting())
     assert s.screen == Screen.CANCEL_CONFIRM
     s.handle(ev.Back())
@@ -326,7 +332,7 @@ def test_existing_booking_change_and_cancel():
     (effect,) = s.handle(ev.Next())
     assert effect.slot is None
     s.handle(ev.ChangeDone(None))
-    assert s.existing["status"] == "cancelled"
+    assert s.existing["status"] == "cancelled" and s.last_change == "cancelled"
 
 
 def test_a_queued_booking_on_this_terminal_cannot_be_changed_here():
@@ -422,6 +428,12 @@ EVENTS = st.sampled_from(
         ev.ServiceChanged(online=False),
         ev.RegistryKnown("yes"),
         ev.LanguageToggled(),
+        ev.ConditionToggled("diabetes"),
+        ev.NoneOfThese(),
+        ev.DayChosen("2021-06-07"),
+        ev.Edit("slot"),
+        ev.ShowExisting(),
+        ev.Booked(BookingOutcome("rejected", "b2", code="slot-full")),
     ]
 )
 

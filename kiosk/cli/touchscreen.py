@@ -1,0 +1,82 @@
+"""`kiosk run` (the touchscreen) and `kiosk technician set-pin`.
+
+Qt is imported only inside `cmd_run`, so every other subcommand starts without it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import sys
+from pathlib import Path
+
+from kiosk.errors import InputError
+
+
+def _config_arg(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--config",
+        type=Path,
+        metavar="FILE",
+        help="terminal config (default: $KIOSK_CONFIG, /etc/thairuamjai-kiosk/"
+        "kiosk.toml, ~/.config/thairuamjai-kiosk/kiosk.toml)",
+    )
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    run = sub.add_parser(
+        "run",
+        help="start the touchscreen kiosk",
+        description="Start the customer touchscreen full screen from the terminal config: card "
+        "reader, central, journal, printer. A technician leaves it through the technician screen "
+        "(hidden gesture and PIN).",
+    )
+    _config_arg(run)
+    run.add_argument(
+        "--windowed",
+        action="store_true",
+        help="a normal window at 1280x800 instead of full screen (for staging and demos)",
+    )
+    run.set_defaults(handler=cmd_run)
+
+    tech = sub.add_parser("technician", help="technician access to the touchscreen")
+    tech_sub = tech.add_subparsers(dest="technician_command", required=True, metavar="ACTION")
+    pin = tech_sub.add_parser(
+        "set-pin",
+        help="set the technician PIN (stored as a salted scrypt hash in the config)",
+        description="Ask for a new technician PIN (6 to 12 digits) twice and store its salted "
+        "scrypt hash as [technician] pin_hash in the terminal config. The PIN itself is never "
+        "stored.",
+    )
+    _config_arg(pin)
+    pin.add_argument(
+        "--pin-stdin",
+        action="store_true",
+        help="read the PIN from the first line of standard input (for provisioning scripts)",
+    )
+    pin.set_defaults(handler=cmd_set_pin)
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    from kiosk import config
+    from ui.app import run
+
+    return run(config.load(args.config), windowed=args.windowed)
+
+
+def cmd_set_pin(args: argparse.Namespace) -> int:
+    from kiosk import config
+    from kiosk.technician import check_pin_format, hash_pin
+
+    path = args.config or config.default_path()
+    config.load(path)  # a broken config is reported as such, before asking anything
+    if args.pin_stdin:
+        pin = sys.stdin.readline().strip()
+    else:
+        pin = getpass.getpass("New technician PIN (6-12 digits): ")
+        if getpass.getpass("The same PIN again: ") != pin:
+            raise InputError("the two PINs differ; nothing was changed", "รหัส PIN สองครั้งไม่ตรงกัน")
+    check_pin_format(pin)
+    config.set_value(Path(path), "technician", "pin_hash", hash_pin(pin))
+    print(f"technician PIN set in {path} (stored as a salted scrypt hash)", file=sys.stderr)
+    return 0

@@ -1,0 +1,176 @@
+"""A booking the central (or this terminal's journal) already holds: show, reprint, change, cancel.
+
+People in 2021 could not see or change what they had registered; here the card is the key. A
+booking still queued on this terminal can be shown and reprinted but not changed (the central
+does not know it yet). A notice about an earlier queued booking that was refused is shown once,
+with the way forward (book again).
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QHBoxLayout
+
+from kiosk.session import Session
+from kiosk.session import events as ev
+from ui.binding import SessionBinding
+from ui.screens import describe
+from ui.screens.base import ScreenView
+from ui.strings import T, tr
+from ui.theme import Metrics
+from ui.widgets import Button, Icon, Panel, Text, row
+
+LEFT = Qt.AlignmentFlag.AlignLeft
+
+
+def _reason(code: str, lang: str) -> str:
+    key = f"reason.{code}"
+    return tr(key, lang) if key in T else ""
+
+
+class ExistingView(ScreenView):
+    def __init__(self, binding: SessionBinding, m: Metrics) -> None:
+        super().__init__(binding, m)
+        # a notice about an earlier queued booking
+        self.notice = Panel("warn", m)
+        self.notice_head = Text("", "strong")
+        self.notice_text = Text("", "body")
+        self.notice.box.addLayout(
+            row(Icon("warn", round(m.body * 1.6)), self.notice_head, spacing=m.gap)
+        )
+        self.notice.box.addWidget(self.notice_text)
+        self.body.addWidget(self.notice)
+        # the booking
+        self.booking = Panel("ok", m)
+        self.status_icon = Icon("check", round(m.body * 1.6))
+        self.status = Text("", "heading")
+        self.booking.box.addLayout(row(self.status_icon, self.status, spacing=m.gap))
+        self.reference = Text("", "big", wrap=False)
+        self.reference.setObjectName("existing-reference")
+        self.where = Text("", "strong")
+        self.when = Text("", "body")
+        self.note = Text("", "body")
+        for w in (self.reference, self.where, self.when, self.note):
+            self.booking.box.addWidget(w)
+        self.body.addWidget(self.booking)
+        # a failed change
+        self.failure = Panel("error", m)
+        self.failure_text = Text("", "body")
+        self.failure.box.addWidget(self.failure_text)
+        self.body.addWidget(self.failure)
+        self.body.addStretch(1)
+        actions = QHBoxLayout()
+        actions.setSpacing(m.gap)
+        self.reprint = Button(m, icon="printer", name="reprint")
+        self.change = Button(m, icon="calendar", name="change")
+        self.cancel = Button(m, icon="cross", name="cancel-booking")
+        self.reprint.clicked.connect(lambda: self.send(ev.Reprint()))
+        self.change.clicked.connect(lambda: self.send(ev.ChangeSlot()))
+        self.cancel.clicked.connect(lambda: self.send(ev.CancelExisting()))
+        for b in (self.reprint, self.change, self.cancel):
+            actions.addWidget(b)
+        self.body.addLayout(actions)
+        self.finish = Button(m, icon="check", name="finish")
+        self.finish.clicked.connect(lambda: self.send(ev.Finish()))
+        self.nav.extras.addWidget(self.finish)
+
+    def title(self, s: Session, lang: str) -> str:
+        return tr("existing.title", lang)
+
+    def render(self, s: Session, lang: str) -> None:
+        b = s.existing
+        n = s.notice
+        self._render_notice(s, lang)
+        self._render_booking(s, lang)
+        active = b is not None and b.get("status") != "cancelled"
+        central = s.existing_source == "central"
+        self.reprint.setVisible(active)
+        self.change.setVisible(active and central)
+        self.cancel.setVisible(active and central)
+        self.reprint.setText(tr("existing.reprint", lang))
+        self.change.setText(tr("existing.change", lang))
+        self.cancel.setText(tr("existing.cancel", lang))
+        self.finish.setText(tr("finish", lang))
+        book_again = (b is None and n is not None) or (b is not None and not active)
+        self.finish.setVisible(book_again)
+        if book_again:
+            self.nav.configure(lang, back=None, primary="existing.book_again")
+        else:
+            self.nav.configure(lang, back=None, primary="finish", icon="check")
+
+    def _render_notice(self, s: Session, lang: str) -> None:
+        n, b = s.notice, s.existing
+        self.notice.setVisible(n is not None)
+        if n is not None:
+            state = str(n.get("state") or "rejected")
+            self.notice_head.set(tr("notice.title", lang))
+            lines = [tr("notice.conflict" if state == "conflict" else "notice.rejected", lang)]
+            reason = _reason(str(n.get("code") or ""), lang)
+            if reason:
+                lines.append(reason)
+            if b is None:
+                lines.append(tr("notice.again", lang))
+            self.notice_text.set("\n".join(lines))
+        self.failure.setVisible(s.error is not None)
+        self.failure_text.set(
+            f"{tr('existing.failed', lang)}: {describe.error_text(s.error, lang)}"
+            if s.error is not None
+            else ""
+        )
+
+    def _render_booking(self, s: Session, lang: str) -> None:
+        b = s.existing
+        self.booking.setVisible(b is not None)
+        active = b is not None and b.get("status") != "cancelled"
+        if b is not None:
+            cancelled = not active
+            queued = s.existing_source == "journal" and b.get("status") == "queued"
+            self.booking.set_kind("warn" if cancelled or queued else "ok")
+            self.status_icon.set("cross" if cancelled else ("clock" if queued else "check"))
+            head = describe.booking_status(b, s.existing_source, lang)
+            if s.last_change == "changed":
+                head = tr("existing.changed", lang)
+            elif cancelled:
+                head = tr("existing.cancelled", lang)
+            self.status.set(head)
+            ref = str(b.get("reference") or "")
+            self.reference.set(f"{tr('result.reference', lang)} {ref}" if ref else "")
+            self.where.set(describe.booking_where(b, lang, s.sites))
+            self.when.set(describe.booking_when(b, lang))
+            note = ""
+            if queued:
+                note = tr("existing.queued", lang) + "\n" + tr("existing.queued.no_change", lang)
+            elif b.get("status") == "pending-verification":
+                note = tr("result.pending", lang)
+            self.note.set(note)
+
+
+class CancelConfirmView(ScreenView):
+    def __init__(self, binding: SessionBinding, m: Metrics) -> None:
+        super().__init__(binding, m)
+        self.panel = Panel("warn", m)
+        self.heading = Text("", "heading")
+        self.panel.box.addLayout(row(Icon("warn", round(m.body * 2)), self.heading, spacing=m.gap))
+        self.what = Text("", "strong")
+        self.words = Text("", "body")
+        self.panel.box.addWidget(self.what)
+        self.panel.box.addWidget(self.words)
+        self.body.addWidget(self.panel)
+        self.body.addStretch(1)
+
+    def title(self, s: Session, lang: str) -> str:
+        return tr("cancel.title", lang)
+
+    def render(self, s: Session, lang: str) -> None:
+        b = s.existing or {}
+        self.heading.set(tr("cancel.title", lang))
+        ref = str(b.get("reference") or "")
+        self.what.set(
+            f"{ref}\n{describe.booking_where(b, lang, s.sites)}\n{describe.booking_when(b, lang)}"
+            if b
+            else ""
+        )
+        self.words.set(tr("cancel.body", lang))
+        self.nav.configure(
+            lang, back="cancel.keep", primary="cancel.yes", icon="cross", role="danger"
+        )

@@ -1,0 +1,182 @@
+"""Choosing the day and the time: only open slots can be chosen; full ones say "full".
+
+The day strip is a filter (the session shows the first day with a free slot first); the time
+still needs a tap. A full or ended slot is drawn disabled with a cross and the word, never by
+colour alone.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QScrollArea, QScroller, QWidget
+
+from kiosk.session import Session
+from kiosk.session import events as ev
+from ui.binding import SessionBinding
+from ui.screens.base import ScreenView
+from ui.screens.site import site_name
+from ui.strings import date_line, day_label, time_range, tr
+from ui.theme import Metrics
+from ui.widgets import Button, Icon, Spinner, Text, row
+
+COLUMNS = 4
+
+
+class DayStrip(QWidget):
+    """A row of day buttons that scrolls sideways, with arrows at both ends."""
+
+    def __init__(self, m: Metrics) -> None:
+        super().__init__()
+        self.m = m
+        self.area = QScrollArea()
+        self.area.setWidgetResizable(True)
+        self.area.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.inner = QWidget()
+        self.row = QHBoxLayout(self.inner)
+        self.row.setContentsMargins(0, 0, 0, 0)
+        self.row.setSpacing(m.gap // 2)
+        self.row.addStretch(1)
+        self.area.setWidget(self.inner)
+        QScroller.grabGesture(
+            self.area.viewport(), QScroller.ScrollerGestureType.LeftMouseButtonGesture
+        )
+        self.left = Button(m, icon="back", name="days-left")
+        self.right = Button(m, icon="next", name="days-right")
+        self.left.clicked.connect(lambda: self.page(-1))
+        self.right.clicked.connect(lambda: self.page(1))
+        lay = QHBoxLayout(self)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.setSpacing(m.gap // 2)
+        lay.addWidget(self.left)
+        lay.addWidget(self.area, 1)
+        lay.addWidget(self.right)
+        bar = self.area.horizontalScrollBar()
+        bar.valueChanged.connect(self._arrows)
+        bar.rangeChanged.connect(self._arrows)
+        self.buttons: dict[str, Button] = {}
+        self.setFixedHeight(round(m.target * 1.25))
+
+    def page(self, direction: int) -> None:
+        bar = self.area.horizontalScrollBar()
+        bar.setValue(bar.value() + direction * int(self.area.viewport().width() * 0.8))
+
+    def _arrows(self, *args: object) -> None:
+        bar = self.area.horizontalScrollBar()
+        self.left.setEnabled(bar.value() > bar.minimum())
+        self.right.setEnabled(bar.value() < bar.maximum())
+
+    def set_days(self, days: list[str], on_tap) -> None:
+        if list(self.buttons) == days:
+            return
+        for b in self.buttons.values():
+            b.setParent(None)
+            b.deleteLater()
+        self.buttons = {}
+        for i, day in enumerate(days):
+            b = Button(
+                self.m, role="choice", name=f"day-{day}", min_width=round(self.m.target * 2.3)
+            )
+            b.clicked.connect(lambda _=False, d=day: on_tap(d))
+            self.row.insertWidget(i, b)
+            self.buttons[day] = b
+        self._arrows()
+
+    def show_day(self, day: str | None) -> None:
+        b = self.buttons.get(day or "")
+        if b is not None:
+            self.area.ensureWidgetVisible(b, self.m.target, 0)
+
+
+class SlotView(ScreenView):
+    def __init__(self, binding: SessionBinding, m: Metrics) -> None:
+        super().__init__(binding, m)
+        self.where = Text("", "strong")
+        self.body.addWidget(self.where)
+        self.days = DayStrip(m)
+        self.body.addWidget(self.days)
+        self.grid_host = QWidget()
+        self.grid = QGridLayout(self.grid_host)
+        self.grid.setContentsMargins(0, 0, 0, 0)
+        self.grid.setSpacing(m.gap // 2)
+        self.body.addWidget(self.grid_host)
+        self.spinner = Spinner(m.target)
+        self.waiting = Text("", "heading")
+        self.body.addLayout(row(self.spinner, self.waiting, spacing=m.gap))
+        self.body.addStretch(1)
+        self.chosen_icon = Icon(None, round(m.body * 1.4))
+        self.chosen = Text("", "strong")
+        self.chosen.setObjectName("slot-chosen")
+        self.body.addLayout(row(self.chosen_icon, self.chosen, spacing=m.gap // 2))
+        self.slot_buttons: list[Button] = []
+        self._day: str | None = None
+
+    def title(self, s: Session, lang: str) -> str:
+        return tr("slot.title", lang)
+
+    def _slot_buttons(self, count: int) -> None:
+        while len(self.slot_buttons) < count:
+            i = len(self.slot_buttons)
+            b = Button(self.m, role="choice", name=f"slot-{i}")
+            b.clicked.connect(lambda _=False, k=i: self._tap(k))
+            self.grid.addWidget(b, i // COLUMNS, i % COLUMNS)
+            self.slot_buttons.append(b)
+        for i, b in enumerate(self.slot_buttons):
+            b.setVisible(i < count)
+
+    def _tap(self, index: int) -> None:
+        s = self.b.session
+        slots = s.slots_on(s.slot_day)
+        if index < len(slots):
+            self.send(ev.SlotChosen(slots[index]))
+
+    def render(self, s: Session, lang: str) -> None:
+        self.where.set(tr("slot.at", lang, site=site_name(s.site, lang)) if s.site else "")
+        days = s.slot_days()
+        self.days.set_days(days, lambda d: self.send(ev.DayChosen(d)))
+        self.days.left.setText("")
+        self.days.right.setText("")
+        for day, b in self.days.buttons.items():
+            label = day_label(date.fromisoformat(day), lang)
+            if not s.day_open(day):
+                label += f"\n{tr('slot.day_full', lang)}"
+            b.setText(label)
+            b.set_selected(day == s.slot_day)
+        if s.slot_day != self._day:
+            self._day = s.slot_day
+            self.days.show_day(s.slot_day)
+        self.days.setVisible(bool(days))
+        slots = s.slots_on(s.slot_day)
+        self._slot_buttons(len(slots))
+        for b, slot in zip(self.slot_buttons, slots, strict=False):
+            open_ = s.slot_open(slot)
+            if open_:
+                state = tr("slot.remaining", lang, n=slot.remaining)
+            elif slot.full:
+                state = tr("slot.full", lang)
+            else:
+                state = tr("slot.past", lang)
+            b.setText(f"{time_range(slot.start, slot.end, lang)}\n{state}")
+            b.set_icon(None if open_ else "cross")
+            b.setEnabled(open_)
+            b.set_selected(s.slot is not None and s.slot.id == slot.id)
+        loading = s.slots_pending and not slots
+        self.spinner.setVisible(loading)
+        if loading:
+            self.waiting.set(tr("slot.loading", lang))
+        elif not slots:
+            self.waiting.set(tr("slot.empty", lang))
+        else:
+            self.waiting.set("")
+        if s.slot is None:
+            self.chosen_icon.set("info")
+            self.chosen.set(tr("slot.none_yet", lang))
+        else:
+            self.chosen_icon.set("check")
+            when = date_line(date.fromisoformat(s.slot.date), lang)
+            self.chosen.set(
+                f"{tr('selected', lang)}: {when} {time_range(s.slot.start, s.slot.end, lang)}"
+            )
+        self.nav.configure(lang, primary="next", enabled=s.can_go_next())
