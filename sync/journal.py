@@ -225,18 +225,25 @@ class SqliteJournal:
             )
 
     def _migrate(self) -> None:
-        version = self.db.conn.execute("PRAGMA user_version").fetchone()[0]
-        if version > len(MIGRATIONS):
-            raise JournalError(
-                f"the journal {self.path} was written by a newer kiosk (schema {version})",
-                code="journal-too-new",
-            )
-        for target in range(version + 1, len(MIGRATIONS) + 1):
-            with self._immediate():
-                for statement in MIGRATIONS[target - 1].split(";"):
+        """Bring the schema up to date, one step per transaction.
+
+        The version is read again under the write lock: two processes opening a new journal at
+        once (the kiosk and `kiosk sync run`) must not both create the tables.
+        """
+        while True:
+            with self._immediate() as conn:
+                version = conn.execute("PRAGMA user_version").fetchone()[0]
+                if version > len(MIGRATIONS):
+                    raise JournalError(
+                        f"the journal {self.path} was written by a newer kiosk (schema {version})",
+                        code="journal-too-new",
+                    )
+                if version == len(MIGRATIONS):
+                    return
+                for statement in MIGRATIONS[version].split(";"):
                     if statement.strip():
-                        self.db.conn.execute(statement)
-                self.db.conn.execute(f"PRAGMA user_version = {target}")
+                        conn.execute(statement)
+                conn.execute(f"PRAGMA user_version = {version + 1}")
 
     # transactions ----------------------------------------------------------------------------
 

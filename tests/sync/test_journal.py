@@ -204,3 +204,26 @@ def test_a_journal_from_a_newer_kiosk_is_not_touched(path):
     with pytest.raises(JournalError) as err:
         SqliteJournal(path)
     assert err.value.code == "journal-too-new"
+
+
+def test_two_first_openings_at_once_both_succeed(tmp_path):
+    path = tmp_path / "new.sqlite"
+    errors: list[Exception] = []
+    barrier = threading.Barrier(4)
+
+    def open_it():
+        barrier.wait()
+        try:
+            SqliteJournal(path).close()
+        except Exception as exc:  # noqa: BLE001
+            errors.append(exc)
+
+    threads = [threading.Thread(target=open_it) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    j = SqliteJournal(path)
+    assert j.db.conn.execute("PRAGMA user_version").fetchone()[0] == 1
+    j.close()
