@@ -212,6 +212,21 @@ def demo_people(today: date) -> list[DemoPerson]:
             {"conditions": []},
         ),
         DemoPerson(
+            "offline",
+            "จองขณะระบบกลางขัดข้อง",
+            "Books while the central is down",
+            _card(
+                today,
+                "110290067890",
+                _name("นางสาว", "ปรียา", "แก้วใส"),
+                _name("Miss", "Preeya", "Kaewsai"),
+                27,
+                "female",
+                _addr("88/9", "แขวงดินแดง", "เขตดินแดง", bkk, soi="ซอยประชาสงเคราะห์ 2"),
+            ),
+            {"conditions": []},
+        ),
+        DemoPerson(
             "elder-unknown-day",
             "อายุ 74 ปี ไม่ทราบวันเดือนเกิด",
             "Aged 74, birth day and month unknown",

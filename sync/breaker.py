@@ -53,6 +53,12 @@ class CircuitBreaker:
                 return True
             return False
 
+    def expire(self) -> None:
+        """Someone asked to try now (a technician's "sync now"): the next trial may go at once."""
+        with self._lock:
+            if self._opened_at is not None and not self._trial:
+                self._opened_at = self._clock() - self.reset_timeout
+
     def abandon_trial(self) -> None:
         """The trial sent nothing after all: let the next one be tried at once.
 

@@ -439,6 +439,14 @@ class SqliteJournal:
 
     # the replay and the technician ------------------------------------------------------------
 
+    def retry_now(self) -> int:
+        """Make every queued booking due at once (a technician's "sync now")."""
+        with self._immediate() as conn:
+            return conn.execute(
+                "UPDATE bookings SET next_attempt_utc = ? WHERE state = 'queued'",
+                (_iso(self._clock()),),
+            ).rowcount
+
     def due(self, limit: int = 100) -> list[Entry]:
         """Bookings to send now, oldest first: queued and due, or sending with a lapsed lease
         or a dead owner (a crashed process)."""

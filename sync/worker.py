@@ -94,6 +94,7 @@ class ReplayWorker:
         #: Monotonic time before which nothing is sent: Retry-After and backoff hold the whole
         #: terminal, so that a busy central is not asked again by the next booking in the queue.
         self._not_before = 0.0
+        self._force = False
 
     # lifecycle -------------------------------------------------------------------------------
 
@@ -111,8 +112,14 @@ class ReplayWorker:
             self._thread.join(timeout)
             self._thread = None
 
-    def wake(self) -> None:
-        """Something was queued: look now rather than at the next idle tick."""
+    def wake(self, *, now: bool = False) -> None:
+        """Something was queued: look now rather than at the next idle tick.
+
+        `now=True` is a person asking ("sync now"): every queued booking is due at once, and
+        the backoff and the breaker's wait are cut short for one try.
+        """
+        if now:
+            self._force = True
         self._wake.set()
 
     def status(self) -> SyncStatus:
@@ -172,6 +179,11 @@ class ReplayWorker:
 
     def run_once(self, journal: SqliteJournal, limit: int = 200) -> int:
         """Send what is due now; returns how many bookings reached a final state."""
+        if self._force:
+            self._force = False
+            self._not_before = 0.0
+            self.client.breaker.expire()
+            journal.retry_now()
         settled = 0
         for entry in journal.due(limit):
             if self._stop.is_set() or time.monotonic() < self._not_before:

@@ -638,7 +638,7 @@ class Controller(SessionBinding):
 
     def sync_now(self) -> None:
         if self.worker is not None:
-            self.worker.wake()
+            self.worker.wake(now=True)
         self.refresh_cache()
         self.technician_said.emit("sync started / เริ่มส่งข้อมูลแล้ว")
         QTimer.singleShot(1500, self.refresh_technician)

@@ -44,7 +44,7 @@ T: dict[str, tuple[str, str]] = {
         "ระบบกลางติดต่อไม่ได้ การจองจะถูกบันทึกไว้และส่งเข้าระบบภายหลัง",
         "The central system cannot be reached: bookings are saved and sent later.",
     ),
-    "offline.age": ("ข้อมูลที่ว่างล่าสุดเมื่อ {age}", "Availability as of {age}"),
+    "offline.age": ("ข้อมูลที่นั่งว่างอัปเดตล่าสุด {age}", "Availability as of {age}"),
     "offline.age.unknown": ("ไม่มีข้อมูลที่ว่างล่าสุด", "No recent availability"),
     "age.now": ("เมื่อสักครู่", "just now"),
     "age.minutes": ("{n} นาทีที่แล้ว", "{n} min ago"),

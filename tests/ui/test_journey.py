@@ -81,7 +81,7 @@ def test_central_down_queues_the_booking_and_prints_the_slip(make_kiosk, card_sl
     banner = d.window.banner
     assert banner.isVisible() and d.s.availability_age is not None
     assert banner.age.text() == age_text(d.s.availability_age, "th")
-    assert banner.age.text().startswith("ข้อมูลที่ว่างล่าสุดเมื่อ")
+    assert banner.age.text().startswith("ข้อมูลที่นั่งว่างอัปเดตล่าสุด")
     d.next()  # confirm
     d.wait(lambda: d.s.outcome is not None)
     assert d.s.outcome.status == "queued"

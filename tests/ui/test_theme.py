@@ -80,5 +80,5 @@ def test_dates_are_shown_in_both_calendars():
 def test_ages_in_words():
     assert strings.age_text(None, "en") == "No recent availability"
     assert strings.age_text(30, "en") == "Availability as of just now"
-    assert strings.age_text(14 * 60, "th") == "ข้อมูลที่ว่างล่าสุดเมื่อ 14 นาทีที่แล้ว"
+    assert strings.age_text(14 * 60, "th") == "ข้อมูลที่นั่งว่างอัปเดตล่าสุด 14 นาทีที่แล้ว"
     assert strings.age_text(5 * 3600, "en") == "Availability as of 5 h ago"
