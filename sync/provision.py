@@ -190,6 +190,7 @@ def provision(
         terminal.close()
     if owner:
         user = pwd.getpwnam(owner)
+        os.chown(token_path.parent / "cid-hash.key", user.pw_uid, user.pw_gid)
         for path in (config.home, config.cache_dir):
             os.chown(path, user.pw_uid, user.pw_gid)
         for child in config.home.rglob("*"):

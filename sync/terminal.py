@@ -11,7 +11,6 @@ import logging
 import os
 import secrets
 from datetime import UTC, datetime
-from pathlib import Path
 
 from kiosk import sealing
 from kiosk.booking import BookingService, CentralRejected, CentralUnavailable
@@ -19,6 +18,7 @@ from kiosk.card.model import Card
 from kiosk.config import TerminalConfig
 from kiosk.dates import BANGKOK
 from kiosk.eligibility import Answers, Decision, evaluate
+from kiosk.hours import ChannelHours
 from sync.breaker import CircuitBreaker
 from sync.cache import OfflineCache
 from sync.client import CentralClient
@@ -28,13 +28,24 @@ from sync.worker import ReplayWorker
 log = logging.getLogger(__name__)
 
 
-def terminal_secret(home: Path) -> bytes:
-    """The key of the keyed CID hash: made once per terminal, readable by the kiosk user only."""
-    path = home / "cid-hash.key"
+def terminal_secret(config: TerminalConfig) -> bytes:
+    """The key of the keyed CID hash, made once per terminal, readable by the kiosk user only.
+
+    It lives beside the token (the config directory), not beside the journal (the data
+    directory): a copy of the data directory alone (a backup, a journal sent for recovery) then
+    cannot be searched for citizen IDs. A whole stolen terminal still holds both; the masked CID
+    in the journal leaves 10^6 candidates, so the sealed personal data, not this hash, is what
+    protects customers there.
+    """
+    path = config.token_file.parent / "cid-hash.key"
+    old = config.home / "cid-hash.key"  # where terminals before this release kept it
+    if not path.exists() and old.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        old.replace(path)
     try:
         return bytes.fromhex(path.read_text().strip())
     except FileNotFoundError:
-        home.mkdir(parents=True, exist_ok=True)
+        path.parent.mkdir(parents=True, exist_ok=True)
         secret = secrets.token_bytes(32)
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         with os.fdopen(fd, "w") as f:
@@ -63,7 +74,7 @@ class Terminal:
         self.cache = OfflineCache(config.cache_dir)
         self.client.clock_offset = self.cache.clock_offset()
         self._journal: SqliteJournal | None = None
-        self.secret = terminal_secret(config.home)
+        self.secret = terminal_secret(config)
 
     @property
     def journal(self) -> SqliteJournal:
@@ -104,6 +115,7 @@ class Terminal:
             cid_secret=self.secret,
             clock=self.now,
             terminal={"id": self.config.terminal_id, "store": self.config.store},
+            hours=ChannelHours.from_config(self.cache.config(), "kiosk"),
         )
 
     def replay_worker(self, **kw) -> ReplayWorker:

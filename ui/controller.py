@@ -41,9 +41,9 @@ from kiosk.card.errors import CardError, NoReader
 from kiosk.card.pcsc import PcscContext, PresenceMonitor, read_card
 from kiosk.card.presence import CardEvent
 from kiosk.errors import KioskError
+from kiosk.hours import ChannelHours
 from kiosk.session import IDLE_SCREENS, Session
 from kiosk.session import events as ev
-from kiosk.session.hours import ChannelHours
 from sync.cache import slot_from_json
 from sync.journal import Entry, SqliteJournal
 from sync.terminal import Terminal

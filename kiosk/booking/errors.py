@@ -86,6 +86,19 @@ class AlreadyQueued(KioskError):
         self.booking_id = booking_id
 
 
+class OutsideHours(KioskError):
+    code = "outside-hours"
+    exit_status = 7
+
+    def __init__(self, opens: str, closes: str) -> None:
+        super().__init__(
+            f"ขณะนี้อยู่นอกเวลาจองผ่านร้านค้า (เปิดรับจอง {opens}–{closes} น.)",
+            f"Store bookings are taken {opens}–{closes} (Bangkok time); it is outside those hours.",
+            opens=opens,
+            closes=closes,
+        )
+
+
 class NotBookable(KioskError):
     code = "not-bookable"
     exit_status = 7

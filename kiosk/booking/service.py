@@ -25,6 +25,7 @@ from kiosk.booking.errors import (
     CentralUnavailable,
     JournalError,
     NotBookable,
+    OutsideHours,
 )
 from kiosk.booking.model import (
     BOOKABLE_ROUTES,
@@ -39,6 +40,7 @@ from kiosk.booking.phone import normalise
 from kiosk.booking.ports import Central, Journal, JournalRecord
 from kiosk.card.model import Card
 from kiosk.eligibility import Answers, Decision
+from kiosk.hours import ChannelHours
 
 log = logging.getLogger(__name__)
 
@@ -53,7 +55,8 @@ Sealer = Callable[[bytes, bytes], Mapping[str, Any]]
 def cid_key(secret: bytes, cid: str) -> str:
     """A keyed hash of the citizen ID: finds a customer's queued booking without storing the ID.
 
-    Keyed, because 10^12 IDs are few enough to hash them all; the key lives apart from the journal.
+    Keyed, because 10^12 IDs are few enough to hash them all; the key is kept in the config
+    directory, apart from the journal (sync.terminal.terminal_secret says what that protects).
     """
     return hmac.new(secret, cid.encode("ascii"), hashlib.sha256).hexdigest()
 
@@ -74,6 +77,7 @@ class BookingService:
         clock: Callable[[], datetime],
         terminal: Mapping[str, str],
         deadline: float = ONLINE_DEADLINE,
+        hours: ChannelHours | None = None,
     ) -> None:
         self.journal = journal
         self.central = central
@@ -82,6 +86,7 @@ class BookingService:
         self._clock = clock
         self.terminal = dict(terminal)
         self.deadline = deadline
+        self.hours = hours
 
     def book(
         self,
@@ -96,6 +101,10 @@ class BookingService:
         if decision.route not in BOOKABLE_ROUTES:
             raise NotBookable(decision.route, decision.code)
         phone = normalise(phone)
+        confirmed_at = self._clock()
+        if self.hours is not None and not self.hours.is_open(confirmed_at):
+            # queueing it would only print a slip the central is bound to refuse
+            raise OutsideHours(self.hours.opens, self.hours.closes)
         key = cid_key(self._secret, card.cid)
         waiting = self.journal.queued_for(key)
         if waiting is not None:
@@ -109,7 +118,7 @@ class BookingService:
             slot=slot,
             phone=phone,
             occupation=occupation,
-            confirmed_at=self._clock(),
+            confirmed_at=confirmed_at,
         )
         body = request.body()
         record = JournalRecord(

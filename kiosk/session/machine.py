@@ -96,6 +96,8 @@ class Session:
         self.status = ev.ServiceChanged()
         self.screen = Screen.WELCOME
         self.card_present = False
+        #: A card inserted while the goodbye screen was up: a new customer to read next.
+        self.fresh_card = False
         self.availability_age: float | None = None
         self._wipe()
 
@@ -131,6 +133,7 @@ class Session:
         self.print_error: KioskError | None = None
         self.printed = False
         self.last_slip: Mapping[str, Any] | None = None
+        self.printing = False
         self.change_mode = False
         #: What the last change of an existing booking did ("changed", "cancelled"), to say so.
         self.last_change: str | None = None
@@ -229,11 +232,19 @@ class Session:
                 self.slots_pending = True
             elif isinstance(effect, ev.PrintSlip):
                 self.last_slip = effect.slip  # for "print again" after a printer failure
+                self.printing = True  # one slip at a time: a second tap must not print twice
         return effects
 
     def _go_welcome(self) -> list[ev.Effect]:
         self._wipe()
         self.screen = self._resting_screen()
+        if self.fresh_card and self.card_present and self.screen == Screen.WELCOME:
+            # a card inserted during goodbye is a new customer's; a card simply left in the
+            # reader is not re-read (an idle timeout would show its owner's name again)
+            self.fresh_card = False
+            self.screen = Screen.READING
+            return [ev.Wiped(), ev.ReadCard()]
+        self.fresh_card = False
         return [ev.Wiped()]
 
     def _resting_screen(self) -> Screen:
@@ -247,6 +258,9 @@ class Session:
 
     def _on_CardInserted(self, e: ev.CardInserted) -> list[ev.Effect]:
         self.card_present = True
+        if self.screen == Screen.GOODBYE:
+            self.fresh_card = True  # the next customer is early: read it once goodbye ends
+            return []
         if self.screen != Screen.WELCOME:
             return []
         self.screen = Screen.READING
@@ -268,6 +282,7 @@ class Session:
 
     def _on_CardRemoved(self, e: ev.CardRemoved) -> list[ev.Effect]:
         self.card_present = False
+        self.fresh_card = False
         if self.screen in (Screen.BOOKING, Screen.CHANGING):
             return []  # the request is in flight: its answer decides what happens next
         if self.booked and not self.printed and self.print_error is None:
@@ -516,6 +531,8 @@ class Session:
 
     def _next_result(self) -> list[ev.Effect]:
         if self.booked and not self.printed:
+            if self.printing:
+                return []  # the slip is on its way
             return [ev.PrintSlip(self._booking_slip())]
         return self._say_goodbye()
 
@@ -703,7 +720,11 @@ class Session:
         return [ev.PrintSlip(slips.decision_slip(self.decision, self.card, self.terminal))]
 
     def _on_Reprint(self, e: ev.Reprint) -> list[ev.Effect]:
+        if self.printing:
+            return []
         if self.screen == Screen.EXISTING and self.existing and self.card:
+            if self.existing.get("status") == "cancelled":
+                return []  # a cancelled booking has no slip: it must not look confirmed
             self.screen = Screen.PRINTING
             self.print_error = None
             return [ev.PrintSlip(slips.existing_slip(self.existing, self.card, self.terminal))]
@@ -717,6 +738,7 @@ class Session:
         return []
 
     def _on_Printed(self, e: ev.Printed) -> list[ev.Effect]:
+        self.printing = False
         self.printed = True
         self.print_error = None
         if self.booked and not self.card_present:
@@ -726,6 +748,7 @@ class Session:
         return []
 
     def _on_PrintFailed(self, e: ev.PrintFailed) -> list[ev.Effect]:
+        self.printing = False
         self.print_error = e.error  # the booking stands; the screen offers a reprint
         return []
 

@@ -172,3 +172,15 @@ def test_a_new_version_of_the_same_rule_set_reaches_the_terminal(
     assert t.cache.refresh(t.client).ok
     assert t.cache.rule_set().version == 2
     assert t.cache.signed_rules("rules-next").version == 3
+
+
+def test_outside_the_store_hours_nothing_is_journaled_or_queued(central, make_terminal):
+    from kiosk.booking.errors import OutsideHours
+
+    t = make_terminal()
+    central.clock.advance(hours=10)  # 20:00 in Bangkok: stores closed at 18:00
+    t.client.config()  # the terminal learns the time from the central
+    with pytest.raises(OutsideHours) as err:
+        t.booking_service().book(**booking_args(t))
+    assert "18:00" in err.value.th and "18:00" in err.value.en
+    assert sum(t.journal.counts().values()) == 0

@@ -451,3 +451,56 @@ def test_any_sequence_of_events_is_handled_and_wiping_leaves_nothing(events):
     if s.screen not in (Screen.BOOKING, Screen.CHANGING):
         s.handle(ev.StartOver())
         assert personal_data_left(s, c) == []
+
+
+def test_next_before_the_slip_is_out_does_not_print_twice():
+    s = new_session()
+    to_review(s)
+    s.handle(ev.Next())
+    (first,) = s.handle(ev.Booked(BookingOutcome("confirmed", "b1", "TRJ-7K3M-Q9XD")))
+    assert isinstance(first, ev.PrintSlip)
+    assert s.handle(ev.Next()) == []  # still printing
+    assert s.handle(ev.Reprint()) == []
+    s.handle(ev.PrintFailed(JournalError("jam", code="paper-jam")))
+    (again,) = s.handle(ev.Reprint())  # after a failure, a reprint is allowed
+    assert isinstance(again, ev.PrintSlip)
+
+
+def test_a_cancelled_booking_is_never_reprinted_as_confirmed():
+    s = new_session()
+    booking = {
+        "reference": "TRJ-7K3M-Q9XD",
+        "status": "confirmed",
+        "booking_id": "b0",
+        "site_id": "bkk-01",
+        "slot_id": SLOT.id,
+        "date": "2021-06-07",
+        "start": "09:00",
+        "end": "10:00",
+        "version": 1,
+    }
+    through(
+        s, ev.CardInserted(), ev.CardRead(person()), ev.ConsentGiven(), ev.ExistingFound(booking)
+    )
+    s.handle(ev.CancelExisting())
+    s.handle(ev.Next())
+    s.handle(ev.ChangeDone(None))
+    assert s.existing["status"] == "cancelled"
+    assert s.handle(ev.Reprint()) == []
+
+
+def test_a_card_inserted_during_goodbye_is_read_next_but_a_card_left_in_is_not():
+    s = new_session()
+    to_review(s)
+    s.handle(ev.Next())
+    s.handle(ev.Booked(BookingOutcome("confirmed", "b1", "TRJ-7K3M-Q9XD")))
+    s.handle(ev.Printed())
+    s.handle(ev.CardRemoved())
+    assert s.screen == Screen.GOODBYE
+    s.handle(ev.CardInserted())  # the next customer, early
+    assert ev.ReadCard() in s.handle(ev.Finish())
+    assert s.screen == Screen.READING
+    left = new_session()
+    to_decision(left, person(), ev.Answered("conditions", []))
+    assert ev.ReadCard() not in left.handle(ev.IdleTimeout())  # the card stayed in: not re-read
+    assert left.screen == Screen.WELCOME and left.card is None

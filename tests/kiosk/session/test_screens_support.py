@@ -10,9 +10,9 @@ from datetime import date, datetime
 
 from kiosk.booking.model import BookingOutcome, Occupation, Slot
 from kiosk.dates import BANGKOK
+from kiosk.hours import ALWAYS, ChannelHours
 from kiosk.session import Screen, Session
 from kiosk.session import events as ev
-from kiosk.session.hours import ALWAYS, ChannelHours
 from tests.kiosk.session.test_machine import (
     OTHER,
     PHONE,
