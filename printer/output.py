@@ -158,6 +158,7 @@ def _preview(image: Image.Image, target: PrinterTarget, name: str) -> PrintResul
         directory.mkdir(parents=True, exist_ok=True)
         path = _free_name(directory, name)
         image.save(path, format="PNG")
+        path.chmod(0o600)  # a slip shows a name: readable by the kiosk user only
     except OSError as exc:
         raise PrintFailed(str(target), _reason(exc)) from None
     status = PrinterStatus.unreadable("preview")

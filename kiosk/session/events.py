@@ -106,6 +106,9 @@ class StartOver:
 class PhoneEntered:
     phone: str
 
+    def __repr__(self) -> str:  # events reach logs and tracebacks; a phone must not
+        return "PhoneEntered(<phone>)"
+
 
 @dataclass(frozen=True)
 class OccupationChosen:
@@ -279,6 +282,9 @@ class MakeBooking(Effect):
     slot: Slot
     phone: str
     occupation: Occupation
+
+    def __repr__(self) -> str:
+        return f"MakeBooking({self.card!r}, slot={self.slot.id})"
 
 
 @dataclass(frozen=True)

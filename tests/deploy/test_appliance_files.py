@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -33,6 +34,28 @@ def test_the_service_runs_the_kiosk_unprivileged_after_pcscd_and_restarts():
     assert env["KIOSK_CONFIG"] == str(SYSTEM_CONFIG)
     assert env["KIOSK_HOME"] == str(SYSTEM_HOME)
     assert u["NoNewPrivileges"] == ["yes"] and u["ProtectSystem"] == ["strict"]
+
+
+def test_the_command_the_service_starts_exists_and_parses():
+    u = unit("thairuamjai-kiosk.service")
+    argv = u["ExecStart"][0].split(" -- ", 1)[1].split()
+    assert argv[0] == "/opt/thairuamjai-kiosk/.venv/bin/kiosk"
+    out = subprocess.run(
+        [sys.executable, "-m", "kiosk", *argv[1:], "--help"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert out.returncode == 0, out.stderr
+    assert "touchscreen" in out.stdout
+    pre = u["ExecStartPre"][0].lstrip("-").split()
+    out = subprocess.run(
+        [sys.executable, "-m", "kiosk", *pre[1:], "--help"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert out.returncode == 0 and "doctor" in out.stdout
 
 
 def test_the_log_the_service_writes_is_the_one_logrotate_rotates():
