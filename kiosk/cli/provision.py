@@ -41,6 +41,12 @@ def register(sub: argparse._SubParsersAction) -> None:
         help="accept new central keys (only when the central rotated them)",
     )
     p.add_argument("--no-test-print", action="store_true")
+    p.add_argument(
+        "--pin-stdin",
+        action="store_true",
+        help="read the technician PIN from the first line of standard input (else it "
+        "is asked for when there is a terminal and none is set yet)",
+    )
     p.set_defaults(handler=cmd_provision)
 
 
@@ -70,6 +76,10 @@ def cmd_provision(args: argparse.Namespace) -> int:
         config_path = args.config or cfg.default_path()
     say = lambda text: print(f"  ✓ {text}", file=sys.stderr)  # noqa: E731
 
+    extra = {}
+    pin_hash = _technician_pin(args, config_path)
+    if pin_hash:
+        extra["technician"] = {"pin_hash": pin_hash}
     readers = _readers()
     reader = args.reader
     if reader is not None and not any(reader.lower() in r.lower() for r in readers):
@@ -99,6 +109,7 @@ def cmd_provision(args: argparse.Namespace) -> int:
         ca_bundle=args.ca_bundle,
         owner=args.owner,
         reset_keys=args.reset_keys,
+        extra=extra,
         env=env,
     )
     for step in result.steps:
@@ -114,6 +125,10 @@ def cmd_provision(args: argparse.Namespace) -> int:
             say(f"test slip printed on {where}")
         except KioskError as exc:
             print(f"  ! test slip not printed: {exc.en}\n    {exc.th}", file=sys.stderr)
+    if pin_hash:
+        say("technician PIN set (stored as a salted scrypt hash)")
+    elif "pin_hash" not in config_text(config_path):
+        print("  ! no technician PIN yet: set one with kiosk technician set-pin", file=sys.stderr)
     say(f"config written to {config_path}")
     print(
         f"provisioned {result.terminal_id} for store {result.store} in "
@@ -121,6 +136,32 @@ def cmd_provision(args: argparse.Namespace) -> int:
         f"{config_path}"
     )
     return 0
+
+
+def config_text(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
+    except OSError:
+        return ""
+
+
+def _technician_pin(args: argparse.Namespace, config_path: Path) -> str | None:
+    """The PIN's hash, asked before anything else is done (a typo must not half-provision)."""
+    import getpass
+
+    from kiosk.errors import InputError
+    from kiosk.technician import check_pin_format, hash_pin
+
+    if args.pin_stdin:
+        pin = sys.stdin.readline().strip()
+    elif sys.stdin.isatty() and "pin_hash" not in config_text(config_path):
+        pin = getpass.getpass("Technician PIN for this terminal (6-12 digits): ")
+        if getpass.getpass("The same PIN again: ") != pin:
+            raise InputError("the two PINs differ; nothing was changed", "รหัส PIN สองครั้งไม่ตรงกัน")
+    else:
+        return None
+    check_pin_format(pin)
+    return hash_pin(pin)
 
 
 def _test_print(config) -> str:

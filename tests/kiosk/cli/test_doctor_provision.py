@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import os
+import subprocess
+import sys
 import sqlite3
 import stat
 import time
@@ -109,6 +111,43 @@ def test_provisioning_end_to_end_then_a_booking(provisioned, run_kiosk, tmp_path
     assert first_booking < 30
     assert len(p["printer"].jobs) == 2  # and the booking's slip
     print(f"provision to first booking: {first_booking:.1f} s")
+
+
+def test_provisioning_sets_the_technician_pin(run_kiosk, central, tmp_path):
+    from kiosk.config import load
+    from kiosk.technician import verify_pin
+
+    code = central.central.store.new_enrolment_code("S-1", central.clock.now, timedelta(hours=1))
+    cfg = tmp_path / "k" / "kiosk.toml"
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "kiosk",
+            "provision",
+            "--central",
+            central.base_url,
+            "--enrolment-code",
+            code,
+            "--store",
+            "S-1",
+            "--config",
+            str(cfg),
+            "--no-test-print",
+            "--pin-stdin",
+        ],
+        input="482913\n",
+        capture_output=True,
+        text=True,
+        check=False,
+        env={**os.environ, "KIOSK_HOME": str(tmp_path / "kd")},
+    )
+    assert proc.returncode == 0, proc.stderr
+    text = cfg.read_text()
+    assert "482913" not in text
+    loaded = load(cfg, env={"KIOSK_HOME": str(tmp_path / "kd")})
+    assert verify_pin("482913", loaded.technician_pin_hash)
+    assert not verify_pin("111111", loaded.technician_pin_hash)
 
 
 def test_provisioning_again_is_safe(provisioned, run_kiosk, central):
