@@ -11,6 +11,7 @@ import base64
 import binascii
 import hashlib
 from pathlib import Path
+from typing import TypeVar
 
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ed25519, x25519
@@ -59,32 +60,46 @@ def _raw(data: bytes, what: str) -> bytes | None:
     return raw
 
 
-def load_ed25519_private(path: str | Path) -> ed25519.Ed25519PrivateKey:
+def _load(path: str | Path, kind: type[_K], *, private: bool) -> _K:
+    """A key of class `kind` from a one-line base64 file or a PEM file."""
     data = _read(path)
-    raw = _raw(data, f"private key {str(path)!r}")
+    side = "private" if private else "public"
+    what = f"{side} key {str(path)!r}"
+    raw = _raw(data, what)
     if raw is not None:
-        return ed25519.Ed25519PrivateKey.from_private_bytes(raw)
+        make = kind.from_private_bytes if private else kind.from_public_bytes  # type: ignore[attr-defined]
+        return make(raw)
     try:
-        key = serialization.load_pem_private_key(data, password=None)
+        key = (
+            serialization.load_pem_private_key(data, password=None)
+            if private
+            else serialization.load_pem_public_key(data)
+        )
     except (ValueError, TypeError) as exc:
-        raise KeyFileError(f"{str(path)!r} is not a PEM private key: {exc}") from None
-    if not isinstance(key, ed25519.Ed25519PrivateKey):
-        raise KeyFileError(f"{str(path)!r} is not an Ed25519 private key")
+        raise KeyFileError(f"{str(path)!r} is not a PEM {side} key: {exc}") from None
+    if not isinstance(key, kind):
+        raise KeyFileError(f"{str(path)!r} is not an {_NAMES[kind]} {side} key")
     return key
+
+
+def load_ed25519_private(path: str | Path) -> ed25519.Ed25519PrivateKey:
+    return _load(path, ed25519.Ed25519PrivateKey, private=True)
 
 
 def load_ed25519_public(path: str | Path) -> ed25519.Ed25519PublicKey:
-    data = _read(path)
-    raw = _raw(data, f"public key {str(path)!r}")
-    if raw is not None:
-        return ed25519.Ed25519PublicKey.from_public_bytes(raw)
-    try:
-        key = serialization.load_pem_public_key(data)
-    except (ValueError, TypeError) as exc:
-        raise KeyFileError(f"{str(path)!r} is not a PEM public key: {exc}") from None
-    if not isinstance(key, ed25519.Ed25519PublicKey):
-        raise KeyFileError(f"{str(path)!r} is not an Ed25519 public key")
-    return key
+    return _load(path, ed25519.Ed25519PublicKey, private=False)
+
+
+def load_x25519_private(path: str | Path) -> x25519.X25519PrivateKey:
+    return _load(path, x25519.X25519PrivateKey, private=True)
+
+
+_NAMES = {
+    ed25519.Ed25519PrivateKey: "Ed25519",
+    ed25519.Ed25519PublicKey: "Ed25519",
+    x25519.X25519PrivateKey: "X25519",
+}
+_K = TypeVar("_K")
 
 
 def raw_public(key: ed25519.Ed25519PublicKey | x25519.X25519PublicKey) -> bytes:
@@ -97,20 +112,6 @@ def raw_private(key: ed25519.Ed25519PrivateKey | x25519.X25519PrivateKey) -> byt
         serialization.PrivateFormat.Raw,
         serialization.NoEncryption(),
     )
-
-
-def load_x25519_private(path: str | Path) -> x25519.X25519PrivateKey:
-    data = _read(path)
-    raw = _raw(data, f"private key {str(path)!r}")
-    if raw is not None:
-        return x25519.X25519PrivateKey.from_private_bytes(raw)
-    try:
-        key = serialization.load_pem_private_key(data, password=None)
-    except (ValueError, TypeError) as exc:
-        raise KeyFileError(f"{str(path)!r} is not a PEM private key: {exc}") from None
-    if not isinstance(key, x25519.X25519PrivateKey):
-        raise KeyFileError(f"{str(path)!r} is not an X25519 private key")
-    return key
 
 
 def x25519_public_from_b64(text: str) -> x25519.X25519PublicKey:

@@ -10,20 +10,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from kiosk.cli.inputs import config_arg
 from kiosk.errors import InputError
 
 #: How often a long-running `kiosk sync run` refreshes the offline cache.
 REFRESH_SECONDS = 300
-
-
-def _config_arg(p: argparse.ArgumentParser) -> None:
-    p.add_argument(
-        "--config",
-        type=Path,
-        metavar="FILE",
-        help="terminal config (default: $KIOSK_CONFIG, /etc/thairuamjai-kiosk/"
-        "kiosk.toml, ~/.config/thairuamjai-kiosk/kiosk.toml)",
-    )
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -34,7 +25,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         "it when the central cannot be reached) and print the outcome. Exits 0 when the booking "
         "is confirmed or queued, 7 when it was refused.",
     )
-    _config_arg(book)
+    config_arg(book)
     book.add_argument("--card", required=True, type=Path, metavar="CARD.json")
     book.add_argument("--answers", required=True, type=Path, metavar="ANSWERS.json")
     book.add_argument("--slot", required=True, metavar="SLOT_ID")
@@ -57,7 +48,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         description="Refresh the offline cache, then send queued bookings, "
         "oldest first, until interrupted (or until none is left).",
     )
-    _config_arg(run)
+    config_arg(run)
     run.add_argument(
         "--until-empty",
         action="store_true",
@@ -66,14 +57,14 @@ def register(sub: argparse._SubParsersAction) -> None:
     run.add_argument("--timeout", type=float, default=300.0, help="for --until-empty")
     run.set_defaults(handler=cmd_sync_run)
     status = syn_sub.add_parser("status", help="queue counts, oldest age, last success and error")
-    _config_arg(status)
+    config_arg(status)
     status.add_argument("--json", action="store_true")
     status.set_defaults(handler=cmd_sync_status)
 
     jr = sub.add_parser("journal", help="the local booking journal (masked)")
     jr_sub = jr.add_subparsers(dest="journal_command", required=True, metavar="ACTION")
     lst = jr_sub.add_parser("list", help="list journaled bookings, newest first (masked)")
-    _config_arg(lst)
+    config_arg(lst)
     lst.add_argument("--limit", type=int, default=50)
     lst.add_argument("--json", action="store_true")
     lst.set_defaults(handler=cmd_journal_list)

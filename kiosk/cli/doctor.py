@@ -7,6 +7,7 @@ import json
 import sys
 from pathlib import Path
 
+from kiosk.cli.inputs import config_arg
 from kiosk.health import Check, fail, ok, verdict
 
 STATUS_WORDS = {"ok": "OK", "warn": "WARN", "fail": "FAIL"}
@@ -20,7 +21,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         "set), the card reader, the printer, the journal, the queue and the disk. Exits 1 if "
         "anything fails.",
     )
-    doc.add_argument("--config", type=Path, metavar="FILE")
+    config_arg(doc)
     doc.add_argument("--json", action="store_true")
     doc.set_defaults(handler=cmd_doctor)
 

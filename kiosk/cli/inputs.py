@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import json
 from pathlib import Path
 from typing import Any
@@ -34,4 +35,15 @@ def read_json(path: str | Path, what: str) -> Any:
 def _th(what: str) -> str:
     return {"card": "ข้อมูลบัตร", "answers": "คำตอบ", "rules": "ชุดกฎ", "booking": "การจอง"}.get(
         what, ""
+    )
+
+
+def config_arg(parser: argparse.ArgumentParser) -> None:
+    """`--config FILE`, the same on every command that works from the terminal config."""
+    parser.add_argument(
+        "--config",
+        type=Path,
+        metavar="FILE",
+        help="terminal config (default: $KIOSK_CONFIG, /etc/thairuamjai-kiosk/kiosk.toml, "
+        "~/.config/thairuamjai-kiosk/kiosk.toml)",
     )

@@ -10,17 +10,8 @@ import getpass
 import sys
 from pathlib import Path
 
+from kiosk.cli.inputs import config_arg
 from kiosk.errors import InputError
-
-
-def _config_arg(p: argparse.ArgumentParser) -> None:
-    p.add_argument(
-        "--config",
-        type=Path,
-        metavar="FILE",
-        help="terminal config (default: $KIOSK_CONFIG, /etc/thairuamjai-kiosk/"
-        "kiosk.toml, ~/.config/thairuamjai-kiosk/kiosk.toml)",
-    )
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -31,7 +22,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         "reader, central, journal, printer. A technician leaves it through the technician screen "
         "(hidden gesture and PIN).",
     )
-    _config_arg(run)
+    config_arg(run)
     run.add_argument(
         "--windowed",
         action="store_true",
@@ -48,7 +39,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         "scrypt hash as [technician] pin_hash in the terminal config. The PIN itself is never "
         "stored.",
     )
-    _config_arg(pin)
+    config_arg(pin)
     pin.add_argument(
         "--pin-stdin",
         action="store_true",

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
-import sys
 import sqlite3
 import stat
+import subprocess
+import sys
 import time
 from datetime import timedelta
 
