@@ -4,6 +4,7 @@ the last slip, driving the real kiosk beside it."""
 from __future__ import annotations
 
 import pytest
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QPushButton
 
 from kiosk.cli.demo_env import DemoEnvironment
@@ -31,9 +32,7 @@ def test_the_panel_puts_cards_in_and_pulls_the_plug(qtbot, env):
     try:
         buttons = {b.text(): b for b in panel.findChildren(QPushButton)}
         card_button = next(b for t, b in buttons.items() if "Bangkok resident" in t)
-        qtbot.mouseClick(
-            card_button, __import__("PySide6.QtCore", fromlist=["Qt"]).Qt.MouseButton.LeftButton
-        )
+        qtbot.mouseClick(card_button, Qt.MouseButton.LeftButton)
         qtbot.waitUntil(lambda: kiosk.controller.session.screen == Screen.CONSENT, timeout=15000)
         assert "card in the reader" in panel.status.text()
         remove = next(b for t, b in buttons.items() if "Remove the card" in t)
