@@ -127,7 +127,15 @@ class ThaiIdReader:
         image = decode.CardImage()
         # whole runs: `read` cuts them at whatever length this card turns out to accept
         for run in layout.plan_reads(layout.TEXT_FIELDS, chunk=layout.FILE_SIZE):
-            image.put(run.offset, self.read(run.offset, run.length))
+            try:
+                image.put(run.offset, self.read(run.offset, run.length))
+            except CardStatusError:
+                # A card (or an emulation of one) that will not read across the bytes between
+                # fields: read each field on its own, as most reader software does.
+                log.info("card refused a multi-field read; reading field by field")
+                for f in layout.TEXT_FIELDS:
+                    if run.offset <= f.offset and f.end <= run.end:
+                        image.put(f.offset, self.read(f.offset, f.length))
         return image
 
     def read_photo(self) -> bytes:

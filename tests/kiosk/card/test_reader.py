@@ -171,3 +171,20 @@ def test_corrupt_field_on_the_chip():
         reader.read_card()
     assert err.value.code == "card-data"
     assert err.value.field == "birth_date"
+
+
+def test_a_card_that_serves_only_its_fields_is_read_field_by_field():
+    """Some emulations hold the fields and nothing between them; a read across a gap fails."""
+
+    class FieldsOnly(ThaiIdApplet):
+        def process(self, apdu):
+            if apdu[:2] == b"\x80\xb0":
+                offset = ((apdu[2] & 0x7F) << 8) | apdu[3]
+                end = offset + apdu[6]
+                if not any(f.offset <= offset and end <= f.end for f in layout.TEXT_FIELDS):
+                    return b"\x6b\x00"
+            return super().process(apdu)
+
+    applet = FieldsOnly(ThaiIdApplet.from_json(fixture("bangkok"))._file, ATRS["3b79"])
+    reader = ThaiIdReader(FakeConnection(applet))
+    assert reader.read_card().to_json() == fixture("bangkok")
