@@ -68,10 +68,12 @@ def test_a_hanging_central_costs_at_most_the_deadline(central, make_terminal, pr
 def test_retry_after_is_honoured_when_it_fits_the_customers_patience(central, make_terminal, proxy):
     t = make_terminal(proxy.url)
     proxy.next("status:503:1")
+    before = proxy.requests
     started = time.monotonic()
     outcome = t.booking_service().book(**booking_args(t))
     assert outcome.status == "confirmed"
-    assert 1.0 <= time.monotonic() - started < 2.5
+    assert proxy.requests - before == 2  # the 503, then the retry it asked for
+    assert 1.0 <= time.monotonic() - started < 2.5  # and the retry waited the second asked
 
 
 def test_a_long_retry_after_queues_at_once_and_schedules_the_retry(central, make_terminal, proxy):

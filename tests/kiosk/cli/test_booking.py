@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 
 import pytest
 
@@ -20,41 +17,53 @@ def setup(tmp_path, central, run_kiosk):  # noqa: F811
     cfg = write_config(home, central.base_url, central.tokens["kiosk-1"])
     env = {"KIOSK_HOME": str(home / "data")}
 
-    def kiosk(*args: str, **kw):
-        return run_kiosk(*args, "--config", str(cfg), env=env, **kw)
+    def kiosk(*args: str, config=cfg):
+        return run_kiosk(*args, "--config", str(config), env=env)
 
     assert kiosk("sync", "run", "--until-empty").returncode == 0  # fills the cache
     cards = tmp_path / "cards"
     cards.mkdir()
     slots = json.loads((home / "data" / "cache" / "slots-scg-bang-sue.json").read_text())["data"]
-    slot = next(s["slot_id"] for s in slots if s["date"] > "2021-06-01")
+    first_slot = next(s["slot_id"] for s in slots if s["date"] > "2021-06-01")
+    answers = cards / "answers.json"
+    answers.write_text('{"conditions": []}')
 
     def card(n: int, like: str = "bangkok") -> str:
         path = cards / f"{like}-{n}.json"
         path.write_text(json.dumps(citizen(n, like).card, ensure_ascii=False))
         return str(path)
 
-    answers = cards / "answers.json"
-    answers.write_text('{"conditions": []}')
-    return kiosk, card, str(answers), slot, home
+    def book(
+        card_path: str,
+        *extra: str,
+        slot: str = first_slot,
+        phone: str = "0812345678",
+        occupation: str = "student",
+        config=cfg,
+    ):
+        """`kiosk book` for a card, with the usual answers, slot, phone and occupation."""
+        return kiosk(
+            "book",
+            "--card",
+            card_path,
+            "--answers",
+            str(answers),
+            "--slot",
+            slot,
+            "--phone",
+            phone,
+            "--occupation",
+            occupation,
+            *extra,
+            config=config,
+        )
+
+    return kiosk, card, book, home
 
 
 def test_book_prints_the_outcome_and_the_slip(setup):
-    kiosk, card, answers, slot, home = setup
-    proc = kiosk(
-        "book",
-        "--card",
-        card(1),
-        "--answers",
-        answers,
-        "--slot",
-        slot,
-        "--phone",
-        "081-234-5678",
-        "--occupation",
-        "student",
-        "--json",
-    )
+    _, card, book, home = setup
+    proc = book(card(1), "--json", phone="081-234-5678")
     assert proc.returncode == 0, proc.stderr
     out = json.loads(proc.stdout)
     assert out["status"] == "confirmed" and out["reference"].startswith("TRJ-")
@@ -64,99 +73,21 @@ def test_book_prints_the_outcome_and_the_slip(setup):
 
 
 def test_book_refusals(setup):
-    kiosk, card, answers, slot, _ = setup
-    proc = kiosk(
-        "book",
-        "--card",
-        card(2),
-        "--answers",
-        answers,
-        "--slot",
-        slot,
-        "--phone",
-        "12345",
-        "--occupation",
-        "student",
-    )
-    assert_clean_failure(proc, 2, "bad-phone")
-    proc = kiosk(
-        "book",
-        "--card",
-        card(2),
-        "--answers",
-        answers,
-        "--slot",
-        "nope",
-        "--phone",
-        "0812345678",
-        "--occupation",
-        "student",
-    )
-    assert_clean_failure(proc, 2, "bad-input")
-    proc = kiosk(
-        "book",
-        "--card",
-        card(2),
-        "--answers",
-        answers,
-        "--slot",
-        slot,
-        "--phone",
-        "0812345678",
-        "--occupation",
-        "astronaut",
-    )
+    _, card, book, _ = setup
+    assert_clean_failure(book(card(2), phone="12345"), 2, "bad-phone")
+    assert_clean_failure(book(card(2), slot="nope"), 2, "bad-input")
+    proc = book(card(2), occupation="astronaut")
     assert_clean_failure(proc, 2, "bad-input")
     assert "company-employee" in proc.stderr
-    proc = kiosk(
-        "book",
-        "--card",
-        card(2, "senior"),
-        "--answers",
-        answers,
-        "--slot",
-        slot,
-        "--phone",
-        "0812345678",
-        "--occupation",
-        "student",
-        "--json",
-        "--no-print",
-    )
+    proc = book(card(2, "senior"), "--json", "--no-print")
     assert proc.returncode == 7 and json.loads(proc.stdout)["code"] == "over-age-limit"
 
 
 def test_queue_offline_then_sync_then_status(setup, tmp_path, central):  # noqa: F811
-    kiosk, card, answers, slot, home = setup
+    kiosk, card, book, _ = setup
     dead = write_config(tmp_path / "dead", "http://127.0.0.1:9", central.tokens["kiosk-1"])
-    env = {"KIOSK_HOME": str(home / "data")}
-
-    def offline(*args):
-        return subprocess.run(
-            [sys.executable, "-m", "kiosk", *args, "--config", str(dead)],
-            capture_output=True,
-            text=True,
-            env={**os.environ, **env},
-            check=False,
-            timeout=60,
-        )
-
     for n in (3, 4):
-        proc = offline(
-            "book",
-            "--card",
-            card(n),
-            "--answers",
-            answers,
-            "--slot",
-            slot,
-            "--phone",
-            "0812345678",
-            "--occupation",
-            "student",
-            "--json",
-            "--no-print",
-        )
+        proc = book(card(n), "--json", "--no-print", config=dead)
         assert json.loads(proc.stdout)["status"] == "queued", proc.stderr
     status = json.loads(kiosk("sync", "status", "--json").stdout)
     assert status["counts"]["queued"] == 2 and status["last_error"] == "central-unreachable"
