@@ -24,9 +24,7 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 
 from central.hours import CHANNELS, END_OF_DAY, ChannelHours, minutes
-from kiosk.errors import InputError, KioskError
-
-EXIT_UNEXPECTED = 70
+from kiosk.errors import InputError, run_reporting
 
 
 def _settings(args: argparse.Namespace):
@@ -243,33 +241,13 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def report(exc: KioskError) -> None:
-    print(f"error [{exc.code}]: {exc.th}", file=sys.stderr)
-    print(f"error [{exc.code}]: {exc.en}", file=sys.stderr)
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     logging.basicConfig(
         level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
-    try:
-        return int(args.handler(args) or 0)
-    except KioskError as exc:
-        report(exc)
-        return exc.exit_status
-    except KeyboardInterrupt:
-        return 130
-    except Exception as exc:
-        if args.debug:
-            raise
-        print(
-            f"error [unexpected]: เกิดข้อผิดพลาดที่ไม่คาดคิด ({type(exc).__name__})\n"
-            f"error [unexpected]: unexpected {type(exc).__name__}; run again with --debug",
-            file=sys.stderr,
-        )
-        return EXIT_UNEXPECTED
+    return run_reporting(lambda: args.handler(args), debug=args.debug, stream=sys.stderr)
 
 
 if __name__ == "__main__":  # pragma: no cover

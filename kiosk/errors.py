@@ -10,6 +10,9 @@ Messages never contain a full citizen ID, a name or a phone number: they end up 
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import TextIO
+
 
 class KioskError(Exception):
     """Base of every error meant for a person rather than a developer."""
@@ -32,6 +35,10 @@ class KioskError(Exception):
         """Both languages, Thai first, as the command line and the slip show them."""
         return f"{self.th}\n{self.en}"
 
+    def lines(self, kind: str = "error") -> str:
+        """How a command prints it: the code on each line, Thai first."""
+        return f"{kind} [{self.code}]: {self.th}\n{kind} [{self.code}]: {self.en}"
+
     def __repr__(self) -> str:
         return f"{type(self).__name__}(code={self.code!r}, en={self.en!r})"
 
@@ -44,3 +51,30 @@ class InputError(KioskError):
 
     def __init__(self, en: str, th: str = "ข้อมูลที่ระบุไม่ถูกต้อง") -> None:
         super().__init__(th, en)
+
+
+EXIT_UNEXPECTED = 70
+
+
+def run_reporting(call: Callable[[], int | None], *, debug: bool, stream: TextIO) -> int:
+    """Run a command's handler the way every command of ours ends: a KioskError becomes its
+    bilingual lines and exit status, an interrupt 130, anything else one bilingual line (and
+    its traceback only when `debug` asks), never a bare traceback for a user."""
+    try:
+        return int(call() or 0)
+    except KioskError as exc:
+        print(exc.lines(), file=stream)
+        return exc.exit_status
+    except KeyboardInterrupt:
+        return 130
+    except Exception as exc:
+        if debug:
+            raise
+        name = type(exc).__name__
+        print(
+            f"error [unexpected]: เกิดข้อผิดพลาดที่ไม่คาดคิด ({name}) กรุณาแจ้งเจ้าหน้าที่เทคนิค\n"
+            f"error [unexpected]: unexpected {name}; run again with --debug and report it "
+            "to a technician",
+            file=stream,
+        )
+        return EXIT_UNEXPECTED

@@ -17,9 +17,7 @@ import sys
 from collections.abc import Sequence
 
 from kiosk import __version__
-from kiosk.errors import KioskError
-
-EXIT_UNEXPECTED = 70
+from kiosk.errors import run_reporting
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -47,11 +45,6 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def report(exc: KioskError) -> None:
-    print(f"error [{exc.code}]: {exc.th}", file=sys.stderr)
-    print(f"error [{exc.code}]: {exc.en}", file=sys.stderr)
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
@@ -73,24 +66,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         handler.setLevel(min(level, logging.INFO))
         logging.getLogger().addHandler(handler)
         logging.getLogger().setLevel(min(level, logging.INFO))
-    try:
-        return int(args.handler(args) or 0)
-    except KioskError as exc:
-        report(exc)
-        return exc.exit_status
-    except KeyboardInterrupt:
-        return 130
-    except Exception as exc:
-        if args.debug:
-            raise
-        print(
-            f"error [unexpected]: เกิดข้อผิดพลาดที่ไม่คาดคิด ({type(exc).__name__}) "
-            "กรุณาแจ้งเจ้าหน้าที่เทคนิค\n"
-            f"error [unexpected]: unexpected {type(exc).__name__}; "
-            "run again with --debug and report it to a technician",
-            file=sys.stderr,
-        )
-        return EXIT_UNEXPECTED
+    return run_reporting(lambda: args.handler(args), debug=args.debug, stream=sys.stderr)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -172,11 +172,8 @@ def _print_slip(terminal, slip: dict[str, Any]) -> None:
             paper(terminal.config.paper),
         )
     except KioskError as exc:
-        print(
-            f"warning [{exc.code}]: {exc.th}\nwarning [{exc.code}]: {exc.en}\n"
-            "The booking stands; reprint the slip later (kiosk slip print).",
-            file=sys.stderr,
-        )
+        print(exc.lines("warning"), file=sys.stderr)
+        print("The booking stands; reprint the slip later (kiosk slip print).", file=sys.stderr)
         return
     where = result.preview or result.where
     print(f"slip printed: {where}", file=sys.stderr)
