@@ -5,7 +5,6 @@ Not a benchmark itself (the leading underscore keeps it apart).
 
 from __future__ import annotations
 
-import os
 import socket
 import subprocess
 import sys
@@ -19,6 +18,7 @@ from kiosk.card.model import Card
 from kiosk.dates import today_bangkok
 from kiosk.demo_people import demo_person
 from kiosk.eligibility import Answers
+from sync.provision import write_terminal
 from sync.terminal import Terminal
 
 CENTRAL = [sys.executable, "-c", "from central.cli import main; raise SystemExit(main())"]
@@ -75,17 +75,14 @@ def token(tmp: Path, name: str = "T-BENCH") -> str:
 def terminal(tmp: Path, url: str, tok: str) -> Terminal:
     home = tmp / "terminal"
     home.mkdir(exist_ok=True)
-    (home / "token").write_text(tok)
-    os.chmod(home / "token", 0o600)
-    path = home / "kiosk.toml"
-    path.write_text(
-        config.render(
-            {
-                "central": {"url": url, "token_file": str(home / "token")},
-                "terminal": {"id": "T-BENCH", "store": "bench"},
-                "printer": {"uri": f"preview://{home / 'slips'}"},
-            }
-        )
+    path = write_terminal(
+        home / "kiosk.toml",
+        tok,
+        {
+            "central": {"url": url},
+            "terminal": {"id": "T-BENCH", "store": "bench"},
+            "printer": {"uri": f"preview://{home / 'slips'}"},
+        },
     )
     return Terminal(config.load(path, env={"KIOSK_HOME": str(home / "data")}))
 

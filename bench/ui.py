@@ -39,23 +39,19 @@ PORT = 35964
 def provision(folder: Path, central) -> Path:
     """A terminal home with config, token and a filled cache, as `kiosk provision` leaves it."""
     from kiosk import config
+    from sync.provision import write_terminal
     from sync.terminal import Terminal
 
     folder.mkdir(parents=True, exist_ok=True)
-    token = folder / "token"
-    token.write_text(central.tokens["kiosk-1"], encoding="utf-8")
-    token.chmod(0o600)
-    path = folder / "kiosk.toml"
-    path.write_text(
-        config.render(
-            {
-                "central": {"url": central.base_url, "token_file": str(token)},
-                "terminal": {"id": "T-BENCH", "store": "bench"},
-                "printer": {"uri": f"preview://{folder / 'slips'}", "paper": 80},
-                "reader": {"name": READER},
-            }
-        ),
-        encoding="utf-8",
+    path = write_terminal(
+        folder / "kiosk.toml",
+        central.tokens["kiosk-1"],
+        {
+            "central": {"url": central.base_url},
+            "terminal": {"id": "T-BENCH", "store": "bench"},
+            "printer": {"uri": f"preview://{folder / 'slips'}", "paper": 80},
+            "reader": {"name": READER},
+        },
     )
     terminal = Terminal(config.load(path, env={"KIOSK_HOME": str(folder)}))
     report = terminal.cache.refresh(terminal.client)

@@ -85,6 +85,29 @@ def write_private(path: Path, text: str, owner: str | None = None) -> None:
         raise
 
 
+#: The token's file name, beside the config.
+TOKEN_FILE = "token"  # noqa: S105  a file name, not a secret
+
+
+def write_terminal(
+    config_path: Path,
+    token: str,
+    values: Mapping[str, Mapping[str, Any]],
+    owner: str | None = None,
+) -> Path:
+    """The token (beside the config, mode 0600) and the config that points at it.
+
+    What provisioning writes once the central has issued a token; staging set-ups, tests and
+    benchmarks that got their token another way write a terminal the same way.
+    """
+    token_path = config_path.parent / TOKEN_FILE
+    write_private(token_path, token.strip() + "\n", owner)
+    sections = {name: dict(items) for name, items in values.items()}
+    sections.setdefault("central", {})["token_file"] = str(token_path)
+    write_private(config_path, cfg.render(sections), owner)
+    return config_path
+
+
 def enrol(
     url: str, code: str, terminal_id: str, store: str, ca_bundle: str | None = None
 ) -> dict[str, Any]:
@@ -141,8 +164,7 @@ def provision(
         )
     terminal_id = terminal_id or old_terminal.get("id") or default_terminal_id()
     reply = enrol(url, code, terminal_id, store, ca_bundle)
-    token_path = config_path.parent / "token"
-    write_private(token_path, reply["token"] + "\n", owner)
+    token_path = config_path.parent / TOKEN_FILE
     result = Provisioned(
         config_path,
         token_path,
@@ -155,7 +177,7 @@ def provision(
     )
     old_printer, old_reader = old.get("printer", {}), old.get("reader", {})
     values: dict[str, dict[str, Any]] = {
-        "central": {"url": url, "token_file": str(token_path)},
+        "central": {"url": url},
         "terminal": {"id": result.terminal_id, "store": result.store},
         "printer": {
             "uri": printer_uri or old_printer.get("uri") or "preview:///var/tmp/slips",
@@ -170,7 +192,7 @@ def provision(
     for section, items in old.items():  # keep sections we do not manage (e.g. [technician])
         if section not in values and isinstance(items, dict):
             values[section] = dict(items)
-    write_private(config_path, cfg.render(values), owner)
+    write_terminal(config_path, reply["token"], values, owner)
     config = cfg.load(config_path, env=env)
     terminal = Terminal(config)
     try:

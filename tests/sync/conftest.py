@@ -6,7 +6,6 @@ file (mode 0600), KIOSK_HOME with the journal and cache, all in the test's tempo
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable, Iterator
 from datetime import timedelta
 from pathlib import Path
@@ -18,6 +17,7 @@ from kiosk import config
 from kiosk.booking.model import Occupation
 from kiosk.card.model import Card
 from kiosk.eligibility import Answers
+from sync.provision import write_terminal
 from sync.terminal import Terminal
 from tests.central.conftest import RunningCentral, citizen, start_central
 from tests.faultproxy import FaultProxy
@@ -43,20 +43,15 @@ def write_config(
     home: Path, url: str, token: str, terminal_id: str = "kiosk-1", **central_keys: Any
 ) -> Path:
     home.mkdir(parents=True, exist_ok=True)
-    token_file = home / "token"
-    token_file.write_text(token)
-    os.chmod(token_file, 0o600)
-    path = home / "kiosk.toml"
-    path.write_text(
-        config.render(
-            {
-                "central": {"url": url, "token_file": str(token_file), **central_keys},
-                "terminal": {"id": terminal_id, "store": "store-1"},
-                "printer": {"uri": f"preview://{home / 'slips'}", "paper": 80},
-            }
-        )
+    return write_terminal(
+        home / "kiosk.toml",
+        token,
+        {
+            "central": {"url": url, **central_keys},
+            "terminal": {"id": terminal_id, "store": "store-1"},
+            "printer": {"uri": f"preview://{home / 'slips'}", "paper": 80},
+        },
     )
-    return path
 
 
 @pytest.fixture

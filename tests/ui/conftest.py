@@ -26,6 +26,7 @@ from kiosk import config as kconfig
 from kiosk.card.emulator import ThaiIdApplet
 from kiosk.card.vpcd import VirtualCard
 from kiosk.session import Screen
+from sync.provision import write_terminal
 from sync.terminal import Terminal
 from tests.central.conftest import RunningCentral, start_central
 from tests.conftest import wait_for_presence
@@ -215,19 +216,15 @@ def make_kiosk(qtbot, tmp_path: Path, central: RunningCentral) -> Iterator[Calla
         home = tmp_path / f"kiosk{len(made)}"
         home.mkdir()
         slips = home / "slips"
-        token = home / "token"
-        token.write_text(central.tokens["kiosk-1"], encoding="utf-8")
-        token.chmod(0o600)
         values: dict[str, dict[str, Any]] = {
-            "central": {"url": central_url or central.base_url, "token_file": str(token)},
+            "central": {"url": central_url or central.base_url},
             "terminal": {"id": "T-0001", "store": "7-Eleven Lat Phrao 101"},
             "printer": {"uri": printer or f"preview://{slips}", "paper": 80},
             "reader": {"name": reader_name},
         }
         if pin_hash:
             values["technician"] = {"pin_hash": pin_hash}
-        path = home / "kiosk.toml"
-        path.write_text(kconfig.render(values), encoding="utf-8")
+        path = write_terminal(home / "kiosk.toml", central.tokens["kiosk-1"], values)
         cfg = kconfig.load(path, env={"KIOSK_HOME": str(home)})
         terminal = Terminal(cfg)
         if refresh:

@@ -8,24 +8,19 @@ import subprocess
 import sys
 import time
 
-from kiosk import config as kconfig
+from sync.provision import write_terminal
 
 
 def test_kiosk_run_starts_and_stops_cleanly(tmp_path, central, reader):
-    token = tmp_path / "token"
-    token.write_text(central.tokens["kiosk-1"], encoding="utf-8")
-    token.chmod(0o600)
-    path = tmp_path / "kiosk.toml"
-    path.write_text(
-        kconfig.render(
-            {
-                "central": {"url": central.base_url, "token_file": str(token)},
-                "terminal": {"id": "T-0001", "store": "test"},
-                "printer": {"uri": f"preview://{tmp_path / 'slips'}", "paper": 80},
-                "reader": {"name": reader},
-            }
-        ),
-        encoding="utf-8",
+    path = write_terminal(
+        tmp_path / "kiosk.toml",
+        central.tokens["kiosk-1"],
+        {
+            "central": {"url": central.base_url},
+            "terminal": {"id": "T-0001", "store": "test"},
+            "printer": {"uri": f"preview://{tmp_path / 'slips'}", "paper": 80},
+            "reader": {"name": reader},
+        },
     )
     env = {**os.environ, "KIOSK_HOME": str(tmp_path / "home"), "QT_QPA_PLATFORM": "offscreen"}
     proc = subprocess.Popen(
