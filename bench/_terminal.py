@@ -5,71 +5,25 @@ Not a benchmark itself (the leading underscore keeps it apart).
 
 from __future__ import annotations
 
-import socket
-import subprocess
-import sys
-import time
 from pathlib import Path
 
 from kiosk import config
 from kiosk.booking.model import Occupation
 from kiosk.card.cid import check_digit
 from kiosk.card.model import Card
+from kiosk.cli.demo_env import DemoEnvironment
 from kiosk.dates import today_bangkok
 from kiosk.demo_people import demo_person
 from kiosk.eligibility import Answers
 from sync.provision import write_terminal
 from sync.terminal import Terminal
 
-CENTRAL = [sys.executable, "-c", "from central.cli import main; raise SystemExit(main())"]
 
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def start_central(tmp: Path, capacity: int) -> tuple[subprocess.Popen, str]:
-    port = free_port()
-    proc = subprocess.Popen(
-        [
-            *CENTRAL,
-            "serve",
-            "--db",
-            str(tmp / "central.db"),
-            "--port",
-            str(port),
-            "--demo",
-            "--always-open",
-            "--capacity",
-            str(capacity),
-            "--no-access-log",
-            "--log-level",
-            "warning",
-        ],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    deadline = time.monotonic() + 20
-    while time.monotonic() < deadline:
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=0.2):
-                return proc, f"http://127.0.0.1:{port}"
-        except OSError:
-            time.sleep(0.05)
-    proc.kill()
-    raise SystemExit("the central did not start")
-
-
-def token(tmp: Path, name: str = "T-BENCH") -> str:
-    out = subprocess.run(
-        [*CENTRAL, "token", "--db", str(tmp / "central.db"), "--terminal", name],
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    return out.stdout.strip()
+def start_central(tmp: Path, capacity: int) -> DemoEnvironment:
+    """The reference central in its own process (`kiosk-central serve`), as the demo runs it."""
+    env = DemoEnvironment(tmp)
+    env.start_central(capacity=capacity)
+    return env
 
 
 def terminal(tmp: Path, url: str, tok: str) -> Terminal:

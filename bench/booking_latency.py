@@ -13,7 +13,6 @@
 from __future__ import annotations
 
 import argparse
-import signal
 import socket
 import statistics
 import sys
@@ -23,7 +22,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _terminal import book_args, open_slots, start_central, terminal, token
+from _terminal import book_args, open_slots, start_central, terminal
 
 
 def pct(values: list[float], q: float) -> float:
@@ -37,8 +36,8 @@ def main() -> None:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp_name:
         tmp = Path(tmp_name)
-        central, url = start_central(tmp, capacity=200)
-        t = terminal(tmp, url, token(tmp))
+        central = start_central(tmp, capacity=200)
+        t = terminal(tmp, central.url, central.token("T-BENCH"))
         assert t.cache.refresh(t.client).ok
         slots = open_slots(t)
         service = t.booking_service()
@@ -53,8 +52,7 @@ def main() -> None:
             f"p95 {pct(times, 0.95):.1f} ms, max {max(times):.1f} ms"
         )
 
-        central.send_signal(signal.SIGKILL)
-        central.wait()
+        central.pull_the_plug()
         started = time.perf_counter()
         first = service.book(**book_args(t, 100_000, slots))
         first_ms = (time.perf_counter() - started) * 1000

@@ -19,7 +19,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _terminal import book_args, open_slots, start_central, terminal, token
+from _terminal import book_args, open_slots, start_central, terminal
 
 from sync.terminal import Terminal
 
@@ -30,10 +30,10 @@ def main() -> None:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp_name:
         tmp = Path(tmp_name)
-        central, url = start_central(tmp, capacity=max(50, args.n // 300 + 10))
+        central = start_central(tmp, capacity=max(50, args.n // 300 + 10))
         try:
-            tok = token(tmp)
-            t = terminal(tmp, url, tok)
+            tok = central.token("T-BENCH")
+            t = terminal(tmp, central.url, tok)
             assert t.cache.refresh(t.client).ok
             slots = open_slots(t)
             offline = Terminal(t.config, token=tok)
@@ -63,14 +63,13 @@ def main() -> None:
                 f"{counts['confirmed'] / elapsed:,.0f} bookings/s "
                 f"(counts {counts}, finished={done})"
             )
-            db = sqlite3.connect(tmp / "central.db")
+            db = sqlite3.connect(central.central_db)
             held = db.execute(
                 "SELECT COUNT(*), COUNT(DISTINCT booking_id) FROM bookings WHERE channel = 'kiosk'"
             ).fetchone()
             print(f"central holds {held[0]} kiosk bookings, {held[1]} distinct booking ids")
         finally:
-            central.terminate()
-            central.wait(10)
+            central.close()
 
 
 if __name__ == "__main__":

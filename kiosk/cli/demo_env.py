@@ -56,8 +56,12 @@ class DemoEnvironment:
 
     # the central -----------------------------------------------------------------------------
 
-    def start_central(self) -> None:
-        db = self.base / "central" / "central.db"
+    @property
+    def central_db(self) -> Path:
+        return self.base / "central" / "central.db"
+
+    def start_central(self, capacity: int = 200) -> None:
+        db = self.central_db
         db.parent.mkdir(parents=True, exist_ok=True)
         log = open(self.base / "central" / "central.log", "ab")  # noqa: SIM115  kept by the child
         self.central = subprocess.Popen(
@@ -71,7 +75,7 @@ class DemoEnvironment:
                 "--demo",
                 "--always-open",
                 "--capacity",
-                "200",
+                str(capacity),
                 "--no-access-log",
                 "--log-level",
                 "warning",
@@ -103,7 +107,7 @@ class DemoEnvironment:
 
     def _central_cli(self, *args: str) -> str:
         out = subprocess.run(
-            [*CENTRAL, *args, "--db", str(self.base / "central" / "central.db")],
+            [*CENTRAL, *args, "--db", str(self.central_db)],
             capture_output=True,
             text=True,
             check=False,
@@ -111,6 +115,10 @@ class DemoEnvironment:
         if out.returncode:
             raise DemoError(f"kiosk-central {args[0]} failed: {out.stderr.strip()}")
         return out.stdout.strip()
+
+    def token(self, terminal_id: str) -> str:
+        """A bearer token straight from the central's database (staging, benchmarks)."""
+        return self._central_cli("token", "--terminal", terminal_id)
 
     # the terminal ----------------------------------------------------------------------------
 
