@@ -18,6 +18,7 @@ from kiosk.eligibility import Answers, Decision
 
 BOOKABLE_ROUTES = ("book", "book-provisional")
 Status = Literal["confirmed", "queued", "rejected"]
+ConfirmedBy = Literal["central", "terminal"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,11 +128,24 @@ class BookingOutcome:
     detail: str | None = None
     #: slot-full: other open slots the central suggests. already-booked: that booking's reference.
     extra: Mapping[str, Any] = field(default_factory=dict)
+    #: For confirmed: "central" (the central said so) or "terminal" (confirmed offline from a
+    #: seat lease, DESIGN §11; the reference is the lease's, final, honoured on reconnect).
+    confirmed_by: ConfirmedBy | None = None
+    #: For a booking confirmed at the terminal: the lease the seat came from.
+    lease_id: str | None = None
+    #: For a booking confirmed at the terminal: the slip's QR text (kiosk.leases.SlipCode),
+    #: which `kiosk-central check-slip` verifies.
+    slip_code: str | None = None
+
+    @property
+    def offline_confirmed(self) -> bool:
+        return self.status == "confirmed" and self.confirmed_by == "terminal"
 
     def to_json(self) -> dict[str, Any]:
         """What `kiosk book --json` prints."""
         return {
             "status": self.status,
+            "confirmed_by": self.confirmed_by,
             "booking_id": self.booking_id,
             "reference": self.reference,
             "code": self.code,

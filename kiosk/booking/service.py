@@ -186,7 +186,13 @@ class BookingService:
             )
             return BookingOutcome("rejected", booking_id, reference=reference, code=code)
         self._safely(self.journal.confirm, booking_id, reference, status)
-        return BookingOutcome("confirmed", booking_id, reference=reference, central_status=status)
+        return BookingOutcome(
+            "confirmed",
+            booking_id,
+            reference=reference,
+            central_status=status,
+            confirmed_by="central",
+        )
 
     def _release(self, booking_id: str, error: str, retry_after: float | None) -> None:
         delay = retry_after if retry_after is not None else random.uniform(1, 5)  # noqa: S311

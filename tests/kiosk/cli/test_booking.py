@@ -67,7 +67,8 @@ def test_book_prints_the_outcome_and_the_slip(setup):
     assert proc.returncode == 0, proc.stderr
     out = json.loads(proc.stdout)
     assert out["status"] == "confirmed" and out["reference"].startswith("TRJ-")
-    assert set(out) == {"status", "booking_id", "reference", "code"}
+    assert set(out) == {"status", "confirmed_by", "booking_id", "reference", "code"}
+    assert out["confirmed_by"] == "central"
     slips = list((home / "slips").glob("*.png"))
     assert len(slips) == 1 and "confirmed" in slips[0].name
 
