@@ -3,8 +3,11 @@
 The invariants are the database's, not Python's:
 
 - a booking takes its seat with a conditional `UPDATE slots SET booked = booked + 1 WHERE
-  slot_id = ? AND booked < capacity` inside the transaction that inserts the booking, and a
-  CHECK constraint refuses anything that gets past it;
+  slot_id = ? AND booked + held < capacity` inside the transaction that inserts the booking
+  (`seats.take_free_seat`: a public booking never takes a seat a terminal's lease holds), and a
+  CHECK constraint (`booked + held <= capacity`) refuses anything that gets past it;
+- every reference is first a row of `issued_references`, so a booking's reference can never be
+  one already handed to a lease seat (or to another booking);
 - a partial UNIQUE index on the citizen key over bookings that are not cancelled makes a second
   active booking impossible even if two writers raced past the lookup.
 """
@@ -28,12 +31,13 @@ from central.errors import (
 )
 from central.store.connection import Connections, iso
 from central.store.records import Booking, NewBooking, Site, Slot
+from central.store.seats import take_free_seat
 
 
 class BookingsStore(Connections):
     _BOOKING_SELECT = (
         "SELECT b.*, s.site_id AS s_site_id, s.date AS s_date, s.start AS s_start, "
-        "s.end AS s_end, s.capacity AS s_capacity, s.booked AS s_booked, "
+        "s.end AS s_end, s.capacity AS s_capacity, s.booked AS s_booked, s.held AS s_held, "
         "st.name_th, st.name_en, st.address_th, st.address_en, st.district_th, st.district_en, "
         "st.position FROM bookings b JOIN slots s ON s.slot_id = b.slot_id "
         "JOIN sites st ON st.site_id = s.site_id "
@@ -56,6 +60,13 @@ class BookingsStore(Connections):
             (citizen_key,),
         )
 
+    @staticmethod
+    def _replayed(existing: Booking, new: NewBooking) -> tuple[bool, Booking]:
+        """The same key again: the same booking if the body is the same, 422 otherwise."""
+        if existing.fingerprint != new.fingerprint:
+            raise IdempotencyKeyReused()
+        return False, existing
+
     def book(self, new: NewBooking, now: datetime) -> tuple[bool, Booking]:
         """Take a seat and record the booking, or refuse, all in one transaction.
 
@@ -67,9 +78,7 @@ class BookingsStore(Connections):
         with self._write() as c:
             existing = self._booking(c, "WHERE b.booking_id = ?", (new.booking_id,))
             if existing is not None:
-                if existing.fingerprint != new.fingerprint:
-                    raise IdempotencyKeyReused()
-                return False, existing
+                return self._replayed(existing, new)
             other = self._booking(
                 c, "WHERE b.citizen_key = ? AND b.status != 'cancelled'", (new.citizen_key,)
             )
@@ -77,50 +86,10 @@ class BookingsStore(Connections):
                 # The request carries the card, so its bearer may see the booking it collides
                 # with (the terminal offers to show, reprint or change it).
                 raise AlreadyBooked(other.reference, other.to_json())
-            taken = c.execute(
-                "UPDATE slots SET booked = booked + 1 WHERE slot_id = ? AND booked < capacity",
-                (new.slot_id,),
-            ).rowcount
-            if taken != 1:
+            if not take_free_seat(c, new.slot_id, now):
                 raise SlotFull(new.slot_id, [])
-            for _attempt in range(5):
-                reference = references.new_reference()
-                try:
-                    c.execute(
-                        "INSERT INTO bookings(booking_id, reference, citizen_key, status, slot_id, "
-                        "channel, terminal_id, masked_cid, card_json, phone, occupation_code, "
-                        "occupation_other, answers_json, claimed_decision_json, decision_json, "
-                        "fingerprint, confirmed_at, created_at, updated_at) "
-                        "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                        (
-                            new.booking_id,
-                            reference,
-                            new.citizen_key,
-                            new.status,
-                            new.slot_id,
-                            new.channel,
-                            new.terminal_id,
-                            new.masked_cid,
-                            json.dumps(new.card, ensure_ascii=False),
-                            new.phone,
-                            new.occupation_code,
-                            new.occupation_other,
-                            json.dumps(new.answers),
-                            json.dumps(new.claimed_decision),
-                            json.dumps(new.decision, ensure_ascii=False),
-                            new.fingerprint,
-                            new.confirmed_at,
-                            stamp,
-                            stamp,
-                        ),
-                    )
-                    break
-                except sqlite3.IntegrityError as exc:
-                    if "bookings.reference" in str(exc):
-                        continue  # a 1-in-2e10 collision: draw another reference
-                    raise
-            else:  # pragma: no cover - five collisions in a row means a broken random source
-                raise StoreError("could not draw a unique booking reference")
+            reference = issue_reference(c, "booking", now)
+            insert_booking(c, new, reference, stamp)
             created = self._booking(c, "WHERE b.booking_id = ?", (new.booking_id,))
         assert created is not None
         return True, created
@@ -153,11 +122,7 @@ class BookingsStore(Connections):
                 raise VersionMismatch(booking.version)
             new_slot = changes.get("slot_id")
             if new_slot is not None and new_slot != booking.slot.slot_id:
-                taken = c.execute(
-                    "UPDATE slots SET booked = booked + 1 WHERE slot_id = ? AND booked < capacity",
-                    (new_slot,),
-                ).rowcount
-                if taken != 1:
+                if not take_free_seat(c, new_slot, now):
                     raise SlotFull(new_slot, [])
                 c.execute(
                     "UPDATE slots SET booked = booked - 1 WHERE slot_id = ?",
@@ -237,6 +202,7 @@ def booking_row(r: sqlite3.Row) -> Booking:
         r["s_end"],
         r["s_capacity"],
         r["s_booked"],
+        r["s_held"],
     )
     site = Site(
         r["s_site_id"],
@@ -267,4 +233,53 @@ def booking_row(r: sqlite3.Row) -> Booking:
         version=r["version"],
         fingerprint=r["fingerprint"],
         citizen_key=r["citizen_key"],
+    )
+
+
+def issue_reference(c: sqlite3.Connection, source: str, now: datetime) -> str:
+    """A new reference, recorded in `issued_references` so no booking or lease seat can ever
+    get it again."""
+    for _attempt in range(5):
+        reference = references.new_reference()
+        inserted = c.execute(
+            "INSERT INTO issued_references(reference, source, issued_at) VALUES (?, ?, ?) "
+            "ON CONFLICT(reference) DO NOTHING",
+            (reference, source, iso(now)),
+        ).rowcount
+        if inserted == 1:
+            return reference
+        # a 1-in-2e10 collision: draw another reference
+    raise StoreError(  # pragma: no cover - five collisions in a row: a broken random source
+        "could not draw a unique booking reference"
+    )
+
+
+def insert_booking(c: sqlite3.Connection, new: NewBooking, reference: str, stamp: str) -> None:
+    c.execute(
+        "INSERT INTO bookings(booking_id, reference, citizen_key, status, slot_id, "
+        "channel, terminal_id, masked_cid, card_json, phone, occupation_code, "
+        "occupation_other, answers_json, claimed_decision_json, decision_json, "
+        "fingerprint, confirmed_at, created_at, updated_at) "
+        "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+        (
+            new.booking_id,
+            reference,
+            new.citizen_key,
+            new.status,
+            new.slot_id,
+            new.channel,
+            new.terminal_id,
+            new.masked_cid,
+            json.dumps(new.card, ensure_ascii=False),
+            new.phone,
+            new.occupation_code,
+            new.occupation_other,
+            json.dumps(new.answers),
+            json.dumps(new.claimed_decision),
+            json.dumps(new.decision, ensure_ascii=False),
+            new.fingerprint,
+            new.confirmed_at,
+            stamp,
+            stamp,
+        ),
     )

@@ -131,7 +131,68 @@ V1_SCHEMA = (
     ON CONFLICT(channel) DO NOTHING""",
 )
 
-MIGRATIONS: tuple[Migration, ...] = (Migration(1, "initial schema", V1_SCHEMA),)
+# Seat leases (DESIGN §11, docs/leases.md). `slots.held` counts the seats of leases not yet
+# turned into bookings or given back; the CHECK makes booked + held <= capacity a property of the
+# database, whatever the concurrency. `terminals.lease_seats` is the same count per terminal, so
+# the per-terminal limit is a conditional UPDATE too. Every reference ever handed out, to a
+# booking or to a lease seat, is a row of `issued_references`: one primary key makes references
+# unique across both. A lease seat names at most one booking id (`lease_seats.booking_id`
+# UNIQUE, set once). `terminal_keys` keeps every key a terminal registered, so slips signed with
+# a replaced key still verify.
+V2_LEASES = (
+    """ALTER TABLE slots ADD COLUMN held INTEGER NOT NULL DEFAULT 0
+    CHECK (held >= 0 AND booked + held <= capacity)""",
+    """ALTER TABLE terminals ADD COLUMN lease_seats INTEGER NOT NULL DEFAULT 0
+    CHECK (lease_seats >= 0)""",
+    """CREATE TABLE issued_references (
+    reference TEXT PRIMARY KEY,
+    source TEXT NOT NULL CHECK (source IN ('booking', 'lease')),
+    issued_at TEXT NOT NULL
+) STRICT""",
+    """INSERT INTO issued_references(reference, source, issued_at)
+    SELECT reference, 'booking', created_at FROM bookings""",
+    """CREATE TABLE leases (
+    lease_id TEXT PRIMARY KEY,
+    terminal_id TEXT NOT NULL REFERENCES terminals(terminal_id),
+    slot_id TEXT NOT NULL REFERENCES slots(slot_id),
+    seats INTEGER NOT NULL CHECK (seats >= 1),
+    granted_at TEXT NOT NULL,
+    use_until TEXT NOT NULL CHECK (use_until > granted_at),
+    settled_at TEXT,
+    envelope_json TEXT NOT NULL
+) STRICT""",
+    "CREATE INDEX leases_active ON leases(terminal_id) WHERE settled_at IS NULL",
+    "CREATE INDEX leases_by_slot ON leases(slot_id)",
+    """CREATE TABLE lease_seats (
+    reference TEXT PRIMARY KEY REFERENCES issued_references(reference),
+    lease_id TEXT NOT NULL REFERENCES leases(lease_id),
+    slot_id TEXT NOT NULL REFERENCES slots(slot_id),
+    terminal_id TEXT NOT NULL REFERENCES terminals(terminal_id),
+    state TEXT NOT NULL DEFAULT 'held'
+        CHECK (state IN ('held', 'spent', 'booked', 'released')),
+    booking_id TEXT UNIQUE,
+    changed_at TEXT NOT NULL,
+    released_why TEXT
+) STRICT""",
+    "CREATE INDEX lease_seats_by_lease ON lease_seats(lease_id)",
+    """CREATE INDEX lease_seats_holding ON lease_seats(slot_id, terminal_id)
+    WHERE state IN ('held', 'spent')""",
+    """CREATE TABLE terminal_keys (
+    terminal_id TEXT NOT NULL REFERENCES terminals(terminal_id),
+    key_id TEXT NOT NULL,
+    public_key TEXT NOT NULL,
+    registered_at TEXT NOT NULL,
+    replaced_at TEXT,
+    PRIMARY KEY (terminal_id, key_id)
+) STRICT""",
+    """CREATE UNIQUE INDEX terminal_keys_one_current ON terminal_keys(terminal_id)
+    WHERE replaced_at IS NULL""",
+)
+
+MIGRATIONS: tuple[Migration, ...] = (
+    Migration(1, "initial schema", V1_SCHEMA),
+    Migration(2, "seat leases and terminal keys", V2_LEASES),
+)
 
 LATEST = MIGRATIONS[-1].version
 

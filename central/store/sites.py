@@ -102,7 +102,7 @@ class SitesStore(Connections):
             self._conn()
             .execute(
                 f"SELECT s.*, {distance} AS dist FROM slots s "  # noqa: S608
-                f"WHERE s.site_id = :site AND s.booked < s.capacity AND {future} "
+                f"WHERE s.site_id = :site AND s.booked + s.held < s.capacity AND {future} "
                 "ORDER BY dist, s.date, s.start LIMIT :limit",
                 params,
             )
@@ -114,13 +114,14 @@ class SitesStore(Connections):
                 "SELECT * FROM (SELECT s.*, st.position AS pos, "  # noqa: S608
                 f"{distance} AS dist, row_number() OVER (PARTITION BY s.site_id "
                 f"ORDER BY {distance}, s.date, s.start) AS rn FROM slots s JOIN sites st "
-                "ON st.site_id = s.site_id WHERE s.site_id != :site AND s.booked < s.capacity "
+                "ON st.site_id = s.site_id WHERE s.site_id != :site "
+                "AND s.booked + s.held < s.capacity "
                 f"AND {future}) WHERE rn = 1 ORDER BY dist, pos LIMIT :limit",
                 params,
             )
             .fetchall()
         )
-        return [slot_row(r).to_json() for r in (*same, *others)]
+        return [slot_row(r).to_json(now) for r in (*same, *others)]
 
 
 def site_row(r: sqlite3.Row) -> Site:
@@ -138,5 +139,12 @@ def site_row(r: sqlite3.Row) -> Site:
 
 def slot_row(r: sqlite3.Row) -> Slot:
     return Slot(
-        r["slot_id"], r["site_id"], r["date"], r["start"], r["end"], r["capacity"], r["booked"]
+        r["slot_id"],
+        r["site_id"],
+        r["date"],
+        r["start"],
+        r["end"],
+        r["capacity"],
+        r["booked"],
+        r["held"],
     )

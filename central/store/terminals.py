@@ -1,15 +1,22 @@
-"""Terminals: one-time enrolment codes, bearer tokens, revocation."""
+"""Terminals: one-time enrolment codes, bearer tokens, revocation, their signing keys.
+
+A terminal signs the slips it confirms offline with its own Ed25519 key (DESIGN §11). Every key
+a terminal ever registered is kept, with when it was replaced, so a slip printed before a
+rotation (`kiosk provision --reset-keys`) or a reinstall still verifies.
+"""
 
 from __future__ import annotations
 
 import secrets
 import sqlite3
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from central import references
 from central.errors import EnrolmentRefused
 from central.store.connection import Connections, hash_secret, iso
 from central.store.records import Terminal
+from kiosk.keys import b64, key_id, unb64
 
 
 class TerminalsStore(Connections):
@@ -24,8 +31,16 @@ class TerminalsStore(Connections):
             )
         return code
 
-    def enrol(self, code: str, terminal_id: str, store: str, now: datetime) -> tuple[str, str]:
-        """Spend a one-time code for a token: (token, store). The code cannot be spent twice."""
+    def enrol(
+        self,
+        code: str,
+        terminal_id: str,
+        store: str,
+        now: datetime,
+        public_key: bytes | None = None,
+    ) -> tuple[str, str]:
+        """Spend a one-time code for a token: (token, store). The code cannot be spent twice.
+        `public_key` (raw Ed25519) is registered as the terminal's key in the same step."""
         with self._write() as c:
             row = c.execute(
                 "SELECT * FROM enrolment_codes WHERE code_hash = ?",
@@ -60,7 +75,32 @@ class TerminalsStore(Connections):
                 (iso(now), terminal_id, row["code_hash"]),
             )
             token = self._issue(c, terminal_id, store, "kiosk", now)
+            if public_key is not None:
+                _register_key(c, terminal_id, public_key, now)
         return token, store
+
+    def register_key(self, terminal_id: str, public_key: bytes, now: datetime) -> str:
+        """Make `public_key` (raw Ed25519) the terminal's current key; its key id."""
+        with self._write() as c:
+            return _register_key(c, terminal_id, public_key, now)
+
+    def terminal_keys(self, terminal_id: str) -> list[TerminalKey]:
+        """Every key the terminal registered, the current one first."""
+        rows = self._conn().execute(
+            "SELECT * FROM terminal_keys WHERE terminal_id = ? "
+            "ORDER BY replaced_at IS NOT NULL, registered_at DESC",
+            (terminal_id,),
+        )
+        return [
+            TerminalKey(
+                r["terminal_id"],
+                r["key_id"],
+                unb64(r["public_key"], "a stored terminal key"),
+                r["registered_at"],
+                r["replaced_at"],
+            )
+            for r in rows
+        ]
 
     def issue_token(self, terminal_id: str, store: str, channel: str, now: datetime) -> str:
         with self._write() as c:
@@ -102,6 +142,32 @@ class TerminalsStore(Connections):
             .fetchone()
         )
         return None if row is None else Terminal(row[0], row[1], row[2])
+
+
+@dataclass(frozen=True)
+class TerminalKey:
+    terminal_id: str
+    key_id: str
+    public: bytes
+    registered_at: str
+    replaced_at: str | None
+
+
+def _register_key(c: sqlite3.Connection, terminal_id: str, public_key: bytes, now: datetime) -> str:
+    kid = key_id(public_key)
+    c.execute(
+        "UPDATE terminal_keys SET replaced_at = ? WHERE terminal_id = ? AND replaced_at IS NULL "
+        "AND key_id != ?",
+        (iso(now), terminal_id, kid),
+    )
+    # The same key again (a retried enrolment) stays as it was; a key used before and
+    # registered again becomes current again.
+    c.execute(
+        "INSERT INTO terminal_keys(terminal_id, key_id, public_key, registered_at) "
+        "VALUES (?,?,?,?) ON CONFLICT(terminal_id, key_id) DO UPDATE SET replaced_at = NULL",
+        (terminal_id, kid, b64(public_key), iso(now)),
+    )
+    return kid
 
 
 def _normal_code(code: str) -> str:
