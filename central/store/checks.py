@@ -33,11 +33,10 @@ _FIGURES = {
         "lease_seats ls WHERE ls.terminal_id = t.terminal_id AND ls.state IN ('held', 'spent'))"
     ),
     # ... a booked lease seat is a booking under its reference, by the booking id that claimed
-    # it, in its slot ...
+    # it (the booking may have moved to another slot since) ...
     "lease_seats_booked_wrongly": (
         "SELECT count(*) FROM lease_seats ls WHERE ls.state = 'booked' AND NOT EXISTS (SELECT 1 "
-        "FROM bookings b WHERE b.reference = ls.reference AND b.booking_id = ls.booking_id "
-        "AND b.slot_id = ls.slot_id)"
+        "FROM bookings b WHERE b.reference = ls.reference AND b.booking_id = ls.booking_id)"
     ),
     # ... and every booking's reference was issued once, to it or to the lease seat it used.
     "references_unissued": (

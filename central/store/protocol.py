@@ -3,10 +3,12 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from collections.abc import Sequence
+from datetime import date, datetime, timedelta
 from typing import Any, Protocol
 
 from central.hours import ChannelHours
+from central.store.leases import LeaseClaim, LeasePolicy, LeaseSeat, Refreshed, Signer, Spent
 from central.store.records import Booking, NewBooking, Occupation, Site, Slot, Terminal
 
 
@@ -37,3 +39,22 @@ class Store(Protocol):
     def registered(self, citizen_key: str) -> bool: ...
     def verify_pending(self, now: datetime) -> tuple[int, int]: ...
     def terminal_for_token(self, token: str) -> Terminal | None: ...
+    # seat leases (DESIGN §11)
+    def refresh_leases(
+        self,
+        terminal_id: str,
+        *,
+        held: Sequence[str],
+        spent: Sequence[Spent],
+        recent: Sequence[tuple[str, str]],
+        now: datetime,
+        policy: LeasePolicy,
+        sign: Signer,
+    ) -> Refreshed: ...
+    def book_from_lease(
+        self, new: NewBooking, claim: LeaseClaim, now: datetime, grace: timedelta
+    ) -> tuple[bool, Booking]: ...
+    def lease_seat(self, lease_id: str, reference: str) -> LeaseSeat | None: ...
+    def lease_envelope(self, lease_id: str) -> dict[str, Any] | None: ...
+    def lease_report(self, now: datetime) -> dict[str, list[dict[str, Any]]]: ...
+    def register_key(self, terminal_id: str, public_key: bytes, now: datetime) -> str: ...

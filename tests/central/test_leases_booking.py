@@ -41,6 +41,17 @@ def test_a_lease_backed_booking_turns_the_held_seat_into_the_booking(central):
     assert central.book(plain).status_code == 200  # the lease is not part of the fingerprint
     report = store.capacity_report()
     assert report["held_mismatches"] == report["lease_references_misused"] == 0
+    moved = requests.patch(
+        central.url(f"/v1/bookings/{r.json()['reference']}"),
+        json={"cid": body["citizen"]["cid"], "slot_id": central.slot_id(site="iconsiam")},
+        headers={**central.auth(), "If-Match": '"1"'},
+        timeout=10,
+    )
+    assert moved.status_code == 200, moved.text
+    report = store.capacity_report()
+    assert {k: v for k, v in report.items() if k != "active_bookings"} == dict.fromkeys(
+        (k for k in report if k != "active_bookings"), 0
+    ), report
 
 
 def test_a_sealed_replay_carries_the_lease_beside_the_box(central):
