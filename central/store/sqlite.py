@@ -8,6 +8,7 @@ database to the latest numbered migration (`migrations`) before anything else re
 from __future__ import annotations
 
 import sqlite3
+import time
 from pathlib import Path
 
 from central.errors import StoreError
@@ -25,9 +26,21 @@ class SqliteStore(ConfigStore, SitesStore, LeasesStore, RegistryStore, Terminals
 
     def __init__(self, path: str | Path, *, synchronous: str = "FULL") -> None:
         super().__init__(path, synchronous=synchronous)
-        try:
-            conn = self._conn()
-            conn.execute("PRAGMA journal_mode=WAL")
-            self.schema_version = migrations.migrate(conn, self.path)
-        except sqlite3.DatabaseError as exc:
-            raise StoreError(f"{self.path!r} is not a usable database: {exc}") from None
+        # Several processes opening a new database at once: switching it to WAL takes an
+        # exclusive lock, and SQLite answers "database is locked" at once, without waiting in
+        # the busy handler, when two connections would deadlock; the loser simply tries again.
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                conn = self._conn()
+                conn.execute("PRAGMA journal_mode=WAL")
+                self.schema_version = migrations.migrate(conn, self.path)
+                return
+            except sqlite3.OperationalError as exc:
+                if "locked" not in str(exc) and "busy" not in str(exc):
+                    raise StoreError(f"{self.path!r} is not a usable database: {exc}") from None
+                if time.monotonic() > deadline:
+                    raise StoreError(f"{self.path!r} stayed locked: {exc}") from None
+                time.sleep(0.05)
+            except sqlite3.DatabaseError as exc:
+                raise StoreError(f"{self.path!r} is not a usable database: {exc}") from None
