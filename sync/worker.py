@@ -12,8 +12,6 @@ breaker's timeout (or the Retry-After it was given), then sends one booking as t
 from __future__ import annotations
 
 import logging
-import os
-import signal
 import threading
 import time
 from collections.abc import Callable
@@ -31,6 +29,7 @@ from kiosk.booking.outcome import kept_extra, verdict
 from kiosk.booking.service import LEASE_SECONDS
 from sync.backoff import full_jitter
 from sync.client import CentralClient
+from sync.crash import crash_point as _crash_point
 from sync.journal import Entry, SqliteJournal
 
 log = logging.getLogger(__name__)
@@ -58,16 +57,6 @@ class SyncStatus:
             "breaker": self.breaker,
             "running": self.running,
         }
-
-
-def _crash_point(name: str) -> None:
-    """Test hook: SIGKILL this very process at a named point (KIOSK_TEST_CRASH_AT=name).
-
-    The crash tests need the deaths that matter most to happen for real, e.g. after the central
-    committed a booking and before the journal recorded it; chance alone rarely hits that instant.
-    """
-    if os.environ.get("KIOSK_TEST_CRASH_AT") == name:
-        os.kill(os.getpid(), signal.SIGKILL)
 
 
 class ReplayWorker:
