@@ -57,6 +57,9 @@ class LeaseDesk:
                     return self._json(200, {**answer, "server_time": "2021-06-01T10:00:00+07:00"})
                 if self.path == "/v1/bookings" and isinstance(body, dict) and "lease" in body:
                     return self._lease_booking(body)
+                if self.path == "/v1/bookings":
+                    with desk._lock:
+                        desk.seen.append(("plain", body))
                 self._relay(raw)
 
             def _lease_booking(self, body: dict[str, Any]) -> None:
@@ -125,7 +128,12 @@ class LeaseDesk:
         return [b for kind, b in self.seen if kind == "refresh"]
 
     def bookings(self) -> list[dict[str, Any]]:
+        """Lease-backed booking requests, in order."""
         return [b for kind, b in self.seen if kind == "book"]
+
+    def all_bookings(self) -> list[tuple[str, str]]:
+        """(kind, booking_id) of every booking request, lease-backed ("book") or not."""
+        return [(k, b["booking_id"]) for k, b in self.seen if k in ("book", "plain")]
 
     def close(self) -> None:
         self._server.shutdown()
