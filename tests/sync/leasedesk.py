@@ -29,6 +29,8 @@ class LeaseDesk:
         self.booked: dict[str, dict[str, Any]] = {}
         #: the next lease-backed bookings' answers: "honour", "lie", "503", or a problem code
         self.plan: list[str] = []
+        #: answer the terminal-key members of enrolment as the new central does
+        self.takes_keys = True
         self._lock = threading.Lock()
         desk = self
 
@@ -60,7 +62,21 @@ class LeaseDesk:
                 if self.path == "/v1/bookings":
                     with desk._lock:
                         desk.seen.append(("plain", body))
+                if self.path == "/v1/terminals" and desk.takes_keys:
+                    with desk._lock:
+                        desk.seen.append(("enrol", dict(body)))
+                    body.pop("public_key", None)  # the central behind us predates the member
+                    raw = json.dumps(body).encode()
                 self._relay(raw)
+
+            def do_PUT(self) -> None:
+                length = int(self.headers.get("Content-Length") or 0)
+                body = json.loads(self.rfile.read(length) or b"{}")
+                if self.path == "/v1/terminals/me/key":
+                    with desk._lock:
+                        desk.seen.append(("key", body))
+                    return self._json(200, {"kid": "x", "public_key": body.get("public_key")})
+                self._json(404, {"code": "not-found"}, problem=True)
 
             def _lease_booking(self, body: dict[str, Any]) -> None:
                 with desk._lock:
