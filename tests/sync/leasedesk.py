@@ -31,6 +31,8 @@ class LeaseDesk:
         self.plan: list[str] = []
         #: answer the terminal-key members of enrolment as the new central does
         self.takes_keys = True
+        #: when set, /v1/config names this lease-signing key (`{"alg", "kid", "public"}`)
+        self.lease_key: dict[str, str] | None = None
         self._lock = threading.Lock()
         desk = self
 
@@ -122,13 +124,18 @@ class LeaseDesk:
                 reply = requests.request(
                     self.command, desk.upstream + self.path, data=raw, headers=headers, timeout=30
                 )
+                content = reply.content
+                if self.path == "/v1/config" and desk.lease_key and reply.status_code == 200:
+                    config = reply.json()
+                    config["keys"]["lease_signing"] = desk.lease_key
+                    content = json.dumps(config).encode()
                 self.send_response(reply.status_code)
                 for k in ("Content-Type", "Retry-After", "Date"):
                     if k in reply.headers:
                         self.send_header(k, reply.headers[k])
-                self.send_header("Content-Length", str(len(reply.content)))
+                self.send_header("Content-Length", str(len(content)))
                 self.end_headers()
-                self.wfile.write(reply.content)
+                self.wfile.write(content)
 
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self._server.daemon_threads = True
