@@ -33,6 +33,9 @@ class LeaseDesk:
         self.takes_keys = True
         #: when set, /v1/config names this lease-signing key (`{"alg", "kid", "public"}`)
         self.lease_key: dict[str, str] | None = None
+        #: act as a central from before seat leases: no lease key in /v1/config, no refresh
+        #: endpoint (404), and enrolment refuses the unknown `public_key` member (422)
+        self.before_leases = False
         self._lock = threading.Lock()
         desk = self
 
@@ -54,6 +57,15 @@ class LeaseDesk:
                 length = int(self.headers.get("Content-Length") or 0)
                 raw = self.rfile.read(length)
                 body = json.loads(raw) if raw else {}
+                if desk.before_leases and self.path == "/v1/leases/refresh":
+                    return self._json(404, {"code": "not-found", "status": 404}, problem=True)
+                if desk.before_leases and self.path == "/v1/terminals" and "public_key" in body:
+                    problem = {
+                        "code": "validation-failed",
+                        "status": 422,
+                        "errors": [{"loc": ["body", "public_key"], "msg": "Extra inputs"}],
+                    }
+                    return self._json(422, problem, problem=True)
                 if self.path == "/v1/leases/refresh":
                     with desk._lock:
                         desk.seen.append(("refresh", body))
@@ -125,9 +137,12 @@ class LeaseDesk:
                     self.command, desk.upstream + self.path, data=raw, headers=headers, timeout=30
                 )
                 content = reply.content
-                if self.path == "/v1/config" and desk.lease_key and reply.status_code == 200:
+                if self.path == "/v1/config" and reply.status_code == 200:
                     config = reply.json()
-                    config["keys"]["lease_signing"] = desk.lease_key
+                    if desk.before_leases:
+                        config["keys"].pop("lease_signing", None)
+                    elif desk.lease_key:
+                        config["keys"]["lease_signing"] = desk.lease_key
                     content = json.dumps(config).encode()
                 self.send_response(reply.status_code)
                 for k in ("Content-Type", "Retry-After", "Date"):

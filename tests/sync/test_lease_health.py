@@ -12,6 +12,7 @@ from sync import health
 from sync.provision import ensure_terminal_key
 from sync.terminal import load_terminal_key, terminal_key_path
 from tests.sync.conftest import booking_args
+from tests.sync.leasedesk import LeaseDesk
 from tests.sync.leasekit import LeaseKit
 from tests.sync.test_offline_confirm import arm, grant, open_breaker
 
@@ -80,6 +81,9 @@ def test_the_terminal_key_check(central, make_terminal):
 
 
 def test_a_central_without_a_lease_key_is_a_warning(central, make_terminal):
-    t = make_terminal()
+    desk = LeaseDesk(central.base_url)
+    desk.before_leases = True
+    t = make_terminal(desk.url)
+    desk.close()
     check = by_name(health.lease_checks(t))["leases"]
     assert check.status == "warn" and "lease-signing key" in check.detail

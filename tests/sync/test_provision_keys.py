@@ -88,11 +88,12 @@ def test_a_terminal_enrolled_before_leases_gets_its_key_at_the_next_provision(
     assert [b for k, b in desk.seen if k == "enrol"][-1]["public_key"] == public_of(key)
 
 
-def test_a_central_before_leases_still_enrols_with_a_warning(central, tmp_path):
-    """The central on main refuses the unknown member (422, nothing spent): enrolment goes on
-    without it and says the key is not registered."""
+def test_a_central_before_leases_still_enrols_with_a_warning(central, desk, tmp_path):
+    """A central from before leases refuses the unknown member (422, nothing spent):
+    enrolment goes on without it and says the key is not registered."""
+    desk.before_leases = True
     cfg = tmp_path / "etc" / "kiosk.toml"
-    result = run(central, central.base_url, cfg)
+    result = run(central, desk.url, cfg)
     assert (cfg.parent / "token").exists()
     assert (cfg.parent / TERMINAL_KEY_FILE).exists()
     assert any("not registered" in w for w in result.warnings), result.warnings
