@@ -6,6 +6,13 @@ fetched, so the kiosk can say "availability as of 12 minutes ago" instead of pre
 The central's public keys are pinned the first time they are seen (at provisioning): a later config
 that names different keys is refused, not obeyed, because whoever can swap the rule-signing key
 decides who gets vaccinated. Re-provisioning with `--reset-keys` is the deliberate way to rotate.
+The lease-signing key (DESIGN §11) is pinned the same way; a terminal that pinned before leases
+existed accepts it at first sight.
+
+Each refresh also refreshes the seat leases (docs/leases.md): it tells the central what the
+journal holds and spent, verifies every lease of the answer with the pinned lease key and this
+terminal's id, and stores only those that verify. A lease refresh that fails never fails the rest
+of the refresh: without leases the kiosk simply queues offline bookings, as before.
 """
 
 from __future__ import annotations
@@ -25,12 +32,18 @@ from kiosk.dates import BANGKOK
 from kiosk.eligibility import RuleSet, RuleSetError, RuleSetKeeper, load_bundled, load_signed
 from kiosk.errors import KioskError
 from kiosk.keys import ed25519_public_from_b64, key_id, unb64, x25519_public_from_b64
+from kiosk.leases import LeaseError, verify_lease
 from kiosk.signing import SignatureError
 from sync.client import CentralClient
+from sync.journal import SqliteJournal
 
 log = logging.getLogger(__name__)
 
 AVAILABILITY_DAYS = 14
+#: The keys a central's config must name, and the one it may name (a central before leases).
+REQUIRED_KEYS = ("rule_signing", "journal_sealing")
+OPTIONAL_KEYS = ("lease_signing",)
+LEASE_REFRESH_DEADLINE = 10.0
 
 
 class CacheError(KioskError):
@@ -50,6 +63,20 @@ class RefreshReport:
     slots: int = 0
     rule_set: str | None = None
     errors: list[str] = field(default_factory=list)
+    #: After the lease refresh: seats held in leases (None: leases not refreshed).
+    lease_seats: int | None = None
+    #: Leases of the answer refused (forged, another terminal's, malformed): id and code only.
+    leases_refused: list[str] = field(default_factory=list)
+    #: Why the leases could not be refreshed (not an error of the refresh as a whole).
+    lease_errors: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class LeaseRefresh:
+    stored: int
+    released: int
+    refused: list[str]
+    seats: int
 
 
 def slot_from_json(data: Mapping[str, Any], site_id: str | None = None) -> Slot:
@@ -69,10 +96,19 @@ def slot_from_json(data: Mapping[str, Any], site_id: str | None = None) -> Slot:
 
 class OfflineCache:
     def __init__(
-        self, directory: str | Path, clock: Callable[[], datetime] = lambda: datetime.now(UTC)
+        self,
+        directory: str | Path,
+        clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+        *,
+        journal_path: str | Path | None = None,
+        terminal_id: str | None = None,
     ) -> None:
+        """`journal_path` and `terminal_id`: refresh the seat leases with the cache (a
+        terminal's cache; without them, e.g. in a tool that only reads the cache, no leases)."""
         self.dir = Path(directory)
         self._clock = clock
+        self.journal_path = Path(journal_path) if journal_path else None
+        self.terminal_id = terminal_id
 
     # files -----------------------------------------------------------------------------------
 
@@ -134,6 +170,18 @@ class OfflineCache:
         if not keys or "rule_signing" not in keys:
             return None
         return ed25519_public_from_b64(keys["rule_signing"]["key"])
+
+    def lease_key(self):
+        """The pinned lease-signing key, or None (a central without leases)."""
+        keys = self.keys()
+        if not keys or "lease_signing" not in keys:
+            return None
+        return ed25519_public_from_b64(keys["lease_signing"]["key"])
+
+    def lease_refresh_times(self) -> dict[str, Any]:
+        """`first_ok`, `last_ok` (ISO times of successful lease refreshes), `seats` then."""
+        item = self._read("lease-refresh")
+        return dict(item[0]) if item and isinstance(item[0], dict) else {}
 
     def clock_offset(self) -> timedelta:
         """The central's time minus ours, as last measured (zero if never)."""
@@ -210,7 +258,9 @@ class OfflineCache:
         new = keys_from_config(config)
         old = self.keys()
         if old and not reset:
-            for name in ("rule_signing", "journal_sealing"):
+            for name in (*REQUIRED_KEYS, *OPTIONAL_KEYS):
+                if name in old and name not in new:
+                    new[name] = old[name]  # a config that omits a pinned key does not unpin it
                 if name in old and name in new and old[name]["key"] != new[name]["key"]:
                     raise CacheError(
                         f"the central now names a different {name.replace('_', '-')} key "
@@ -225,9 +275,11 @@ class OfflineCache:
     ) -> RefreshReport:
         """Fetch everything; keeps whatever could not be fetched as it was."""
         report = RefreshReport()
+        pinned = False
         try:
             config = client.config()
             self.pin_keys(config, reset=reset_keys)
+            pinned = True
             self._write("config", config)
             self._write("clock", {"offset_seconds": client.clock_offset.total_seconds()})
             sites = client.sites()
@@ -243,7 +295,63 @@ class OfflineCache:
         except KioskError as exc:  # unreachable, refused, a bad key, a refused rule set
             report.ok = False
             report.errors.append(f"{exc.code}: {exc.en}")
+        if pinned and self.journal_path is not None and self.terminal_id:
+            try:
+                done = self.refresh_leases(client)
+                report.lease_seats, report.leases_refused = done.seats, done.refused
+            except KioskError as exc:
+                report.lease_errors.append(f"{exc.code}: {exc.en}")
+                log.warning("leases not refreshed: %s", exc.code)
         return report
+
+    def refresh_leases(
+        self, client: CentralClient, journal: SqliteJournal | None = None
+    ) -> LeaseRefresh:
+        """POST /v1/leases/refresh with what the journal holds, spent and was asked for; keep
+        the leases that verify. Opens its own journal connection unless given one (a cache
+        refresh may run on any thread; SQLite connections do not cross threads)."""
+        key = self.lease_key()
+        if key is None:
+            raise CacheError(
+                "the central names no lease-signing key: no seat leases", code="no-lease-key"
+            )
+        if not self.terminal_id:
+            raise CacheError("no terminal id to check leases against", code="no-terminal-id")
+        own = journal is None
+        if journal is None:
+            if self.journal_path is None:
+                raise CacheError("no journal for the seat leases", code="no-journal")
+            journal = SqliteJournal(self.journal_path)
+        try:
+            held = [e.lease_id for e in journal.leases()]
+            answer = client.refresh_leases(
+                held,
+                journal.spent_unacknowledged(),
+                journal.recent_choices(50),
+                deadline=LEASE_REFRESH_DEADLINE,
+            )
+            good, refused = [], []
+            for envelope in answer["leases"]:
+                try:
+                    good.append(verify_lease(envelope, key, self.terminal_id))
+                except LeaseError as exc:
+                    lease_id = _lease_id_of(envelope)
+                    refused.append(f"{lease_id}: {exc.code}")
+                    # the lease id and the code only: a lease carries no personal data, but a
+                    # forged one may carry anything
+                    log.warning("lease %s refused (%s); not stored", lease_id, exc.code)
+            journal.put_leases(good, answer["released"])
+            seats = sum(e.seats_left for e in journal.leases())
+        finally:
+            if own:
+                journal.close()
+        times = self.lease_refresh_times()
+        now = self._clock().isoformat()
+        self._write(
+            "lease-refresh",
+            {"first_ok": times.get("first_ok") or now, "last_ok": now, "seats": seats},
+        )
+        return LeaseRefresh(len(good), len(answer["released"]), refused, seats)
 
     def _refresh_rules(self, client: CentralClient, config: Mapping[str, Any]) -> str | None:
         """Fetch the central's current rule set and keep it if it verifies and is not older
@@ -277,14 +385,26 @@ def _safe(name: str) -> str:
     return "".join(c if c.isalnum() or c in "-_" else "_" for c in name)
 
 
+def _lease_id_of(envelope: Any) -> str:
+    """A refused lease's id for the log: a UUID-looking string, else '?'."""
+    doc = envelope.get("document") if isinstance(envelope, Mapping) else None
+    value = doc.get("lease_id") if isinstance(doc, Mapping) else None
+    if isinstance(value, str) and len(value) <= 36 and all(c in "0123456789abcdef-" for c in value):
+        return value
+    return "?"
+
+
 def keys_from_config(config: Mapping[str, Any]) -> dict[str, Any]:
-    """The keys of /v1/config: `{"keys": {"rule_signing": {"alg", "kid", "public"}, ...}}`."""
+    """The keys of /v1/config: `{"keys": {"rule_signing": {"alg", "kid", "public"}, ...}}`;
+    `lease_signing` only if the central names it."""
     found = {}
     keys = config.get("keys")
     if not isinstance(keys, Mapping):
         raise CacheError("the central's config names no public keys", code="no-keys")
-    for name in ("rule_signing", "journal_sealing"):
+    for name in (*REQUIRED_KEYS, *OPTIONAL_KEYS):
         value = keys.get(name)
+        if name in OPTIONAL_KEYS and value is None:
+            continue
         if not isinstance(value, Mapping) or not isinstance(value.get("public"), str):
             raise CacheError(f"the central's config has no {name} key", code="no-keys")
         raw = unb64(value["public"], name)

@@ -138,6 +138,7 @@ class CentralClient:
         end = self._clock() + budget
         attempts = 1 + (self.retries if retries is None else retries)
         last: CentralUnavailable | None = None
+        reached = False  # whether any attempt may have reached the central
         for attempt in range(1, attempts + 1):
             remaining = end - self._clock()
             if remaining <= 0.01:
@@ -145,6 +146,8 @@ class CentralClient:
             try:
                 return self._once(method, path, json, headers, remaining)
             except CentralUnavailable as exc:
+                reached = reached or exc.may_have_reached
+                exc.may_have_reached = reached  # one attempt that may have landed taints them all
                 last = exc
                 if isinstance(exc, TerminalUnauthorized) or attempt == attempts:
                     break
@@ -156,7 +159,9 @@ class CentralClient:
                 if wait >= end - self._clock():
                     break  # the server asks for more patience than this customer has
                 self._sleep(wait)
-        raise last or CentralUnavailable("no time left to ask the central", code="central-timeout")
+        raise last or CentralUnavailable(
+            "no time left to ask the central", code="central-timeout", may_have_reached=False
+        )
 
     def _once(
         self, method: str, path: str, json: Any, headers: Mapping[str, str] | None, remaining: float
@@ -173,14 +178,28 @@ class CentralClient:
                 allow_redirects=False,  # a redirected POST would become a GET elsewhere
             )
         except requests.exceptions.SSLError as exc:
+            self.breaker.failure()  # the handshake failed: nothing was sent
+            raise CentralUnavailable(
+                f"TLS verification failed: {exc}", code="central-tls", may_have_reached=False
+            ) from None
+        except requests.exceptions.ConnectTimeout:
             self.breaker.failure()
             raise CentralUnavailable(
-                f"TLS verification failed: {exc}", code="central-tls"
+                "the central could not be connected to in time",
+                code="central-timeout",
+                may_have_reached=False,
             ) from None
-        except requests.exceptions.Timeout:
+        except requests.exceptions.Timeout:  # a read timeout: the request was sent
             self.breaker.failure()
             raise CentralUnavailable(
                 "the central did not answer in time", code="central-timeout"
+            ) from None
+        except requests.exceptions.ConnectionError as exc:
+            self.breaker.failure()
+            raise CentralUnavailable(
+                f"cannot reach the central: {type(exc).__name__}",
+                code="central-unreachable",
+                may_have_reached=not _never_connected(exc),
             ) from None
         except requests.exceptions.RequestException as exc:
             self.breaker.failure()
@@ -195,9 +214,13 @@ class CentralClient:
                 f"the central answered {status}",
                 retry_after=retry_after(response.headers.get("Retry-After")),
                 code="central-overloaded" if status in (429, 503) else "central-error",
+                # 429/503: the central (or its overload guard) refused before processing
+                may_have_reached=status not in (429, 503),
             )
         if status == 401:
-            self.breaker.success()  # it is there; it does not know us
+            # It is there; it does not know us. Counted as reached: a terminal the central
+            # disowns (revoked, perhaps stolen) must not confirm bookings from its leases.
+            self.breaker.success()
             raise TerminalUnauthorized()
         body = _decode(response)
         if 200 <= status < 300:
@@ -270,17 +293,66 @@ class CentralClient:
         return self._booking(reply, booking_id)
 
     def book_sealed(
-        self, booking_id: str, sealed: Mapping[str, Any], *, deadline: float | None = None
+        self,
+        booking_id: str,
+        sealed: Mapping[str, Any],
+        *,
+        deadline: float | None = None,
+        lease: Mapping[str, str] | None = None,
     ) -> dict[str, Any]:
-        """POST the journal's sealed body (the replay: the terminal cannot read it any more)."""
+        """POST the journal's sealed body (the replay: the terminal cannot read it any more).
+
+        `lease` (`{"lease_id", "reference"}`) goes outside the sealed box (docs/leases.md): it
+        is no personal data, and the terminal adds it after sealing."""
+        body: dict[str, Any] = {"booking_id": booking_id, "sealed": dict(sealed)}
+        if lease is not None:
+            body["lease"] = {"lease_id": lease["lease_id"], "reference": lease["reference"]}
         reply = self.request(
             "POST",
             "/v1/bookings",
-            json={"booking_id": booking_id, "sealed": dict(sealed)},
+            json=body,
             deadline=deadline,
             headers={"Idempotency-Key": booking_id},
         )
         return self._booking(reply, booking_id)
+
+    def refresh_leases(
+        self,
+        held: list[str],
+        spent: list[Mapping[str, str]],
+        recent: list[tuple[str, str]],
+        deadline: float | None = None,
+    ) -> dict[str, Any]:
+        """POST /v1/leases/refresh: what the terminal holds and spent, where its customers
+        book; the answer's shape is checked (`leases`: envelopes, `released`: ids), the
+        envelopes themselves are verified by the caller against the pinned key."""
+        reply = _expect_object(
+            self.request(
+                "POST",
+                "/v1/leases/refresh",
+                json={
+                    "held": list(held),
+                    "spent": [
+                        {k: s[k] for k in ("lease_id", "reference", "booking_id")} for s in spent
+                    ],
+                    "recent": [{"site_id": site, "date": day} for site, day in recent[:50]],
+                },
+                deadline=deadline,
+            ),
+            "lease refresh",
+        )
+        leases, released = reply.get("leases"), reply.get("released", [])
+        if (
+            not isinstance(leases, list)
+            or not all(isinstance(x, dict) for x in leases)
+            or not isinstance(released, list)
+            or not all(isinstance(x, str) for x in released)
+        ):
+            raise CentralUnavailable(
+                "the central's lease refresh reply does not follow the contract",
+                code="central-garbled",
+            )
+        return {"leases": leases, "released": released, "server_time": reply.get("server_time")}
 
     def lookup(self, cid: str, deadline: float | None = None) -> dict[str, Any] | None:
         try:
@@ -336,6 +408,17 @@ class CentralClient:
 
 
 _GARBLED = object()
+
+
+def _never_connected(exc: BaseException) -> bool:
+    """Is it proven that this connection error came before anything was sent: refused, DNS, no
+    route (urllib3's NewConnectionError / NameResolutionError)? Anything else (a connection
+    reset or closed after the request went out) may have been processed by the central."""
+    text = repr(exc)
+    return any(
+        mark in text
+        for mark in ("NewConnectionError", "NameResolutionError", "Failed to establish")
+    )
 
 
 def _is_problem(response: requests.Response, body: Any) -> bool:

@@ -34,11 +34,15 @@ from sqlite_utils import Database
 
 from kiosk.booking.errors import AlreadyQueued, JournalError
 from kiosk.booking.ports import JournalRecord
+from kiosk.leases import Lease
+from sync.crash import crash_point
 
 log = logging.getLogger(__name__)
 
-STATES = ("queued", "sending", "confirmed", "rejected", "conflict")
-PENDING = ("queued", "sending")
+STATES = ("queued", "sending", "confirmed-offline", "confirmed", "rejected", "conflict")
+#: Not yet at the central: a confirmed-offline booking is final for the customer, but the central
+#: still has to hear of it.
+PENDING = ("queued", "sending", "confirmed-offline")
 
 MIGRATIONS: list[str] = [
     # 1: bookings and their history
@@ -81,6 +85,87 @@ MIGRATIONS: list[str] = [
         at_utc TEXT NOT NULL,
         state TEXT NOT NULL,
         detail TEXT
+    );
+    """,
+    # 2: seat leases (DESIGN §11, docs/leases.md). SQLite cannot alter a CHECK constraint, so the
+    # bookings table is rebuilt with the new state and columns, every row and index kept; this
+    # runs inside the one migration transaction, so a crash leaves schema 1 or schema 2, never a
+    # half. `lease_until_utc`/`lease_owner` stay the sender's claim on a row (an older name);
+    # the seat leases live in their own tables.
+    """
+    CREATE TABLE bookings_v2 (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+        booking_id TEXT NOT NULL UNIQUE,
+        state TEXT NOT NULL CHECK (state IN
+            ('queued','sending','confirmed-offline','confirmed','rejected','conflict')),
+        finalized_at TEXT NOT NULL,
+        created_utc TEXT NOT NULL,
+        updated_utc TEXT NOT NULL,
+        attempts INTEGER NOT NULL DEFAULT 0,
+        next_attempt_utc TEXT NOT NULL,
+        lease_until_utc TEXT,
+        lease_owner TEXT,
+        site_id TEXT NOT NULL,
+        slot_id TEXT NOT NULL,
+        slot_date TEXT NOT NULL,
+        slot_start TEXT NOT NULL,
+        slot_end TEXT NOT NULL,
+        masked_cid TEXT NOT NULL,
+        cid_key TEXT NOT NULL,
+        reference TEXT,
+        central_status TEXT,
+        outcome_code TEXT,
+        outcome_detail TEXT,
+        outcome_extra TEXT,
+        last_error TEXT,
+        acknowledged INTEGER NOT NULL DEFAULT 0,
+        slip TEXT NOT NULL,
+        sealed TEXT NOT NULL,
+        lease_id TEXT,
+        slip_code TEXT,
+        confirmed_by TEXT CHECK (confirmed_by IN ('central','terminal'))
+    );
+    INSERT INTO bookings_v2 (
+            seq, booking_id, state, finalized_at, created_utc, updated_utc, attempts,
+            next_attempt_utc, lease_until_utc, lease_owner, site_id, slot_id, slot_date,
+            slot_start, slot_end, masked_cid, cid_key, reference, central_status, outcome_code,
+            outcome_detail, outcome_extra, last_error, acknowledged, slip, sealed, confirmed_by)
+        SELECT
+            seq, booking_id, state, finalized_at, created_utc, updated_utc, attempts,
+            next_attempt_utc, lease_until_utc, lease_owner, site_id, slot_id, slot_date,
+            slot_start, slot_end, masked_cid, cid_key, reference, central_status, outcome_code,
+            outcome_detail, outcome_extra, last_error, acknowledged, slip, sealed,
+            CASE WHEN state = 'confirmed' THEN 'central' END
+        FROM bookings;
+    DROP TABLE bookings;
+    ALTER TABLE bookings_v2 RENAME TO bookings;
+    CREATE INDEX bookings_due ON bookings (state, next_attempt_utc, seq);
+    CREATE INDEX bookings_cid ON bookings (cid_key);
+    CREATE UNIQUE INDEX bookings_one_pending_per_citizen ON bookings (cid_key)
+        WHERE state IN ('queued', 'sending', 'confirmed-offline');
+    CREATE TABLE leases (
+        lease_id TEXT PRIMARY KEY,
+        slot_id TEXT NOT NULL,
+        site_id TEXT NOT NULL,
+        slot_date TEXT NOT NULL,
+        slot_start TEXT NOT NULL,
+        slot_end TEXT NOT NULL,
+        seats INTEGER NOT NULL CHECK (seats > 0),
+        granted_at TEXT NOT NULL,
+        use_until_utc TEXT NOT NULL,
+        envelope TEXT NOT NULL,
+        released INTEGER NOT NULL DEFAULT 0,
+        stored_utc TEXT NOT NULL
+    );
+    CREATE INDEX leases_slot ON leases (slot_id, released, use_until_utc);
+    CREATE TABLE lease_seats (
+        lease_id TEXT NOT NULL REFERENCES leases (lease_id) ON DELETE CASCADE,
+        reference TEXT NOT NULL,
+        booking_id TEXT UNIQUE,
+        spent_utc TEXT,
+        acknowledged INTEGER NOT NULL DEFAULT 0,
+        PRIMARY KEY (lease_id, reference),
+        CHECK ((booking_id IS NULL) = (spent_utc IS NULL))
     );
     """,
 ]
@@ -147,6 +232,11 @@ class Entry:
     acknowledged: bool
     slip: dict[str, Any]
     sealed: dict[str, Any]
+    #: A booking confirmed at the terminal from a seat lease: the lease, the slip's QR text
+    #: (kiosk.leases.SlipCode; no personal data) and who confirmed it ('central'|'terminal').
+    lease_id: str | None = None
+    slip_code: str | None = None
+    confirmed_by: str | None = None
 
     @classmethod
     def from_row(cls, row: Mapping[str, Any]) -> Entry:
@@ -175,7 +265,49 @@ class Entry:
             acknowledged=bool(row["acknowledged"]),
             slip=json.loads(row["slip"]),
             sealed=json.loads(row["sealed"]),
+            lease_id=row["lease_id"],
+            slip_code=row["slip_code"],
+            confirmed_by=row["confirmed_by"],
         )
+
+
+@dataclass(frozen=True)
+class LeaseEntry:
+    """A seat lease the terminal holds, as `kiosk leases list`, sync status, doctor and the
+    clerk screen show it. `seats_left` counts unspent seats (whether or not still usable)."""
+
+    lease_id: str
+    slot_id: str
+    site_id: str
+    date: str
+    start: str
+    end: str
+    seats: int
+    seats_left: int
+    use_until: datetime
+    granted_at: datetime
+    released: bool = False
+
+    def usable_at(self, now: datetime) -> bool:
+        return not self.released and now < self.use_until
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "lease_id": self.lease_id,
+            "slot_id": self.slot_id,
+            "site_id": self.site_id,
+            "date": self.date,
+            "start": self.start,
+            "end": self.end,
+            "seats": self.seats,
+            "seats_left": self.seats_left,
+            "use_until": self.use_until.isoformat(timespec="seconds"),
+            "granted_at": self.granted_at.isoformat(timespec="seconds"),
+        }
+
+
+#: Signs an offline confirmation: (reference, lease_id) -> the slip code text.
+SlipSigner = Callable[[str, str], str]
 
 
 class SqliteJournal:
@@ -306,7 +438,7 @@ class SqliteJournal:
     def queued_for(self, cid_key: str) -> str | None:
         rows = self._read(
             "SELECT booking_id FROM bookings WHERE cid_key = ? AND state IN "
-            "('queued', 'sending') ORDER BY seq LIMIT 1",
+            "('queued', 'sending', 'confirmed-offline') ORDER BY seq LIMIT 1",
             (cid_key,),
         )
         return rows[0]["booking_id"] if rows else None
@@ -349,14 +481,15 @@ class SqliteJournal:
             self._event(conn, record.booking_id, "queued")
 
     def claim(self, booking_id: str, lease_seconds: float) -> bool:
-        """queued (or sending under a lapsed lease, or a dead owner's) -> sending, for us."""
+        """queued or confirmed-offline (or sending under a lapsed claim, or a dead owner's)
+        -> sending, for us."""
         now = self._clock()
         dead = self._dead_owner(booking_id)
         with self._immediate() as conn:
             cur = conn.execute(
                 "UPDATE bookings SET state = 'sending', attempts = attempts + 1, "
                 "lease_until_utc = ?, lease_owner = ?, updated_utc = ? WHERE booking_id = ? AND "
-                "(state = 'queued' OR (state = 'sending' AND "
+                "(state IN ('queued', 'confirmed-offline') OR (state = 'sending' AND "
                 "(lease_until_utc < ? OR lease_owner = ?)))",
                 (
                     _iso(now + timedelta(seconds=lease_seconds)),
@@ -381,14 +514,18 @@ class SqliteJournal:
         return owner if owner and owner != OWNER and not owner_alive(owner) else None
 
     def confirm(self, booking_id: str, reference: str, central_status: str) -> None:
+        """-> confirmed. A lease-backed booking keeps `confirmed_by='terminal'` (the customer
+        was told at the terminal) and its seat is marked acknowledged by the central."""
         with self._immediate() as conn:
             cur = conn.execute(
                 "UPDATE bookings SET state = 'confirmed', reference = ?, central_status = ?, "
+                "confirmed_by = COALESCE(confirmed_by, 'central'), "
                 "lease_until_utc = NULL, last_error = NULL, updated_utc = ? WHERE booking_id = ? "
-                "AND state IN ('queued', 'sending')",
+                "AND state IN ('queued', 'sending', 'confirmed-offline')",
                 (reference, central_status, _iso(self._clock()), booking_id),
             )
             if cur.rowcount:  # the history records what happened, nothing else
+                self._acknowledge_seat(conn, booking_id)
                 self._event(conn, booking_id, "confirmed", central_status)
 
     def settle(
@@ -400,23 +537,36 @@ class SqliteJournal:
         extra: Mapping[str, Any],
         *,
         seen: bool = False,
+        keep_reference: bool = False,
     ) -> None:
         """-> rejected or conflict. `seen`: the customer was told at the counter (no notice
-        is owed at the next visit)."""
+        is owed at the next visit).
+
+        A lease-backed booking (confirmed at the terminal) keeps its slip's reference in the
+        extra as `lease_reference`, so the notice at the next card read can name both the slip
+        the customer holds and the booking that stands (`reference`, e.g. the winner of an
+        already-booked conflict). `keep_reference`: the row's reference is not replaced."""
         if state not in ("rejected", "conflict"):
             raise ValueError(state)
-        reference = extra.get("reference")  # the winner of a conflict, or our cancelled one
+        extra = dict(extra)
+        reference = None if keep_reference else extra.get("reference")
         with self._immediate() as conn:
+            row = conn.execute(
+                "SELECT lease_id, reference FROM bookings WHERE booking_id = ?", (booking_id,)
+            ).fetchone()
+            if row is not None and row[0] is not None:
+                extra.setdefault("lease_id", row[0])
+                extra.setdefault("lease_reference", row[1])
             cur = conn.execute(
                 "UPDATE bookings SET state = ?, outcome_code = ?, outcome_detail = ?, "
                 "outcome_extra = ?, reference = COALESCE(?, reference), lease_until_utc = NULL, "
                 "acknowledged = ?, updated_utc = ? WHERE booking_id = ? "
-                "AND state IN ('queued', 'sending')",
+                "AND state IN ('queued', 'sending', 'confirmed-offline')",
                 (
                     state,
                     code,
                     detail,
-                    json.dumps(dict(extra), ensure_ascii=False),
+                    json.dumps(extra, ensure_ascii=False),
                     reference,
                     int(seen),
                     _iso(self._clock()),
@@ -424,18 +574,25 @@ class SqliteJournal:
                 ),
             )
             if cur.rowcount:
+                self._acknowledge_seat(conn, booking_id)
                 self._event(conn, booking_id, state, code)
 
     def release(self, booking_id: str, error: str, retry_in: float) -> None:
+        """sending -> queued, or back to confirmed-offline for a lease-backed booking (its seat
+        is spent and its customer holds a confirmed slip: it never becomes a plain request)."""
         now = self._clock()
         with self._immediate() as conn:
             cur = conn.execute(
-                "UPDATE bookings SET state = 'queued', lease_until_utc = NULL, last_error = ?, "
+                "UPDATE bookings SET state = CASE WHEN lease_id IS NULL THEN 'queued' "
+                "ELSE 'confirmed-offline' END, lease_until_utc = NULL, last_error = ?, "
                 "next_attempt_utc = ?, updated_utc = ? WHERE booking_id = ? AND state = 'sending'",
                 (error, _iso(now + timedelta(seconds=retry_in)), _iso(now), booking_id),
             )
             if cur.rowcount:
-                self._event(conn, booking_id, "queued", error)
+                state = conn.execute(
+                    "SELECT state FROM bookings WHERE booking_id = ?", (booking_id,)
+                ).fetchone()[0]
+                self._event(conn, booking_id, state, error)
 
     # the replay and the technician ------------------------------------------------------------
 
@@ -443,29 +600,34 @@ class SqliteJournal:
         """Make every queued booking due at once (a technician's "sync now")."""
         with self._immediate() as conn:
             return conn.execute(
-                "UPDATE bookings SET next_attempt_utc = ? WHERE state = 'queued'",
+                "UPDATE bookings SET next_attempt_utc = ? "
+                "WHERE state IN ('queued', 'confirmed-offline')",
                 (_iso(self._clock()),),
             ).rowcount
 
     def due(self, limit: int = 100) -> list[Entry]:
-        """Bookings to send now, oldest first: queued and due, or sending with a lapsed lease
-        or a dead owner (a crashed process)."""
+        """Bookings to send now: lease-backed ones first (their seats are held at the central
+        only until they arrive), then the others, each oldest first. Due: queued or
+        confirmed-offline and due, or sending with a lapsed claim or a dead owner (a crash)."""
         now = _iso(self._clock())
         rows = self._read(
-            "SELECT * FROM bookings WHERE (state = 'queued' AND next_attempt_utc <= ?) OR "
-            "state = 'sending' ORDER BY seq LIMIT ?",
+            "SELECT * FROM bookings WHERE (state IN ('queued', 'confirmed-offline') AND "
+            "next_attempt_utc <= ?) OR state = 'sending' ORDER BY lease_id IS NULL, seq LIMIT ?",
             (now, limit),
         )
         return [
             Entry.from_row(r)
             for r in rows
-            if r["state"] == "queued"
+            if r["state"] != "sending"
             or r["lease_until_utc"] < now
             or (r["lease_owner"] not in (None, OWNER) and not owner_alive(r["lease_owner"]))
         ]
 
     def next_due_utc(self) -> str | None:
-        rows = self._read("SELECT MIN(next_attempt_utc) AS t FROM bookings WHERE state = 'queued'")
+        rows = self._read(
+            "SELECT MIN(next_attempt_utc) AS t FROM bookings "
+            "WHERE state IN ('queued', 'confirmed-offline')"
+        )
         return rows[0]["t"] if rows else None
 
     def get(self, booking_id: str) -> Entry | None:
@@ -489,7 +651,8 @@ class SqliteJournal:
 
     def oldest_pending(self) -> Entry | None:
         rows = self._read(
-            "SELECT * FROM bookings WHERE state IN ('queued', 'sending') ORDER BY seq LIMIT 1"
+            "SELECT * FROM bookings WHERE state IN ('queued', 'sending', 'confirmed-offline') "
+            "ORDER BY seq LIMIT 1"
         )
         return Entry.from_row(rows[0]) if rows else None
 
@@ -530,3 +693,167 @@ class SqliteJournal:
     def integrity(self) -> str:
         rows = self._read("PRAGMA integrity_check")
         return ", ".join(str(next(iter(r.values()))) for r in rows)
+
+    # seat leases (DESIGN §11, docs/leases.md) ------------------------------------------------
+
+    @staticmethod
+    def _acknowledge_seat(conn: sqlite3.Connection, booking_id: str) -> None:
+        """The central has answered about this booking: its seat need not be reported again."""
+        conn.execute("UPDATE lease_seats SET acknowledged = 1 WHERE booking_id = ?", (booking_id,))
+
+    def put_leases(self, leases: list[Lease], released: list[str]) -> None:
+        """Apply a refresh answer, in one transaction.
+
+        The answer lists every lease still active: new ones are stored with a free seat per
+        reference; a lease we hold that is not listed (or is listed in `released`) is released,
+        so its unspent seats are never spent again (the central gave them back to the slot). A
+        released lease is deleted unless one of its seats is spent and not yet acknowledged by
+        the central: that one is kept, so the seat is reported as `spent` until its booking
+        arrives. Leases are immutable: a known lease id listed again keeps what we stored.
+        """
+        now = _iso(self._clock())
+        active = {lease.lease_id for lease in leases} - set(released)
+        with self._immediate() as conn:
+            for lease in leases:
+                if lease.lease_id not in active:
+                    continue
+                cur = conn.execute(
+                    "INSERT OR IGNORE INTO leases (lease_id, slot_id, site_id, slot_date, "
+                    "slot_start, slot_end, seats, granted_at, use_until_utc, envelope, "
+                    "stored_utc) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    (
+                        lease.lease_id,
+                        lease.slot_id,
+                        lease.site_id,
+                        lease.date,
+                        lease.start,
+                        lease.end,
+                        lease.seats,
+                        _iso(lease.granted_at),
+                        _iso(lease.use_until),
+                        json.dumps(dict(lease.envelope), ensure_ascii=False),
+                        now,
+                    ),
+                )
+                if cur.rowcount:
+                    conn.executemany(
+                        "INSERT INTO lease_seats (lease_id, reference) VALUES (?, ?)",
+                        [(lease.lease_id, ref) for ref in lease.references],
+                    )
+            held = [r[0] for r in conn.execute("SELECT lease_id FROM leases WHERE released = 0")]
+            gone = [lease_id for lease_id in held if lease_id not in active]
+            if gone:
+                marks = ",".join("?" * len(gone))
+                conn.execute(
+                    f"UPDATE leases SET released = 1 WHERE lease_id IN ({marks})",  # noqa: S608
+                    gone,
+                )
+            conn.execute(
+                "DELETE FROM leases WHERE released = 1 AND lease_id NOT IN (SELECT lease_id "
+                "FROM lease_seats WHERE booking_id IS NOT NULL AND acknowledged = 0)"
+            )
+
+    def lease_seats(self, now: datetime) -> dict[str, int]:
+        """slot_id -> unspent seats usable at `now` (the central-corrected time)."""
+        rows = self._read(
+            "SELECT l.slot_id AS slot_id, COUNT(*) AS n FROM lease_seats s JOIN leases l "
+            "USING (lease_id) WHERE l.released = 0 AND l.use_until_utc > ? AND "
+            "s.booking_id IS NULL GROUP BY l.slot_id",
+            (_iso(now),),
+        )
+        return {r["slot_id"]: r["n"] for r in rows}
+
+    def leases(self, *, include_released: bool = False) -> list[LeaseEntry]:
+        """The leases this terminal holds, soonest `use_until` first (and, when asked, the
+        released ones kept for a spent seat the central has not acknowledged yet)."""
+        rows = self._read(
+            "SELECT l.*, (SELECT COUNT(*) FROM lease_seats s WHERE s.lease_id = l.lease_id "
+            "AND s.booking_id IS NULL) AS seats_left FROM leases l "
+            "WHERE l.released = 0 OR ? ORDER BY l.use_until_utc, l.lease_id",
+            (int(include_released),),
+        )
+        return [
+            LeaseEntry(
+                lease_id=r["lease_id"],
+                slot_id=r["slot_id"],
+                site_id=r["site_id"],
+                date=r["slot_date"],
+                start=r["slot_start"],
+                end=r["slot_end"],
+                seats=r["seats"],
+                seats_left=r["seats_left"],
+                use_until=datetime.fromisoformat(r["use_until_utc"]),
+                granted_at=datetime.fromisoformat(r["granted_at"]),
+                released=bool(r["released"]),
+            )
+            for r in rows
+        ]
+
+    def confirm_offline(
+        self, booking_id: str, slot_id: str, now: datetime, sign: SlipSigner
+    ) -> tuple[str, str, str] | None:
+        """Confirm a booking at the terminal from a seat lease, in ONE `BEGIN IMMEDIATE`.
+
+        Picks an unspent seat of `slot_id` usable at `now` (earliest `use_until` first, so the
+        seats that run out soonest are used first), marks it spent by this booking and turns
+        the booking row into `confirmed-offline` with the lease, the seat's reference,
+        `confirmed_by='terminal'` and the slip code `sign(reference, lease_id)` makes. Returns
+        (lease_id, reference, slip_code), or None when no seat is left or the booking is no
+        longer ours to confirm (it stays as it was: queued, or sending by us).
+
+        The row may be `queued`, or `sending` claimed by this process (the counter tried the
+        central and learnt it was not reached): the move is then one transaction with no window
+        for the replay to send it as a plain request. The write lock makes two customers at one
+        terminal (threads or processes) take different seats; a crash before COMMIT leaves the
+        seat unspent and the booking as it was.
+        """
+        with self._immediate() as conn:
+            row = conn.execute(
+                "SELECT state, lease_owner FROM bookings WHERE booking_id = ?", (booking_id,)
+            ).fetchone()
+            if row is None or not (row[0] == "queued" or (row[0] == "sending" and row[1] == OWNER)):
+                return None
+            seat = conn.execute(
+                "SELECT s.lease_id, s.reference FROM lease_seats s JOIN leases l "
+                "USING (lease_id) WHERE l.slot_id = ? AND l.released = 0 AND "
+                "l.use_until_utc > ? AND s.booking_id IS NULL "
+                "ORDER BY l.use_until_utc, l.lease_id, s.reference LIMIT 1",
+                (slot_id, _iso(now)),
+            ).fetchone()
+            if seat is None:
+                return None
+            lease_id, reference = seat
+            slip_code = sign(reference, lease_id)
+            stamp = _iso(self._clock())
+            conn.execute(
+                "UPDATE lease_seats SET booking_id = ?, spent_utc = ? "
+                "WHERE lease_id = ? AND reference = ? AND booking_id IS NULL",
+                (booking_id, stamp, lease_id, reference),
+            )
+            crash_point("after-seat-spent")
+            conn.execute(
+                "UPDATE bookings SET state = 'confirmed-offline', lease_id = ?, reference = ?, "
+                "confirmed_by = 'terminal', slip_code = ?, lease_until_utc = NULL, "
+                "lease_owner = NULL, next_attempt_utc = ?, updated_utc = ? WHERE booking_id = ?",
+                (lease_id, reference, slip_code, stamp, stamp, booking_id),
+            )
+            self._event(conn, booking_id, "confirmed-offline", lease_id)
+            crash_point("before-offline-commit")
+            return lease_id, reference, slip_code
+
+    def spent_unacknowledged(self) -> list[dict[str, str]]:
+        """Seats spent whose booking the central has not answered yet (the refresh's `spent`)."""
+        return self._read(
+            "SELECT lease_id, reference, booking_id FROM lease_seats "
+            "WHERE booking_id IS NOT NULL AND acknowledged = 0 ORDER BY spent_utc, lease_id"
+        )
+
+    def recent_choices(self, limit: int = 50) -> list[tuple[str, str]]:
+        """(site_id, date) pairs this terminal's customers chose, most recent first, distinct:
+        the central grants seats where they are likely to be wanted."""
+        rows = self._read(
+            "SELECT site_id, slot_date, MAX(seq) AS last FROM bookings "
+            "GROUP BY site_id, slot_date ORDER BY last DESC LIMIT ?",
+            (limit,),
+        )
+        return [(r["site_id"], r["slot_date"]) for r in rows]

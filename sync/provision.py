@@ -17,11 +17,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from cryptography.hazmat.primitives.asymmetric import ed25519
+
 from kiosk import config as cfg
 from kiosk.booking.errors import CentralRejected, CentralUnavailable
 from kiosk.errors import KioskError
+from kiosk.keys import KeyFileError, b64, load_ed25519_private, raw_private, raw_public
 from sync.client import CentralClient
-from sync.terminal import Terminal
+from sync.terminal import TERMINAL_KEY_FILE, Terminal
 
 
 class ProvisionError(KioskError):
@@ -87,6 +90,37 @@ def write_private(path: Path, text: str, owner: str | None = None) -> None:
 
 #: The token's file name, beside the config.
 TOKEN_FILE = "token"  # noqa: S105  a file name, not a secret
+
+
+def ensure_terminal_key(
+    directory: Path, owner: str | None = None, *, reset: bool = False
+) -> tuple[ed25519.Ed25519PrivateKey, bool]:
+    """The terminal's Ed25519 key in `directory` (beside the token), made if missing or if
+    `reset` asks for a new one; (key, made now). Written like the token: atomically, 0600,
+    owned by the kiosk user. A file that is there but unusable is replaced only on `reset`."""
+    path = directory / TERMINAL_KEY_FILE
+    if path.exists() and not reset:
+        try:
+            key = load_ed25519_private(path)
+        except KeyFileError as exc:
+            raise ProvisionError(
+                f"the terminal key {path} is unusable ({exc.en}); make a new one with "
+                "kiosk provision --reset-keys",
+                "กุญแจของเครื่องเสียหาย กรุณาติดตั้งใหม่ด้วย --reset-keys",
+                code="terminal-key-bad",
+            ) from None
+        os.chmod(path, 0o600)  # an older copy may have been loosened by hand
+        if owner:
+            user = pwd.getpwnam(owner)
+            os.chown(path, user.pw_uid, user.pw_gid)
+        return key, False
+    key = ed25519.Ed25519PrivateKey.generate()
+    write_private(path, b64(raw_private(key)) + "\n", owner)
+    return key, True
+
+
+def public_b64(key: ed25519.Ed25519PrivateKey) -> str:
+    return b64(raw_public(key.public_key()))
 
 
 def write_terminal(

@@ -10,7 +10,11 @@ from __future__ import annotations
 import logging
 import os
 import secrets
+import stat
 from datetime import UTC, datetime
+from pathlib import Path
+
+from cryptography.hazmat.primitives.asymmetric import ed25519
 
 from kiosk import sealing
 from kiosk.booking import BookingService, CentralRejected, CentralUnavailable
@@ -19,6 +23,7 @@ from kiosk.config import TerminalConfig
 from kiosk.dates import BANGKOK
 from kiosk.eligibility import Answers, Decision, evaluate
 from kiosk.hours import ChannelHours
+from kiosk.keys import KeyFileError, load_ed25519_private
 from sync.breaker import CircuitBreaker
 from sync.cache import OfflineCache
 from sync.client import CentralClient
@@ -53,6 +58,45 @@ def terminal_secret(config: TerminalConfig) -> bytes:
         return secret
 
 
+#: The terminal's own Ed25519 key (DESIGN §11), beside the token: it signs the slip code of
+#: every booking confirmed at the terminal, so a site can check a slip before the terminal has
+#: reconnected. One line of base64 (the raw 32 bytes), mode 0600, owned like the token.
+TERMINAL_KEY_FILE = "terminal-signing.key"
+
+
+def terminal_key_path(config: TerminalConfig) -> Path:
+    return config.token_file.parent / TERMINAL_KEY_FILE
+
+
+def key_file_problem(path: Path) -> str | None:
+    """Why this key file cannot be used (missing, readable by others), or None."""
+    try:
+        mode = path.stat().st_mode
+    except FileNotFoundError:
+        return f"{path} is missing"
+    except OSError as exc:
+        return f"{path} cannot be read: {exc.strerror}"
+    if mode & (stat.S_IRWXG | stat.S_IRWXO):
+        return f"{path} is readable by other users (mode {stat.S_IMODE(mode):o}, not 600)"
+    return None
+
+
+def load_terminal_key(config: TerminalConfig) -> ed25519.Ed25519PrivateKey | None:
+    """The terminal's key, or None when it is missing or unsafe (then nothing is confirmed at
+    the terminal: bookings are queued offline, and kiosk doctor says why)."""
+    path = terminal_key_path(config)
+    problem = key_file_problem(path)
+    if problem is not None:
+        if path.exists():
+            log.error("terminal key not used: %s", problem)
+        return None
+    try:
+        return load_ed25519_private(path)
+    except KeyFileError as exc:
+        log.error("terminal key not used: %s", exc.en)
+        return None
+
+
 class Terminal:
     def __init__(
         self,
@@ -71,10 +115,13 @@ class Terminal:
             breaker=breaker,
             terminal_id=config.terminal_id,
         )
-        self.cache = OfflineCache(config.cache_dir)
+        self.cache = OfflineCache(
+            config.cache_dir, journal_path=config.journal_path, terminal_id=config.terminal_id
+        )
         self.client.clock_offset = self.cache.clock_offset()
         self._journal: SqliteJournal | None = None
         self.secret = terminal_secret(config)
+        self.terminal_key = load_terminal_key(config)
 
     @property
     def journal(self) -> SqliteJournal:
@@ -116,9 +163,17 @@ class Terminal:
             clock=self.now,
             terminal={"id": self.config.terminal_id, "store": self.config.store},
             hours=ChannelHours.from_config(self.cache.config(), "kiosk"),
+            terminal_key=self.terminal_key,
         )
 
+    def lease_seats(self, journal: SqliteJournal | None = None) -> dict[str, int]:
+        """slot_id -> seats this terminal can confirm now (by the central-corrected clock)."""
+        return (journal or self.journal).lease_seats(self.now())
+
     def replay_worker(self, **kw) -> ReplayWorker:
+        kw.setdefault(
+            "refresh_leases", lambda journal: self.cache.refresh_leases(self.client, journal)
+        )
         return ReplayWorker(lambda: SqliteJournal(self.config.journal_path), self.client, **kw)
 
     def close(self) -> None:

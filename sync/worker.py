@@ -7,13 +7,20 @@ committed but before the journal did, in the middle of a write) leaves the row `
 
 The worker is also the breaker's only trial-maker: while the central is down it waits for the
 breaker's timeout (or the Retry-After it was given), then sends one booking as the trial.
+
+Seat leases (docs/leases.md): bookings confirmed at the terminal go first, with their
+`lease: {lease_id, reference}`; then the plain queue; then, when any lease-backed booking was
+settled in the pass, the lease refresh (spent, held, recent), so the central returns the seats
+at once and tops the terminal up. A lease-backed booking the central refuses (already-booked,
+lease-invalid, lease-expired) becomes a conflict or rejection owed to the customer as a notice
+at the next card read. A central that answers a lease-backed booking with a reference other
+than the lease's is not believed: the slip's reference is kept, the booking is recorded as a
+conflict `reference-mismatch` (a notice for the customer, a failure for the technician).
 """
 
 from __future__ import annotations
 
 import logging
-import os
-import signal
 import threading
 import time
 from collections.abc import Callable
@@ -31,7 +38,8 @@ from kiosk.booking.outcome import kept_extra, verdict
 from kiosk.booking.service import LEASE_SECONDS
 from sync.backoff import full_jitter
 from sync.client import CentralClient
-from sync.journal import Entry, SqliteJournal
+from sync.crash import crash_point as _crash_point
+from sync.journal import PENDING, Entry, SqliteJournal
 
 log = logging.getLogger(__name__)
 
@@ -60,16 +68,6 @@ class SyncStatus:
         }
 
 
-def _crash_point(name: str) -> None:
-    """Test hook: SIGKILL this very process at a named point (KIOSK_TEST_CRASH_AT=name).
-
-    The crash tests need the deaths that matter most to happen for real, e.g. after the central
-    committed a booking and before the journal recorded it; chance alone rarely hits that instant.
-    """
-    if os.environ.get("KIOSK_TEST_CRASH_AT") == name:
-        os.kill(os.getpid(), signal.SIGKILL)
-
-
 class ReplayWorker:
     def __init__(
         self,
@@ -79,7 +77,10 @@ class ReplayWorker:
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
         on_change: Callable[[SyncStatus], None] | None = None,
         idle_seconds: float = 2.0,
+        refresh_leases: Callable[[SqliteJournal], object] | None = None,
     ) -> None:
+        """`refresh_leases`: the terminal's lease refresh (sync.cache), called after a pass
+        that settled lease-backed bookings."""
         self._journal_factory = journal_factory
         self.client = client
         self._clock = clock
@@ -95,6 +96,7 @@ class ReplayWorker:
         #: terminal, so that a busy central is not asked again by the next booking in the queue.
         self._not_before = 0.0
         self._force = False
+        self._refresh_leases = refresh_leases
 
     # lifecycle -------------------------------------------------------------------------------
 
@@ -185,6 +187,7 @@ class ReplayWorker:
             self.client.breaker.expire()
             journal.retry_now()
         settled = 0
+        leased = 0
         for entry in journal.due(limit):
             if self._stop.is_set() or time.monotonic() < self._not_before:
                 break
@@ -199,6 +202,12 @@ class ReplayWorker:
             if result == "unavailable":
                 break
             settled += result == "settled"
+            leased += result == "settled" and entry.lease_id is not None
+        if leased and self._refresh_leases is not None:
+            try:
+                self._refresh_leases(journal)
+            except Exception as exc:  # noqa: BLE001  the next cache refresh tries again
+                log.warning("lease refresh after replay failed: %s", getattr(exc, "code", exc))
         self._refresh(journal)
         return settled
 
@@ -207,7 +216,8 @@ class ReplayWorker:
         end = time.monotonic() + timeout
         while time.monotonic() < end:
             self.run_once(journal)
-            if not journal.counts()["queued"] and not journal.counts()["sending"]:
+            counts = journal.counts()
+            if not any(counts[state] for state in PENDING):
                 return True
             time.sleep(min(self._pause(journal), max(0.0, end - time.monotonic()), 0.5))
         return False
@@ -216,8 +226,15 @@ class ReplayWorker:
         if not journal.claim(entry.booking_id, LEASE_SECONDS):
             return "skipped"  # someone else (the counter) is sending it
         _crash_point("after-claim")
+        lease = (
+            {"lease_id": entry.lease_id, "reference": entry.reference}
+            if entry.lease_id is not None and entry.reference
+            else None
+        )
         try:
-            reply = self.client.book_sealed(entry.booking_id, entry.sealed, deadline=SEND_DEADLINE)
+            reply = self.client.book_sealed(
+                entry.booking_id, entry.sealed, deadline=SEND_DEADLINE, lease=lease
+            )
         except CentralUnavailable as exc:
             self._attempt += 1
             if isinstance(exc, TerminalUnauthorized):
@@ -240,7 +257,9 @@ class ReplayWorker:
             self._note_success()
             return "settled"
         _crash_point("after-send")
-        if reply["status"] == "cancelled":  # cancelled at the central since it was first sent
+        if lease is not None and reply["reference"] != lease["reference"]:
+            self._mismatch(journal, entry, reply)
+        elif reply["status"] == "cancelled":  # cancelled at the central since it was first sent
             journal.settle(
                 entry.booking_id,
                 "rejected",
@@ -253,6 +272,31 @@ class ReplayWorker:
         self._attempt = 0
         self._note_success()
         return "settled"
+
+    def _mismatch(self, journal: SqliteJournal, entry: Entry, reply: dict[str, Any]) -> None:
+        """The central booked a lease-backed booking under another reference than the lease's.
+
+        Its word would put a reference on record that the customer's slip does not carry, so it
+        is not taken: the slip's reference stays, the central's is kept beside it, and the
+        booking ends as a conflict the customer is told of at the next card read and the
+        technician sees (kiosk doctor fails on it). Sending again would get the same answer.
+        """
+        log.error(
+            "booking %s: the central answered reference %s for lease %s seat %s; kept the lease's",
+            entry.booking_id,
+            reply["reference"],
+            entry.lease_id,
+            entry.reference,
+        )
+        journal.settle(
+            entry.booking_id,
+            "conflict",
+            "reference-mismatch",
+            "the central booked this lease-backed booking under another reference",
+            {"central_reference": reply["reference"], "central_status": reply["status"]},
+            keep_reference=True,
+        )
+        self._note_error("reference-mismatch")
 
     def _hold(self, seconds: float) -> None:
         self._not_before = max(self._not_before, time.monotonic() + seconds)

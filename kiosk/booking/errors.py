@@ -2,7 +2,8 @@
 
 KioskError
  ├── CentralUnavailable       the central could not be asked: network, timeout, 5xx, overload,
- │    │                       a garbled reply, or the breaker is open. The booking is queued.
+ │    │                       a garbled reply, or the breaker is open. The booking is queued,
+ │    │                       or confirmed from a seat lease when `may_have_reached` is False.
  │    └── TerminalUnauthorized   401: the terminal's token is unknown or revoked. Queued too,
  │                               and a technician must re-enrol the terminal.
  ├── CentralRejected          the central answered and said no (problem+json `code`).
@@ -25,10 +26,21 @@ class CentralUnavailable(KioskError):
     exit_status = 6
 
     def __init__(
-        self, en: str, *, retry_after: float | None = None, code: str | None = None
+        self,
+        en: str,
+        *,
+        retry_after: float | None = None,
+        code: str | None = None,
+        may_have_reached: bool = True,
     ) -> None:
         super().__init__("ติดต่อระบบกลางไม่ได้ในขณะนี้", en)
         self.retry_after = retry_after
+        #: Could the central have processed the request (booked it) although we heard no
+        #: answer? False only when that is provably not so: the connection was never made
+        #: (refused, connect timeout, DNS, TLS), the breaker kept us from trying, or the central
+        #: said 429/503 (not processed). A seat lease may be spent only then (docs/leases.md):
+        #: after a read timeout the central may hold the booking under another reference.
+        self.may_have_reached = may_have_reached
         if code:
             self.code = code
 

@@ -7,7 +7,7 @@ without importing either.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Protocol
@@ -53,11 +53,24 @@ class Journal(Protocol):
         extra: Mapping[str, Any],
         *,
         seen: bool = False,
+        keep_reference: bool = False,
     ) -> None:
         """-> rejected or conflict, with the central's reason."""
 
     def release(self, booking_id: str, error: str, retry_in: float) -> None:
-        """sending -> queued: try again in `retry_in` seconds (by the journal's own clock)."""
+        """sending -> queued (confirmed-offline for a lease-backed booking): try again in
+        `retry_in` seconds (by the journal's own clock)."""
+
+    def confirm_offline(
+        self,
+        booking_id: str,
+        slot_id: str,
+        now: datetime,
+        sign: Callable[[str, str], str],
+    ) -> tuple[str, str, str] | None:
+        """Spend a seat lease of `slot_id` usable at `now` and mark the booking
+        confirmed-offline, in one transaction: (lease_id, reference, slip_code), or None when
+        no seat is left (the booking stays as it was)."""
 
 
 class Central(Protocol):

@@ -5,6 +5,13 @@ customer is told anything and before anything is printed. If the central answers
 deadline the customer hears "confirmed" or the reason it was refused; if not, "queued", and the
 replay worker sends it later under the same idempotency key. While the breaker is open the
 central is not even tried, so a customer never waits for a timeout that is known to come.
+
+Seat leases (DESIGN §11, docs/leases.md): when the central was provably not reached (the breaker
+open, no connection, or 429/503), a seat this terminal holds for the slot is spent in the
+booking's own journal transaction and the customer is told "confirmed" with the lease's final
+reference (`confirmed_by="terminal"`). When the request may have reached the central (a read
+timeout, a broken answer), the central may hold the booking under a reference of its own, so
+the booking is queued and no seat is spent. Online, a lease is never spent.
 """
 
 from __future__ import annotations
@@ -17,6 +24,8 @@ import random
 from collections.abc import Callable, Mapping
 from datetime import datetime
 from typing import Any
+
+from cryptography.hazmat.primitives.asymmetric import ed25519
 
 from kiosk import signing
 from kiosk.booking.errors import (
@@ -41,6 +50,7 @@ from kiosk.booking.ports import Central, Journal, JournalRecord
 from kiosk.card.model import Card
 from kiosk.eligibility import Answers, Decision
 from kiosk.hours import ChannelHours
+from kiosk.leases import make_slip_code
 
 log = logging.getLogger(__name__)
 
@@ -78,7 +88,11 @@ class BookingService:
         terminal: Mapping[str, str],
         deadline: float = ONLINE_DEADLINE,
         hours: ChannelHours | None = None,
+        terminal_key: ed25519.Ed25519PrivateKey | None = None,
     ) -> None:
+        """`terminal_key`: the terminal's own Ed25519 key, which signs the slip code of a
+        booking confirmed from a lease; without it no booking is confirmed at the terminal
+        (a slip the central cannot check would be worth less than an honest "queued")."""
         self.journal = journal
         self.central = central
         self._seal = seal
@@ -87,6 +101,7 @@ class BookingService:
         self.terminal = dict(terminal)
         self.deadline = deadline
         self.hours = hours
+        self.terminal_key = terminal_key
 
     def book(
         self,
@@ -142,11 +157,13 @@ class BookingService:
         )
         self.journal.add(record)  # JournalError propagates: nothing is booked, nothing is said
         log.info("booking %s journaled for %s", request.booking_id, card.masked_cid)
-        return self._send(request.booking_id, body)
+        return self._send(request, body)
 
-    def _send(self, booking_id: str, body: Mapping[str, Any]) -> BookingOutcome:
-        if self.central.is_open():
-            return BookingOutcome("queued", booking_id, code="central-offline")
+    def _send(self, request: BookingRequest, body: Mapping[str, Any]) -> BookingOutcome:
+        booking_id = request.booking_id
+        if self.central.is_open():  # not even tried: provably not reached
+            offline = self._confirm_offline(request)
+            return offline or BookingOutcome("queued", booking_id, code="central-offline")
         try:
             claimed = self.journal.claim(booking_id, LEASE_SECONDS)
         except JournalError as exc:  # the booking is committed: it will be replayed, so say so
@@ -157,6 +174,10 @@ class BookingService:
         try:
             result = self.central.book(body, booking_id=booking_id, deadline=self.deadline)
         except CentralUnavailable as exc:
+            if not exc.may_have_reached:
+                offline = self._confirm_offline(request)  # takes our `sending` row over
+                if offline is not None:
+                    return offline
             self._release(booking_id, exc.code, exc.retry_after)
             return BookingOutcome("queued", booking_id, code=exc.code)
         except CentralRejected as exc:
@@ -192,6 +213,43 @@ class BookingService:
             reference=reference,
             central_status=status,
             confirmed_by="central",
+        )
+
+    def _confirm_offline(self, request: BookingRequest) -> BookingOutcome | None:
+        """Spend a seat lease for this booking, if the terminal holds one usable now (by the
+        central-corrected clock); None when it cannot (no key, no seat, the journal failed)."""
+        key = self.terminal_key
+        if key is None:
+            return None
+
+        def sign(reference: str, lease_id: str) -> str:
+            return make_slip_code(
+                reference=reference,
+                slot_id=request.slot.id,
+                lease_id=lease_id,
+                confirmed_at=request.confirmed_at,
+                terminal_key=key,
+            ).text()
+
+        try:
+            spent = self.journal.confirm_offline(
+                request.booking_id, request.slot.id, self._clock(), sign
+            )
+        except JournalError as exc:  # the booking is committed as queued: it will be sent
+            log.error("confirming from a lease failed: %s", exc.code)
+            return None
+        if spent is None:
+            return None
+        lease_id, reference, slip_code = spent
+        log.info("booking %s confirmed at the terminal from lease %s", request.booking_id, lease_id)
+        return BookingOutcome(
+            "confirmed",
+            request.booking_id,
+            reference=reference,
+            code="central-offline",
+            confirmed_by="terminal",
+            lease_id=lease_id,
+            slip_code=slip_code,
         )
 
     def _release(self, booking_id: str, error: str, retry_after: float | None) -> None:

@@ -11,7 +11,7 @@ import pytest
 
 from kiosk.booking.errors import JournalError
 from kiosk.booking.ports import JournalRecord
-from sync.journal import SqliteJournal
+from sync.journal import MIGRATIONS, SqliteJournal
 
 
 def record(n: int, cid_key: str = "k") -> JournalRecord:
@@ -47,7 +47,7 @@ def test_every_connection_is_wal_and_synchronous_full(journal, path):
     assert journal.db.conn.execute("PRAGMA synchronous").fetchone()[0] == 2  # FULL
     second = SqliteJournal(path)
     assert second.db.conn.execute("PRAGMA synchronous").fetchone()[0] == 2
-    assert second.db.conn.execute("PRAGMA user_version").fetchone()[0] == 1
+    assert second.db.conn.execute("PRAGMA user_version").fetchone()[0] == len(MIGRATIONS)
     second.close()
 
 
@@ -90,6 +90,7 @@ def test_rejected_and_conflict_keep_the_reason(journal):
     assert journal.counts() == {
         "queued": 0,
         "sending": 0,
+        "confirmed-offline": 0,
         "confirmed": 0,
         "rejected": 1,
         "conflict": 1,
@@ -225,5 +226,5 @@ def test_two_first_openings_at_once_both_succeed(tmp_path):
         t.join()
     assert errors == []
     j = SqliteJournal(path)
-    assert j.db.conn.execute("PRAGMA user_version").fetchone()[0] == 1
+    assert j.db.conn.execute("PRAGMA user_version").fetchone()[0] == len(MIGRATIONS)
     j.close()
