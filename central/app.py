@@ -11,7 +11,14 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 
-from central import problems, routes_bookings, routes_config, routes_registry, routes_terminals
+from central import (
+    problems,
+    routes_bookings,
+    routes_config,
+    routes_leases,
+    routes_registry,
+    routes_terminals,
+)
 from central.overload import AdmissionLimit
 from central.problems import Problem
 from central.server_date import ServerDate
@@ -50,7 +57,13 @@ def create_app(settings: Settings, central: Central | None = None) -> FastAPI:
     )
     app.state.central = central
     problems.install(app)
-    for module in (routes_config, routes_bookings, routes_registry, routes_terminals):
+    for module in (
+        routes_config,
+        routes_bookings,
+        routes_leases,
+        routes_registry,
+        routes_terminals,
+    ):
         app.include_router(module.router)
     app.add_middleware(
         AdmissionLimit, limit=settings.max_in_flight, retry_after=settings.retry_after_seconds

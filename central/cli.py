@@ -6,6 +6,8 @@
     kiosk-central revoke --db FILE --terminal NAME             the token stops working at once
     kiosk-central hours --db FILE [--channel CH] [--opens HH:MM --closes HH:MM] [--always-open]
     kiosk-central verify --db FILE                             settle pending-verification now
+    kiosk-central leases --db FILE [--json]                    seats held per slot and terminal
+    kiosk-central check-slip --db FILE TEXT                    verify an offline slip's QR text
     kiosk-central openapi [--output FILE]                      the served OpenAPI document
 
 Failures print a Thai and an English message with a code and exit with the error's status (2 bad
@@ -66,6 +68,12 @@ def cmd_serve(args: argparse.Namespace) -> int:
         verify_interval=args.verify_interval,
         synchronous=args.synchronous,
         booking_delay=args.booking_delay,
+        lease_share=args.lease_share,
+        lease_seats_per_terminal=args.lease_seats_per_terminal,
+        lease_seats_per_slot=args.lease_seats_per_slot,
+        lease_lead=timedelta(hours=args.lease_lead_hours),
+        lease_life=timedelta(hours=args.lease_life_hours),
+        lease_grace=timedelta(minutes=args.lease_grace_minutes),
     )
     central = Central(settings)
     if args.always_open:
@@ -155,6 +163,41 @@ def cmd_verify(args: argparse.Namespace) -> int:
     return 0
 
 
+def _existing_store(args: argparse.Namespace):
+    if not Path(args.db).is_file():
+        raise InputError(f"no database {args.db!r}", th="ไม่พบไฟล์ฐานข้อมูล")
+    return _store(args)
+
+
+def cmd_leases(args: argparse.Namespace) -> int:
+    settings = _settings(args)
+    report = _existing_store(args).lease_report(settings.clock())
+    if args.json:
+        print(json.dumps(report, indent=2, ensure_ascii=False))
+        return 0
+    print("slot\tcapacity\tbooked\theld\tavailable")
+    for s in report["slots"]:
+        print(f"{s['slot_id']}\t{s['capacity']}\t{s['booked']}\t{s['held']}\t{s['available']}")
+    print()
+    print("terminal\tleases\tseats\tspent-not-booked\tbooked")
+    for t in report["terminals"]:
+        print(
+            f"{t['terminal_id']}\t{t['leases']}\t{t['seats']}\t{t['spent_not_booked']}\t"
+            f"{t['booked']}"
+        )
+    held = sum(s["held"] for s in report["slots"])
+    print(f"\n{held} seats held in {len(report['slots'])} slots / ที่นั่งที่สำรองไว้ {held} ที่")
+    return 0
+
+
+def cmd_check_slip(args: argparse.Namespace) -> int:
+    from central.slip_check import check_slip
+
+    verdict = check_slip(_existing_store(args), args.text)
+    print("\n".join(verdict.lines()))
+    return 0
+
+
 def openapi_document() -> str:
     """The OpenAPI document exactly as served, in the form committed to docs/central-api.json."""
     import tempfile
@@ -176,6 +219,17 @@ def cmd_openapi(args: argparse.Namespace) -> int:
     else:
         sys.stdout.write(text)
     return 0
+
+
+def _lease_flags(serve: argparse.ArgumentParser) -> None:
+    """The grant policy of DESIGN §11 (defaults as there), so tests and benches can tune it."""
+    group = serve.add_argument_group("seat leases")
+    group.add_argument("--lease-share", type=float, default=0.10, help="share of a slot leased")
+    group.add_argument("--lease-seats-per-terminal", type=int, default=6)
+    group.add_argument("--lease-seats-per-slot", type=int, default=2)
+    group.add_argument("--lease-lead-hours", type=float, default=12.0)
+    group.add_argument("--lease-life-hours", type=float, default=24.0)
+    group.add_argument("--lease-grace-minutes", type=float, default=5.0)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -205,6 +259,7 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--verify-interval", type=float, default=5.0)
     serve.add_argument("--synchronous", default="FULL", choices=("FULL", "NORMAL", "EXTRA"))
     serve.add_argument("--booking-delay", type=float, default=0.0, help=argparse.SUPPRESS)
+    _lease_flags(serve)
     serve.add_argument("--log-level", default="info")
     serve.add_argument("--no-access-log", action="store_true")
     serve.set_defaults(handler=cmd_serve)
@@ -234,6 +289,14 @@ def build_parser() -> argparse.ArgumentParser:
 
     verify = with_db(sub.add_parser("verify", help="settle pending-verification bookings now"))
     verify.set_defaults(handler=cmd_verify)
+
+    leases = with_db(sub.add_parser("leases", help="seats held in leases per slot and terminal"))
+    leases.add_argument("--json", action="store_true", help="print JSON")
+    leases.set_defaults(handler=cmd_leases)
+
+    check = with_db(sub.add_parser("check-slip", help="verify an offline-confirmed slip's QR text"))
+    check.add_argument("text", help="the slip code (TRJ1;...)")
+    check.set_defaults(handler=cmd_check_slip)
 
     openapi = sub.add_parser("openapi", help="print the OpenAPI document")
     openapi.add_argument("--output", help="write it to this file")

@@ -169,6 +169,61 @@ class RequestInFlight(Conflict):
         return {"Retry-After": "1"}
 
 
+class LeasesNotForChannel(CentralError):
+    code = "leases-not-for-channel"
+    status = 403
+    title = "No leases for this channel"
+
+    def __init__(self, channel: str) -> None:
+        super().__init__(
+            "ช่องทางนี้ไม่ได้รับการสำรองที่นั่ง",
+            f"Seat leases are for store terminals (kiosk), not the {channel!r} channel.",
+            channel=channel,
+        )
+
+
+class BadPublicKey(BadRequest):
+    def __init__(self, en: str) -> None:
+        super().__init__(
+            en,
+            th="กุญแจสาธารณะของเครื่องไม่ถูกต้อง (ต้องเป็น Ed25519 ขนาด 32 ไบต์ แบบ base64)",
+            code="bad-public-key",
+        )
+
+
+class LeaseInvalid(Conflict):
+    """A lease-backed booking names a lease or reference this terminal cannot use."""
+
+    code = "lease-invalid"
+    title = "Lease invalid"
+
+    def __init__(self, en: str, **extra: Any) -> None:
+        super().__init__(
+            "ที่นั่งที่สำรองไว้นี้ใช้ไม่ได้ การจองนี้จึงไม่ได้รับการยืนยัน",
+            en,
+            **extra,
+        )
+
+
+class LeaseExpired(Conflict):
+    """A lease-backed booking confirmed too late, or whose seat went back to a full slot."""
+
+    code = "lease-expired"
+    title = "Lease expired"
+
+    def __init__(self, lease_id: str, use_until: str, *, full: bool = False) -> None:
+        if full:
+            en = "The seat held by this lease had gone back to the slot, and the slot is now full."
+            th = "ที่นั่งที่สำรองไว้ถูกคืนแล้ว และช่วงเวลานี้เต็มแล้ว"
+        else:
+            en = (
+                f"This booking was confirmed after its lease could be used (until {use_until}, "
+                "and its few minutes of grace)."
+            )
+            th = "การจองนี้ยืนยันหลังจากที่นั่งที่สำรองไว้หมดอายุแล้ว"
+        super().__init__(th, en, lease_id=lease_id, use_until=use_until)
+
+
 class BookingCancelled(Conflict):
     code = "booking-cancelled"
     title = "Booking cancelled"

@@ -1,9 +1,11 @@
 """The central's secrets, in files beside the database, created on first serve.
 
-Three secrets, each in its own file so each can be rotated or backed up on its own:
+Four secrets, each in its own file so each can be rotated or backed up on its own:
 
 - `rule-signing.ed25519`: signs the rule sets terminals accept (a terminal refuses any rule set it
   cannot verify, so this key decides what "eligible" means on every terminal);
+- `lease-signing.ed25519`: signs the seat leases granted to terminals (DESIGN §11); its own key,
+  so a leaked lease key cannot sign rule sets and the other way round;
 - `journal-sealing.x25519`: opens the personal data terminals sealed in their offline journals; a
   copy of it is as good as a copy of every queued booking, so it never leaves this directory;
 - `citizen-hash.secret`: the HMAC key that turns a citizen ID into the lookup key stored in the
@@ -40,6 +42,7 @@ from kiosk.sealing import ALG as SEALING_ALG
 RULE_SIGNING = "rule-signing.ed25519"
 JOURNAL_SEALING = "journal-sealing.x25519"
 CITIZEN_HASH = "citizen-hash.secret"
+LEASE_SIGNING = "lease-signing.ed25519"
 
 
 def keys_dir_for(db_path: str | Path) -> Path:
@@ -72,15 +75,17 @@ class ServerKeys:
     rule_signing: ed25519.Ed25519PrivateKey
     journal_sealing: x25519.X25519PrivateKey
     citizen_secret: bytes
+    lease_signing: ed25519.Ed25519PrivateKey
 
     @classmethod
     def load_or_create(cls, directory: str | Path) -> ServerKeys:
         directory = Path(directory)
         directory.mkdir(mode=0o700, parents=True, exist_ok=True)
-        signing, sealing, citizen = (
+        signing, sealing, citizen, lease = (
             directory / RULE_SIGNING,
             directory / JOURNAL_SEALING,
             directory / CITIZEN_HASH,
+            directory / LEASE_SIGNING,
         )
         _create_secret_file(
             signing, (b64(raw_private(ed25519.Ed25519PrivateKey.generate())) + "\n").encode()
@@ -89,10 +94,19 @@ class ServerKeys:
             sealing, (b64(raw_private(x25519.X25519PrivateKey.generate())) + "\n").encode()
         )
         _create_secret_file(citizen, (b64(secrets.token_bytes(32)) + "\n").encode())
-        for path in (signing, sealing, citizen):
+        # A keys directory from before leases gets its lease key on the first serve after.
+        _create_secret_file(
+            lease, (b64(raw_private(ed25519.Ed25519PrivateKey.generate())) + "\n").encode()
+        )
+        for path in (signing, sealing, citizen, lease):
             _check_private(path)
         secret = unb64(citizen.read_text(encoding="ascii"), "the citizen hash secret")
-        return cls(load_ed25519_private(signing), load_x25519_private(sealing), secret)
+        return cls(
+            load_ed25519_private(signing),
+            load_x25519_private(sealing),
+            secret,
+            load_ed25519_private(lease),
+        )
 
     def citizen_key(self, cid: str) -> str:
         """The stored identity of a citizen: HMAC-SHA256 of the CID under the server secret."""
@@ -109,6 +123,11 @@ class ServerKeys:
     @property
     def rule_signing_public(self) -> dict[str, str]:
         raw = raw_public(self.rule_signing.public_key())
+        return {"alg": "ed25519", "kid": key_id(raw), "public": b64(raw)}
+
+    @property
+    def lease_signing_public(self) -> dict[str, str]:
+        raw = raw_public(self.lease_signing.public_key())
         return {"alg": "ed25519", "kid": key_id(raw), "public": b64(raw)}
 
     @property

@@ -81,8 +81,19 @@ class DecisionIn(Strict):
     code: Annotated[str, StringConstraints(min_length=1, max_length=100)]
 
 
+class LeaseRefIn(Strict):
+    """The lease seat a terminal confirmed a booking from while offline (docs/leases.md)."""
+
+    lease_id: Annotated[str, StringConstraints(pattern=UUID_PATTERN)]
+    reference: Annotated[str, StringConstraints(min_length=1, max_length=40)]
+
+
 class BookingIn(Strict):
-    """A booking as the customer confirmed it at the terminal."""
+    """A booking as the customer confirmed it at the terminal.
+
+    `lease` is there when the terminal confirmed it from a seat lease; it is not part of the
+    idempotency fingerprint (a terminal adds it beside the sealed box).
+    """
 
     booking_id: BookingId
     channel: Channel
@@ -93,6 +104,7 @@ class BookingIn(Strict):
     answers: AnswersIn
     decision: DecisionIn
     confirmed_at: AwareDatetime
+    lease: LeaseRefIn | None = None
 
 
 class SealedBox(Strict):
@@ -114,6 +126,7 @@ class SealedBookingIn(Strict):
 
     booking_id: BookingId
     sealed: SealedBox
+    lease: LeaseRefIn | None = None
 
 
 class CidIn(Strict):
@@ -129,10 +142,44 @@ class ChangeIn(Strict):
     occupation: OccupationIn | None = None
 
 
+PublicKeyText = Annotated[
+    str,
+    StringConstraints(max_length=200),
+    Field(description="the terminal's Ed25519 public key: base64 of the raw 32 bytes"),
+]
+
+
 class EnrolIn(Strict):
     enrolment_code: Annotated[str, StringConstraints(min_length=1, max_length=40)]
     terminal_id: Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")]
     store: Annotated[str, StringConstraints(min_length=1, max_length=100)]
+    public_key: PublicKeyText | None = None
+
+
+class TerminalKeyIn(Strict):
+    public_key: PublicKeyText
+
+
+LeaseIdText = Annotated[str, StringConstraints(min_length=1, max_length=100)]
+
+
+class SpentIn(Strict):
+    lease_id: LeaseIdText
+    reference: Annotated[str, StringConstraints(min_length=1, max_length=40)]
+    booking_id: BookingId
+
+
+class RecentIn(Strict):
+    site_id: Annotated[str, StringConstraints(min_length=1, max_length=100)]
+    date: Annotated[str, StringConstraints(pattern=r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")]
+
+
+class LeaseRefreshIn(Strict):
+    """What the terminal holds and spent, and where its customers went (docs/leases.md)."""
+
+    held: Annotated[list[LeaseIdText], Field(max_length=200)] = []
+    spent: Annotated[list[SpentIn], Field(max_length=200)] = []
+    recent: Annotated[list[RecentIn], Field(max_length=50)] = []
 
 
 # --- responses ---------------------------------------------------------------------------------
@@ -217,6 +264,12 @@ class PublicKeyOut(BaseModel):
 class KeysOut(BaseModel):
     rule_signing: PublicKeyOut
     journal_sealing: PublicKeyOut
+    lease_signing: PublicKeyOut
+
+
+class TerminalKeyOut(BaseModel):
+    terminal_id: str
+    kid: str
 
 
 class ConfigOut(BaseModel):
@@ -250,3 +303,30 @@ class SignatureOut(BaseModel):
 class SignedRuleSetOut(BaseModel):
     document: dict[str, Any]
     signature: SignatureOut
+
+
+class LeaseDocumentOut(BaseModel):
+    lease_id: str
+    terminal_id: str
+    slot_id: str
+    site_id: str
+    date: str
+    start: str
+    end: str
+    seats: int
+    references: list[str]
+    granted_at: str
+    use_until: str
+
+
+class SignedLeaseOut(BaseModel):
+    """A lease in the signing envelope of `kiosk.signing` (the central's lease-signing key)."""
+
+    document: LeaseDocumentOut
+    signature: SignatureOut
+
+
+class LeaseRefreshOut(BaseModel):
+    leases: list[SignedLeaseOut]
+    released: list[str]
+    server_time: str

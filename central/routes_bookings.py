@@ -10,6 +10,10 @@ Only bookings that were made are remembered under their key. A refused request (
 outside hours, ineligible) leaves nothing behind, so sending it again is judged again: refusals
 have no effect to repeat, and a terminal that gets `slot-full` books again under a new key anyway.
 
+A lease-backed booking (`lease: {lease_id, reference}`, docs/leases.md) goes through the same
+checks; only the last step differs: instead of taking a free seat it turns the seat its lease
+holds into the booking under the lease's reference (`SqliteStore.book_from_lease`).
+
 `request-in-flight` is detected per server process (the central runs as one process: SQLite has
 one writer anyway). Were it run as several, a concurrent duplicate would wait for the write lock
 and get the 200 replay instead; the database still guarantees a single effect.
@@ -29,11 +33,14 @@ from pydantic import TypeAdapter, ValidationError
 from central import eligibility, references
 from central.auth import CentralDep, TerminalDep
 from central.errors import (
+    AlreadyBooked,
     BadRequest,
     ChannelNotAllowed,
     IdempotencyKeyReused,
     Ineligible,
     InvalidRequest,
+    LeaseExpired,
+    LeaseInvalid,
     NotFound,
     OutsideHours,
     PreconditionRequired,
@@ -48,12 +55,13 @@ from central.models import (
     BookingOut,
     ChangeIn,
     CidIn,
+    LeaseRefIn,
     OccupationIn,
     SealedBookingIn,
 )
 from central.problems import responses
 from central.service import Central
-from central.store import Booking, NewBooking, Slot, Terminal
+from central.store import Booking, LeaseClaim, NewBooking, Slot, Terminal
 from kiosk.card.errors import CardDataError
 from kiosk.card.model import Card
 from kiosk.dates import BANGKOK
@@ -222,6 +230,34 @@ def _prepare(
     )
 
 
+async def _store(
+    central: Central, new: NewBooking, lease: LeaseRefIn | None
+) -> tuple[bool, Booking]:
+    """Take a free seat, or the seat the lease holds, in the one writer thread."""
+    now = central.now()
+    try:
+        if lease is None:
+            return await central.write(lambda: central.store.book(new, now))
+        claim = LeaseClaim(lease.lease_id, lease.reference)
+        grace = central.settings.lease_grace
+        return await central.write(lambda: central.store.book_from_lease(new, claim, now, grace))
+    except (LeaseInvalid, LeaseExpired, AlreadyBooked) as exc:
+        if lease is not None:
+            # no personal data: the booking id, the terminal and the lease are not about a person
+            log.warning(
+                "lease-backed booking %s from terminal %s refused: %s (lease %s)",
+                new.booking_id,
+                new.terminal_id,
+                exc.code,
+                lease.lease_id,
+            )
+        raise
+    except SlotFull:
+        slot = central.store.slot(new.slot_id)
+        assert slot is not None
+        raise SlotFull(new.slot_id, central.store.alternatives(slot, now)) from None
+
+
 @router.post(
     "/bookings",
     status_code=201,
@@ -250,8 +286,13 @@ async def create_booking(
         )
     if isinstance(body, SealedBookingIn):
         plain, booking = _unseal(central, body)
+        lease = body.lease or booking.lease
     else:
         plain, booking = await request.json(), body
+        lease = booking.lease
+    # The lease travels beside the booking, not in it: the same booking sent again with or
+    # without it is the same request.
+    plain = {k: v for k, v in plain.items() if k != "lease"}
     if idempotency_key.strip('"') != booking.booking_id:
         raise BadRequest(
             "The Idempotency-Key header must equal the body's booking_id.",
@@ -268,13 +309,7 @@ async def create_booking(
         existing = central.store.booking_by_id(key)
         if existing is None:
             new = _prepare(central, terminal, plain, booking, fingerprint)
-            now = central.now()
-            try:
-                created, result = await central.write(lambda: central.store.book(new, now))
-            except SlotFull:
-                slot = central.store.slot(new.slot_id)
-                assert slot is not None
-                raise SlotFull(new.slot_id, central.store.alternatives(slot, now)) from None
+            created, result = await _store(central, new, lease)
         else:
             # Same answer as the store would give, without taking the write lock.
             if existing.fingerprint != fingerprint:
@@ -284,12 +319,13 @@ async def create_booking(
         central.in_flight.discard(key)
     if created:
         log.info(
-            "booked %s slot %s channel %s terminal %s status %s",
+            "booked %s slot %s channel %s terminal %s status %s%s",
             result.reference,
             result.slot.slot_id,
             result.channel,
             terminal.terminal_id,
             result.status,
+            "" if lease is None else f" from lease {lease.lease_id}",
         )
     response.status_code = 201 if created else 200
     response.headers["Location"] = f"/v1/bookings/{result.reference}"

@@ -31,6 +31,7 @@ async def get_config(central: CentralDep, _: TerminalDep) -> dict[str, Any]:
         "keys": {
             "rule_signing": keys.rule_signing_public,
             "journal_sealing": keys.journal_sealing_public,
+            "lease_signing": keys.lease_signing_public,
         },
         "server_time": central.now().isoformat(timespec="milliseconds"),
         "max_confirmed_age_days": MAX_AGE.days,
@@ -75,7 +76,10 @@ async def get_slots(
         raise InvalidRequest(
             f"'to' must be on or after 'from' and at most {MAX_SLOT_RANGE_DAYS} days later"
         )
+    # Seats held by terminals' leases are not for sale here (capacity - booked - held), until
+    # the slot starts and they stop counting (DESIGN §11).
+    now = central.now()
     return {
         "site_id": site_id,
-        "slots": [s.to_json() for s in central.store.slots(site_id, first, last)],
+        "slots": [s.to_json(now) for s in central.store.slots(site_id, first, last)],
     }

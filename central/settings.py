@@ -13,7 +13,9 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from central.keys import keys_dir_for
+from central.store.leases import LeasePolicy
 from kiosk.dates import BANGKOK
+from kiosk.leases import GRACE
 
 Clock = Callable[[], datetime]
 
@@ -52,6 +54,29 @@ class Settings:
     #: TEST ONLY: seconds each booking request waits while holding its idempotency key, so tests
     #: can observe a request in flight and an overload. Never set in production.
     booking_delay: float = 0.0
+    #: Seat leases (DESIGN §11): at most this share of a slot's capacity held in leases,
+    lease_share: float = 0.10
+    #: at most this many seats held by one terminal in all, and this many in one slot (so one
+    #: slot selling out does not strand the terminal),
+    lease_seats_per_terminal: int = 6
+    lease_seats_per_slot: int = 2
+    #: only slots starting more than `lease_lead` after the grant; `use_until` = the earlier of
+    #: grant + `lease_life` and slot start - `lease_lead`; a booking confirmed up to
+    #: `lease_grace` after `use_until` is still honoured.
+    lease_lead: timedelta = timedelta(hours=12)
+    lease_life: timedelta = timedelta(hours=24)
+    lease_grace: timedelta = GRACE
+
+    @property
+    def lease_policy(self) -> LeasePolicy:
+        return LeasePolicy(
+            share=self.lease_share,
+            seats_per_terminal=self.lease_seats_per_terminal,
+            seats_per_slot=self.lease_seats_per_slot,
+            lead=self.lease_lead,
+            life=self.lease_life,
+            grace=self.lease_grace,
+        )
 
     @property
     def keys_path(self) -> Path:

@@ -16,15 +16,24 @@ from kiosk.booking.errors import (
     JournalError,
     TerminalUnauthorized,
 )
+from kiosk.dates import BANGKOK
 from kiosk.health import Check, fail, ok, warn
-from sync.cache import CacheError, keys_from_config
-from sync.terminal import Terminal
+from sync.cache import OPTIONAL_KEYS, CacheError, keys_from_config
+from sync.terminal import Terminal, key_file_problem, terminal_key_path
 
 #: The central refuses bookings confirmed more than this far in its future (central/hours.py).
 SKEW_FAIL = timedelta(minutes=5)
 SKEW_WARN = timedelta(minutes=1)
 OLDEST_WARN = timedelta(hours=1)
 DISK_FAIL_MB, DISK_WARN_MB = 50, 500
+#: "Online for a while" with no lease seat: leases refreshed successfully for at least this long
+#: (six 5-minute refreshes, so one refresh that granted nothing is not yet a warning) and the
+#: last success recent enough that the terminal is online now.
+LEASE_IDLE_WARN = timedelta(minutes=30)
+LEASE_FRESH = timedelta(minutes=15)
+#: A spent seat whose booking has not reached the central this close to the slot's start
+#: fails: at the start the central stops holding the seat.
+UNSENT_FAIL = timedelta(hours=1)
 
 
 def central_checks(t: Terminal) -> list[Check]:
@@ -90,12 +99,24 @@ def _keys_check(t: Terminal, config: dict) -> Check:
         return fail("keys", exc.en, "the central's config is incomplete: call the central's team")
     if not pinned:
         return fail("keys", "no central keys pinned on this terminal", "run kiosk provision")
-    changed = [k for k in offered if pinned.get(k, {}).get("key") != offered[k]["key"]]
+    changed = [
+        k
+        for k in offered
+        if (k in pinned or k not in OPTIONAL_KEYS)
+        and pinned.get(k, {}).get("key") != offered[k]["key"]
+    ]
     if changed:
         return fail(
             "keys",
             f"the central names different keys than pinned: {', '.join(changed)}",
             "if the central really rotated its keys: kiosk provision --reset-keys",
+        )
+    unpinned = [k for k in offered if k not in pinned]
+    if unpinned:
+        return warn(
+            "keys",
+            f"the central's {', '.join(unpinned)} key is not pinned yet",
+            "kiosk sync run pins it (a terminal from before seat leases takes it at first sight)",
         )
     return ok("keys", "the central's signing and sealing keys match the pinned ones")
 
@@ -148,7 +169,7 @@ def journal_checks(t: Terminal, now: datetime | None = None) -> list[Check]:
             + ", ".join(f"{k} {v}" for k, v in counts.items()),
         )
     ]
-    pending = counts["queued"] + counts["sending"]
+    pending = counts["queued"] + counts["sending"] + counts["confirmed-offline"]
     if oldest is None:
         checks.append(ok("queue", "nothing waiting to be sent"))
     else:
@@ -172,6 +193,103 @@ def journal_checks(t: Terminal, now: datetime | None = None) -> list[Check]:
             )
         )
     return checks
+
+
+def terminal_key_check(t: Terminal) -> Check:
+    """The terminal's own slip-signing key (DESIGN §11): present, 0600, usable."""
+    path = terminal_key_path(t.config)
+    problem = key_file_problem(path)
+    if problem is not None and not path.exists():
+        return warn(
+            "terminal key",
+            f"{problem}: nothing can be confirmed at this terminal while offline (only queued)",
+            "run kiosk provision again: it makes the key and registers it with the central",
+        )
+    if problem is not None:
+        return fail("terminal key", problem, f"chmod 600 {path}, or kiosk provision --reset-keys")
+    if t.terminal_key is None:
+        return fail(
+            "terminal key",
+            f"{path} is not a usable Ed25519 key",
+            "kiosk provision --reset-keys makes and registers a new one",
+        )
+    return ok("terminal key", f"{path} (readable by this user only)")
+
+
+def lease_checks(t: Terminal, now: datetime | None = None) -> list[Check]:
+    """Seat leases: held while online, and no spent seat left unsent past its lease."""
+    now = now or t.now()
+    try:
+        leases = t.journal.leases(include_released=True)
+        usable = sum(t.journal.lease_seats(now).values())
+        unsent = t.journal.spent_unacknowledged()
+        mismatched = [
+            e
+            for e in t.journal.entries(states=("conflict",))
+            if e.outcome_code == "reference-mismatch"
+        ]
+    except JournalError as exc:
+        return [fail("leases", exc.en, "see the journal check")]
+    checks = [_held_check(t, now, usable, leases)]
+    by_id = {e.lease_id: e for e in leases}
+    late = [s for s in unsent if s["lease_id"] in by_id and by_id[s["lease_id"]].use_until <= now]
+    if late:
+        starts = [_slot_start(by_id[s["lease_id"]]) for s in late]
+        text = (
+            f"{len(late)} seat(s) confirmed at this terminal are not yet at the central and "
+            "their lease has expired"
+        )
+        fix = "get the terminal online now: kiosk sync run sends them (they go first)"
+        if min(starts) - now < UNSENT_FAIL:
+            checks.append(fail("unsent seats", text + "; a slot starts within the hour", fix))
+        else:
+            checks.append(warn("unsent seats", text, fix))
+    if mismatched:
+        checks.append(
+            fail(
+                "lease references",
+                f"{len(mismatched)} booking(s) confirmed here were booked by the central under "
+                "another reference than the slip's (reference-mismatch)",
+                "call the central's team with kiosk journal list --json; the customers' slips "
+                "carry the lease reference",
+            )
+        )
+    return checks
+
+
+def _held_check(t: Terminal, now: datetime, usable: int, leases: list) -> Check:
+    if t.cache.lease_key() is None:
+        return warn(
+            "leases",
+            "the central has named no lease-signing key: offline bookings can only be queued",
+            "kiosk sync run, once the central grants seat leases",
+        )
+    times = t.cache.lease_refresh_times()
+    if not times.get("last_ok"):
+        return warn("leases", "seat leases never refreshed", "kiosk sync run refreshes them")
+    first = datetime.fromisoformat(times["first_ok"])
+    last = datetime.fromisoformat(times["last_ok"])
+    clock = datetime.now(UTC)
+    held = sum(e.seats for e in leases if not e.released)
+    if usable:
+        return ok(
+            "leases",
+            f"{usable} seat(s) usable offline, {held} held; refreshed {_age(clock - last)} ago",
+        )
+    if clock - first >= LEASE_IDLE_WARN and clock - last <= LEASE_FRESH:
+        return warn(
+            "leases",
+            f"no usable seat lease although leases have been refreshed for {_age(clock - first)} "
+            f"(over {_age(LEASE_IDLE_WARN)}): offline bookings will only be queued",
+            "check the central's lease settings and that this terminal's recent sites have "
+            "slots 12 h ahead; kiosk leases list shows what is held",
+        )
+    return ok("leases", f"no usable seat lease yet; refreshed {_age(clock - last)} ago")
+
+
+def _slot_start(lease) -> datetime:
+    day = datetime.fromisoformat(f"{lease.date}T{lease.start}")
+    return day.replace(tzinfo=BANGKOK)
 
 
 def disk_check(t: Terminal) -> Check:

@@ -22,7 +22,7 @@ from cryptography.hazmat.primitives.asymmetric import ed25519
 from kiosk import config as cfg
 from kiosk.booking.errors import CentralRejected, CentralUnavailable
 from kiosk.errors import KioskError
-from kiosk.keys import KeyFileError, b64, load_ed25519_private, raw_private, raw_public
+from kiosk.keys import KeyFileError, b64, key_id, load_ed25519_private, raw_private, raw_public
 from sync.client import CentralClient
 from sync.terminal import TERMINAL_KEY_FILE, Terminal
 
@@ -55,6 +55,7 @@ class Provisioned:
     terminal_id: str
     store: str
     steps: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
 
 
 def default_terminal_id() -> str:
@@ -142,18 +143,39 @@ def write_terminal(
     return config_path
 
 
+def _refuses_public_key(exc: CentralRejected) -> bool:
+    """A central from before seat leases: its strict enrolment model refuses the member."""
+    return exc.status == 422 and "public_key" in repr(exc.problem)
+
+
 def enrol(
-    url: str, code: str, terminal_id: str, store: str, ca_bundle: str | None = None
+    url: str,
+    code: str,
+    terminal_id: str,
+    store: str,
+    ca_bundle: str | None = None,
+    public_key: str | None = None,
 ) -> dict[str, Any]:
+    """POST /v1/terminals. The reply gains `key_registered`: whether the central took the
+    terminal's public key (a central from before seat leases refuses the member; enrolment
+    then goes ahead without it, and the next provisioning registers it)."""
     client = CentralClient(url, None, ca_bundle=ca_bundle, connect_timeout=3, read_timeout=10)
+    body: dict[str, Any] = {"enrolment_code": code, "terminal_id": terminal_id, "store": store}
+    registered = public_key is not None
     try:
-        reply = client.request(
-            "POST",
-            "/v1/terminals",
-            deadline=20,
-            retries=1,
-            json={"enrolment_code": code, "terminal_id": terminal_id, "store": store},
-        )
+        try:
+            reply = client.request(
+                "POST",
+                "/v1/terminals",
+                deadline=20,
+                retries=1,
+                json={**body, "public_key": public_key} if public_key else body,
+            )
+        except CentralRejected as exc:
+            if not (public_key and _refuses_public_key(exc)):
+                raise
+            registered = False  # a validation error: the code was not spent
+            reply = client.request("POST", "/v1/terminals", deadline=20, retries=1, json=body)
     except CentralRejected as exc:
         th, en = ENROLMENT_MESSAGES.get(
             exc.code, ("ระบบกลางไม่รับการลงทะเบียน", f"the central refused: {exc.detail}")
@@ -167,7 +189,63 @@ def enrol(
         client.close()
     if not isinstance(reply, dict) or not isinstance(reply.get("token"), str):
         raise ProvisionError("the central's enrolment reply has no token", code="central-garbled")
-    return reply
+    return {**reply, "key_registered": registered}
+
+
+def register_key(url: str, token: str, public_key: str, ca_bundle: str | None = None) -> str | None:
+    """PUT /v1/terminals/me/key: the terminal's new public key (after --reset-keys). None when
+    the central took it, else why not (for a warning: the key also went with the enrolment)."""
+    client = CentralClient(url, token, ca_bundle=ca_bundle, connect_timeout=3, read_timeout=10)
+    try:
+        client.request(
+            "PUT", "/v1/terminals/me/key", json={"public_key": public_key}, deadline=20, retries=1
+        )
+    except (CentralRejected, CentralUnavailable) as exc:
+        return f"{exc.code}: {exc.en}"
+    finally:
+        client.close()
+    return None
+
+
+def _key_step(
+    result: Provisioned,
+    reply: Mapping[str, Any],
+    key: ed25519.Ed25519PrivateKey,
+    *,
+    made: bool,
+    reset: bool,
+    url: str,
+    ca_bundle: str | None,
+) -> None:
+    """Say what became of the terminal key; after --reset-keys, register it with PUT too."""
+    key_path = result.config_path.parent / TERMINAL_KEY_FILE
+    kid = key_id(raw_public(key.public_key()))
+    if not reply["key_registered"]:
+        result.warnings.append(
+            f"the central does not take terminal keys yet (a central before seat leases); the "
+            f"terminal key {kid} in {key_path} is not registered, so slips confirmed offline "
+            "cannot be checked: run kiosk provision again once the central is upgraded"
+        )
+        return
+    if reset:
+        problem = register_key(url, reply["token"], public_b64(key), ca_bundle)
+        if problem:
+            result.warnings.append(f"the new terminal key went with the enrolment only: {problem}")
+    result.steps.append(
+        f"terminal key {kid} {'made' if made else 'kept'} in {key_path} (mode 0600), "
+        "registered with the central"
+    )
+
+
+def _lease_step(result: Provisioned, report: Any) -> None:
+    if report.lease_seats is not None:
+        result.steps.append(f"seat leases refreshed: {report.lease_seats} seat(s) held")
+    else:
+        result.warnings.append(
+            "seat leases not refreshed ("
+            + "; ".join(report.lease_errors)
+            + "): bookings are queued while offline until they are"
+        )
 
 
 def provision(
@@ -197,7 +275,10 @@ def provision(
             code="store-missing",
         )
     terminal_id = terminal_id or old_terminal.get("id") or default_terminal_id()
-    reply = enrol(url, code, terminal_id, store, ca_bundle)
+    # The terminal's own key first: it goes with the enrolment. Made here for a new terminal,
+    # and for one enrolled before seat leases; kept otherwise; replaced by --reset-keys.
+    key, made = ensure_terminal_key(config_path.parent, owner, reset=reset_keys)
+    reply = enrol(url, code, terminal_id, store, ca_bundle, public_key=public_b64(key))
     token_path = config_path.parent / TOKEN_FILE
     result = Provisioned(
         config_path,
@@ -209,6 +290,7 @@ def provision(
         f"enrolled as {result.terminal_id} for store {result.store}; token in "
         f"{token_path} (mode 0600)"
     )
+    _key_step(result, reply, key, made=made, reset=reset_keys, url=url, ca_bundle=ca_bundle)
     old_printer, old_reader = old.get("printer", {}), old.get("reader", {})
     values: dict[str, dict[str, Any]] = {
         "central": {"url": url},
@@ -240,6 +322,7 @@ def provision(
             f"pinned the central's keys; cached {report.sites} sites, "
             f"{report.slots} slots, rule set {report.rule_set}"
         )
+        _lease_step(result, report)
         terminal.journal  # noqa: B018  create the journal now, not with the first customer
         result.steps.append(f"journal ready at {config.journal_path}")
     finally:

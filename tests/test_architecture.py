@@ -38,6 +38,7 @@ CENTRAL_MAY_USE = (
     "kiosk.eligibility",
     "kiosk.dates",
     "kiosk.booking.phone",
+    "kiosk.leases",
 )
 #: Third-party packages the domain core must never import.
 CORE_BANNED = {

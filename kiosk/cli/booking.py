@@ -1,4 +1,4 @@
-"""`kiosk book`, `kiosk sync run|status` and `kiosk journal list`."""
+"""`kiosk book`, `kiosk sync run|status`, `kiosk journal list` and `kiosk leases list`."""
 
 from __future__ import annotations
 
@@ -33,7 +33,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     book.add_argument("--occupation", required=True, metavar="CODE")
     book.add_argument("--occupation-other", metavar="TEXT", help="with --occupation other")
     book.add_argument(
-        "--json", action="store_true", help='print {"status", "booking_id", "reference", "code"}'
+        "--json",
+        action="store_true",
+        help='print {"status", "confirmed_by", "booking_id", "reference", "code"}',
     )
     book.add_argument(
         "--no-print", action="store_true", help="do not print the slip on the configured printer"
@@ -68,6 +70,18 @@ def register(sub: argparse._SubParsersAction) -> None:
     lst.add_argument("--limit", type=int, default=50)
     lst.add_argument("--json", action="store_true")
     lst.set_defaults(handler=cmd_journal_list)
+
+    le = sub.add_parser("leases", help="the seat leases this terminal holds")
+    le_sub = le.add_subparsers(dest="leases_command", required=True, metavar="ACTION")
+    ll = le_sub.add_parser(
+        "list",
+        help="lease id, slot, seats, seats left, use until",
+        description="The seat leases granted to this terminal by the central (DESIGN §11): "
+        "seats it may confirm while the central cannot be reached, until use_until.",
+    )
+    config_arg(ll)
+    ll.add_argument("--json", action="store_true")
+    ll.set_defaults(handler=cmd_leases_list)
 
 
 def _terminal(args: argparse.Namespace):
@@ -129,12 +143,14 @@ def cmd_book(args: argparse.Namespace) -> int:
             return 7
         _print_outcome(outcome.to_json(), args.json, None, None)
         if outcome.status in ("confirmed", "queued") and not args.no_print:
-            _print_slip(
-                terminal,
-                slips.booking_slip(
-                    outcome, card, site, slot, _terminal_info(terminal), terminal.now()
-                ),
+            slip = slips.booking_slip(
+                outcome, card, site, slot, _terminal_info(terminal), terminal.now()
             )
+            # who confirmed it, and for one confirmed at the terminal the signed QR text that
+            # kiosk-central check-slip verifies (printer/slip_data.py reads both)
+            slip["confirmed_by"] = outcome.confirmed_by
+            slip["slip_code"] = outcome.slip_code
+            _print_slip(terminal, slip)
         return 0 if outcome.status in ("confirmed", "queued") else 7
     finally:
         terminal.close()
@@ -186,7 +202,9 @@ def _print_outcome(out: dict[str, Any], as_json: bool, th: str | None, en: str |
         print(json.dumps(out, ensure_ascii=False))
         return
     words = {
-        "confirmed": ("จองสำเร็จ", "Booked"),
+        "confirmed": ("จองสำเร็จ", "Booked")
+        if out.get("confirmed_by") != "terminal"
+        else ("จองสำเร็จ (ยืนยันโดยเครื่องนี้)", "Booked (confirmed by this terminal)"),
         "queued": (
             "บันทึกการจองแล้ว รอส่งเข้าระบบ",
             "Queued; it will be sent when the central is reachable",
@@ -194,7 +212,7 @@ def _print_outcome(out: dict[str, Any], as_json: bool, th: str | None, en: str |
         "rejected": ("จองไม่สำเร็จ", "Not booked"),
     }[out["status"]]
     print(f"{words[0]} / {words[1]}")
-    for key in ("reference", "booking_id", "code"):
+    for key in ("reference", "confirmed_by", "booking_id", "code"):
         if out.get(key):
             print(f"  {key}: {out[key]}")
     if th and en:
@@ -252,6 +270,18 @@ def _status(terminal) -> dict[str, Any]:
         "last_error_at": error["at_utc"] if error else None,
         "availability_age_seconds": round(cache_age.total_seconds()) if cache_age else None,
         "rule_set": terminal.cache.rule_set().id,
+        "leases": lease_counts(journal, terminal.now()),
+    }
+
+
+def lease_counts(journal, now: datetime) -> dict[str, int]:
+    """`held`: seats in the leases this terminal holds; `spent`: seats spent whose booking the
+    central has not acknowledged yet; `seats_left`: seats it can confirm now (`now`: the
+    central-corrected time)."""
+    return {
+        "held": sum(e.seats for e in journal.leases()),
+        "spent": len(journal.spent_unacknowledged()),
+        "seats_left": sum(journal.lease_seats(now).values()),
     }
 
 
@@ -271,6 +301,11 @@ def _print_status(status: dict[str, Any], as_json: bool) -> None:
     cache = status["availability_age_seconds"]
     print(f"availability cached: {'never' if cache is None else f'{cache // 60} min ago'}")
     print(f"rule set: {status['rule_set']}")
+    leases = status["leases"]
+    print(
+        f"seat leases: {leases['held']} seat(s) held, {leases['seats_left']} usable now, "
+        f"{leases['spent']} spent and not yet sent"
+    )
 
 
 def cmd_sync_status(args: argparse.Namespace) -> int:
@@ -296,6 +331,8 @@ def cmd_journal_list(args: argparse.Namespace) -> int:
                     "slot_id": e.slot_id,
                     "masked_cid": e.masked_cid,
                     "reference": e.reference,
+                    "confirmed_by": e.confirmed_by,
+                    "lease_id": e.lease_id,
                     "outcome": e.outcome_code,
                     "attempts": e.attempts,
                     "last_error": e.last_error,
@@ -305,15 +342,41 @@ def cmd_journal_list(args: argparse.Namespace) -> int:
             print(json.dumps(rows, ensure_ascii=False))
             return 0
         print(
-            f"{'#':>5} {'state':<10} {'confirmed at':<26} {'citizen':<18} {'slot':<24} "
+            f"{'#':>5} {'state':<17} {'confirmed at':<26} {'citizen':<18} {'slot':<24} "
             f"{'reference':<15} note"
         )
         for e in entries:
             note = e.outcome_code or e.last_error or ""
             print(
-                f"{e.seq:>5} {e.state:<10} {e.finalized_at:<26} {e.masked_cid:<18} "
+                f"{e.seq:>5} {e.state:<17} {e.finalized_at:<26} {e.masked_cid:<18} "
                 f"{e.slot_date + ' ' + e.slot_start:<24} {e.reference or '-':<15} {note}"
             )
+        return 0
+    finally:
+        terminal.close()
+
+
+def cmd_leases_list(args: argparse.Namespace) -> int:
+    terminal = _terminal(args)
+    try:
+        now = terminal.now()
+        entries = terminal.journal.leases()
+        if args.json:
+            print(
+                json.dumps(
+                    [{**e.to_json(), "usable": e.usable_at(now)} for e in entries],
+                    ensure_ascii=False,
+                )
+            )
+            return 0
+        if not entries:
+            print("ไม่มีที่นั่งสำรองไว้ที่เครื่องนี้ / no seat leases held (kiosk sync run fetches them)")
+            return 0
+        print(f"{'lease':<36} {'slot':<28} {'seats':>5} {'left':>5}  use until")
+        for e in entries:
+            until = e.use_until.astimezone(now.tzinfo).isoformat(timespec="minutes")
+            mark = "" if e.usable_at(now) else "  (expired)"
+            print(f"{e.lease_id:<36} {e.slot_id:<28} {e.seats:>5} {e.seats_left:>5}  {until}{mark}")
         return 0
     finally:
         terminal.close()

@@ -18,8 +18,8 @@ def register(sub: argparse._SubParsersAction) -> None:
         "doctor",
         help="check everything the terminal needs and say how to fix what fails",
         description="Check the config, the token, the central (reachability, clock, keys, rule "
-        "set), the card reader, the printer, the journal, the queue and the disk. Exits 1 if "
-        "anything fails.",
+        "set), the card reader, the printer, the journal, the queue, the terminal key, the seat "
+        "leases and the disk. Exits 1 if anything fails.",
     )
     config_arg(doc)
     doc.add_argument("--json", action="store_true")
@@ -56,6 +56,8 @@ def run_checks(config_path: Path | None) -> list[Check]:
         checks.append(reader_check(config.reader_name))
         checks.append(printer_check(config.printer_uri, config.paper))
         checks += health.journal_checks(terminal)
+        checks.append(health.terminal_key_check(terminal))
+        checks += health.lease_checks(terminal)
         checks.append(health.disk_check(terminal))
     finally:
         terminal.close()

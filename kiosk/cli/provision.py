@@ -38,7 +38,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument(
         "--reset-keys",
         action="store_true",
-        help="accept new central keys (only when the central rotated them)",
+        help="accept new central keys (only when the central rotated them) and make a new "
+        "terminal signing key, registered with the central",
     )
     p.add_argument("--no-test-print", action="store_true")
     p.add_argument(
@@ -114,6 +115,7 @@ def cmd_provision(args: argparse.Namespace) -> int:
     )
     for step in result.steps:
         say(step)
+    print("".join(f"  ! {w}\n" for w in result.warnings), end="", file=sys.stderr)
     say(
         f"card readers: {', '.join(readers) or 'none found (is pcscd running?)'}"
         + (f"; using {reader}" if reader else "; using the first one holding a card")

@@ -178,3 +178,32 @@ def citizen(n: int, like: str = "bangkok") -> DemoPerson:
     first12 = f"3{n:011d}"
     card = {**base.card, "cid": first12 + str(check_digit(first12))}
     return replace(base, key=f"citizen-{n}", card=card)
+
+
+def refresh_leases(
+    c: RunningCentral,
+    terminal: str = "kiosk-1",
+    *,
+    held: list[str] | None = None,
+    spent: list[dict[str, str]] | None = None,
+    recent: list[tuple[str, str]] | None = None,
+) -> requests.Response:
+    """POST /v1/leases/refresh as `terminal` (docs/leases.md)."""
+    body = {
+        "held": held or [],
+        "spent": spent or [],
+        "recent": [{"site_id": s, "date": d} for s, d in (recent or [])],
+    }
+    return requests.post(
+        c.url("/v1/leases/refresh"), json=body, headers=c.auth(terminal), timeout=30
+    )
+
+
+def lease_booking(body: dict[str, Any], lease: dict[str, Any], seat: int = 0) -> dict[str, Any]:
+    """`body` confirmed from seat `seat` of the signed `lease` (as a terminal replays it)."""
+    document = lease["document"]
+    return {
+        **body,
+        "slot_id": document["slot_id"],
+        "lease": {"lease_id": document["lease_id"], "reference": document["references"][seat]},
+    }

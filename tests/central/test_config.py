@@ -113,6 +113,7 @@ def test_key_files_and_database_are_private(central):
     assert [f.name for f in files] == [
         "citizen-hash.secret",
         "journal-sealing.x25519",
+        "lease-signing.ed25519",
         "rule-signing.ed25519",
     ]
     for f in files:

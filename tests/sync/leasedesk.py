@@ -29,6 +29,13 @@ class LeaseDesk:
         self.booked: dict[str, dict[str, Any]] = {}
         #: the next lease-backed bookings' answers: "honour", "lie", "503", or a problem code
         self.plan: list[str] = []
+        #: answer the terminal-key members of enrolment as the new central does
+        self.takes_keys = True
+        #: when set, /v1/config names this lease-signing key (`{"alg", "kid", "public"}`)
+        self.lease_key: dict[str, str] | None = None
+        #: act as a central from before seat leases: no lease key in /v1/config, no refresh
+        #: endpoint (404), and enrolment refuses the unknown `public_key` member (422)
+        self.before_leases = False
         self._lock = threading.Lock()
         desk = self
 
@@ -50,6 +57,15 @@ class LeaseDesk:
                 length = int(self.headers.get("Content-Length") or 0)
                 raw = self.rfile.read(length)
                 body = json.loads(raw) if raw else {}
+                if desk.before_leases and self.path == "/v1/leases/refresh":
+                    return self._json(404, {"code": "not-found", "status": 404}, problem=True)
+                if desk.before_leases and self.path == "/v1/terminals" and "public_key" in body:
+                    problem = {
+                        "code": "validation-failed",
+                        "status": 422,
+                        "errors": [{"loc": ["body", "public_key"], "msg": "Extra inputs"}],
+                    }
+                    return self._json(422, problem, problem=True)
                 if self.path == "/v1/leases/refresh":
                     with desk._lock:
                         desk.seen.append(("refresh", body))
@@ -60,7 +76,21 @@ class LeaseDesk:
                 if self.path == "/v1/bookings":
                     with desk._lock:
                         desk.seen.append(("plain", body))
+                if self.path == "/v1/terminals" and desk.takes_keys:
+                    with desk._lock:
+                        desk.seen.append(("enrol", dict(body)))
+                    body.pop("public_key", None)  # the central behind us predates the member
+                    raw = json.dumps(body).encode()
                 self._relay(raw)
+
+            def do_PUT(self) -> None:
+                length = int(self.headers.get("Content-Length") or 0)
+                body = json.loads(self.rfile.read(length) or b"{}")
+                if self.path == "/v1/terminals/me/key":
+                    with desk._lock:
+                        desk.seen.append(("key", body))
+                    return self._json(200, {"kid": "x", "public_key": body.get("public_key")})
+                self._json(404, {"code": "not-found"}, problem=True)
 
             def _lease_booking(self, body: dict[str, Any]) -> None:
                 with desk._lock:
@@ -106,13 +136,21 @@ class LeaseDesk:
                 reply = requests.request(
                     self.command, desk.upstream + self.path, data=raw, headers=headers, timeout=30
                 )
+                content = reply.content
+                if self.path == "/v1/config" and reply.status_code == 200:
+                    config = reply.json()
+                    if desk.before_leases:
+                        config["keys"].pop("lease_signing", None)
+                    elif desk.lease_key:
+                        config["keys"]["lease_signing"] = desk.lease_key
+                    content = json.dumps(config).encode()
                 self.send_response(reply.status_code)
                 for k in ("Content-Type", "Retry-After", "Date"):
                     if k in reply.headers:
                         self.send_header(k, reply.headers[k])
-                self.send_header("Content-Length", str(len(reply.content)))
+                self.send_header("Content-Length", str(len(content)))
                 self.end_headers()
-                self.wfile.write(reply.content)
+                self.wfile.write(content)
 
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self._server.daemon_threads = True

@@ -261,6 +261,7 @@ def desk(central):
 def test_the_refresh_stores_only_leases_that_verify_for_this_terminal(
     central, make_terminal, desk, kit, caplog
 ):
+    desk.lease_key = kit.config_entry()  # the front signs leases with the test's key
     t = make_terminal(desk.url)
     arm(t, kit)
     slot = booking_args(t, 1)["slot"]
@@ -290,6 +291,7 @@ def test_the_refresh_stores_only_leases_that_verify_for_this_terminal(
 def test_the_refresh_reports_held_spent_and_recent_and_applies_released(
     central, make_terminal, desk, kit
 ):
+    desk.lease_key = kit.config_entry()  # the front signs leases with the test's key
     t = make_terminal(desk.url)
     arm(t, kit)
     args = booking_args(t, 1)
@@ -333,8 +335,9 @@ def test_a_changed_lease_key_is_refused_and_one_never_pinned_is_taken_at_first_s
     assert raw_public(cache.lease_key()) == raw_public(first.public)
 
 
-def test_a_central_without_lease_endpoints_leaves_the_refresh_ok(central, make_terminal, kit):
-    t = make_terminal()
+def test_a_central_without_lease_endpoints_leaves_the_refresh_ok(central, make_terminal, desk, kit):
+    desk.before_leases = True
+    t = make_terminal(desk.url)
     arm(t, kit)
     report = t.cache.refresh(t.client)
     assert report.ok

@@ -18,8 +18,9 @@ from tests.sync.test_offline_confirm import arm, grant, open_breaker
 
 
 @pytest.fixture
-def desk(central):
+def desk(central, kit):
     d = LeaseDesk(central.base_url)
+    d.lease_key = kit.config_entry()
     yield d
     d.close()
 

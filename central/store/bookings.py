@@ -1,0 +1,285 @@
+"""Bookings: take a seat and record the booking in one transaction, change, cancel, settle.
+
+The invariants are the database's, not Python's:
+
+- a booking takes its seat with a conditional `UPDATE slots SET booked = booked + 1 WHERE
+  slot_id = ? AND booked + held < capacity` inside the transaction that inserts the booking
+  (`seats.take_free_seat`: a public booking never takes a seat a terminal's lease holds), and a
+  CHECK constraint (`booked + held <= capacity`) refuses anything that gets past it;
+- every reference is first a row of `issued_references`, so a booking's reference can never be
+  one already handed to a lease seat (or to another booking);
+- a partial UNIQUE index on the citizen key over bookings that are not cancelled makes a second
+  active booking impossible even if two writers raced past the lookup.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from datetime import datetime
+from typing import Any
+
+from central import references
+from central.errors import (
+    AlreadyBooked,
+    BookingCancelled,
+    IdempotencyKeyReused,
+    NotFound,
+    SlotFull,
+    StoreError,
+    VersionMismatch,
+)
+from central.store.connection import Connections, iso
+from central.store.records import Booking, NewBooking, Site, Slot
+from central.store.seats import take_free_seat
+
+
+class BookingsStore(Connections):
+    _BOOKING_SELECT = (
+        "SELECT b.*, s.site_id AS s_site_id, s.date AS s_date, s.start AS s_start, "
+        "s.end AS s_end, s.capacity AS s_capacity, s.booked AS s_booked, s.held AS s_held, "
+        "st.name_th, st.name_en, st.address_th, st.address_en, st.district_th, st.district_en, "
+        "st.position FROM bookings b JOIN slots s ON s.slot_id = b.slot_id "
+        "JOIN sites st ON st.site_id = s.site_id "
+    )
+
+    def _booking(self, conn: sqlite3.Connection, where: str, params: tuple) -> Booking | None:
+        row = conn.execute(self._BOOKING_SELECT + where, params).fetchone()
+        return None if row is None else booking_row(row)
+
+    def booking_by_id(self, booking_id: str) -> Booking | None:
+        return self._booking(self._conn(), "WHERE b.booking_id = ?", (booking_id,))
+
+    def booking_by_reference(self, reference: str) -> Booking | None:
+        return self._booking(self._conn(), "WHERE b.reference = ?", (reference,))
+
+    def active_booking(self, citizen_key: str) -> Booking | None:
+        return self._booking(
+            self._conn(),
+            "WHERE b.citizen_key = ? AND b.status != 'cancelled'",
+            (citizen_key,),
+        )
+
+    @staticmethod
+    def _replayed(existing: Booking, new: NewBooking) -> tuple[bool, Booking]:
+        """The same key again: the same booking if the body is the same, 422 otherwise."""
+        if existing.fingerprint != new.fingerprint:
+            raise IdempotencyKeyReused()
+        return False, existing
+
+    def book(self, new: NewBooking, now: datetime) -> tuple[bool, Booking]:
+        """Take a seat and record the booking, or refuse, all in one transaction.
+
+        Returns (created, booking): created is False for an idempotent replay of the same key
+        and body. Raises IdempotencyKeyReused, AlreadyBooked, SlotFull (without alternatives;
+        the caller adds them outside the write lock).
+        """
+        stamp = iso(now)
+        with self._write() as c:
+            existing = self._booking(c, "WHERE b.booking_id = ?", (new.booking_id,))
+            if existing is not None:
+                return self._replayed(existing, new)
+            other = self._booking(
+                c, "WHERE b.citizen_key = ? AND b.status != 'cancelled'", (new.citizen_key,)
+            )
+            if other is not None:
+                # The request carries the card, so its bearer may see the booking it collides
+                # with (the terminal offers to show, reprint or change it).
+                raise AlreadyBooked(other.reference, other.to_json())
+            if not take_free_seat(c, new.slot_id, now):
+                raise SlotFull(new.slot_id, [])
+            reference = issue_reference(c, "booking", now)
+            insert_booking(c, new, reference, stamp)
+            created = self._booking(c, "WHERE b.booking_id = ?", (new.booking_id,))
+        assert created is not None
+        return True, created
+
+    def _owned(self, c: sqlite3.Connection, reference: str, citizen_key: str) -> Booking:
+        booking = self._booking(c, "WHERE b.reference = ?", (reference,))
+        # A reference with the wrong card is "not found", not "forbidden": a reference alone
+        # must not confirm that a booking exists.
+        if booking is None or booking.citizen_key != citizen_key:
+            raise NotFound(
+                "No booking with this reference for this ID card.",
+                th="ไม่พบการจองหมายเลขนี้สำหรับบัตรประชาชนใบนี้",
+            )
+        return booking
+
+    def change(
+        self,
+        reference: str,
+        citizen_key: str,
+        version: int,
+        changes: dict[str, Any],
+        now: datetime,
+    ) -> Booking:
+        """Change slot, phone or occupation, moving the seat atomically when the slot changes."""
+        with self._write() as c:
+            booking = self._owned(c, reference, citizen_key)
+            if not booking.active:
+                raise BookingCancelled(reference)
+            if booking.version != version:
+                raise VersionMismatch(booking.version)
+            new_slot = changes.get("slot_id")
+            if new_slot is not None and new_slot != booking.slot.slot_id:
+                if not take_free_seat(c, new_slot, now):
+                    raise SlotFull(new_slot, [])
+                c.execute(
+                    "UPDATE slots SET booked = booked - 1 WHERE slot_id = ?",
+                    (booking.slot.slot_id,),
+                )
+            sets, params = ["version = version + 1", "updated_at = ?"], [iso(now)]
+            for key, column in (
+                ("slot_id", "slot_id"),
+                ("phone", "phone"),
+                ("occupation_code", "occupation_code"),
+                ("occupation_other", "occupation_other"),
+            ):
+                if key in changes:
+                    sets.append(f"{column} = ?")
+                    params.append(changes[key])
+            c.execute(
+                f"UPDATE bookings SET {', '.join(sets)} WHERE booking_id = ?",  # noqa: S608
+                (*params, booking.booking_id),
+            )
+            changed = self._booking(c, "WHERE b.booking_id = ?", (booking.booking_id,))
+        assert changed is not None
+        return changed
+
+    def cancel(
+        self,
+        reference: str,
+        citizen_key: str,
+        version: int | None,
+        now: datetime,
+        reason: str = "cancelled-by-citizen",
+    ) -> Booking:
+        """Cancel and free the seat. Cancelling a cancelled booking again answers it as it is."""
+        with self._write() as c:
+            booking = self._owned(c, reference, citizen_key)
+            if not booking.active:
+                return booking
+            if version is not None and booking.version != version:
+                raise VersionMismatch(booking.version)
+            self._cancel(c, booking, reason, now)
+            cancelled = self._booking(c, "WHERE b.booking_id = ?", (booking.booking_id,))
+        assert cancelled is not None
+        return cancelled
+
+    @staticmethod
+    def _cancel(c: sqlite3.Connection, booking: Booking, reason: str, now: datetime) -> None:
+        c.execute(
+            "UPDATE bookings SET status = 'cancelled', cancel_reason = ?, "
+            "version = version + 1, updated_at = ? WHERE booking_id = ? AND status != 'cancelled'",
+            (reason, iso(now), booking.booking_id),
+        )
+        c.execute("UPDATE slots SET booked = booked - 1 WHERE slot_id = ?", (booking.slot.slot_id,))
+
+    def verify_pending(self, now: datetime) -> tuple[int, int]:
+        """Settle provisional bookings against the registry: (confirmed, cancelled)."""
+        stamp = iso(now)
+        with self._write() as c:
+            confirmed = c.execute(
+                "UPDATE bookings SET status = 'confirmed', version = version + 1, "
+                "updated_at = ? WHERE status = 'pending-verification' "
+                "AND citizen_key IN (SELECT citizen_key FROM registry)",
+                (stamp,),
+            ).rowcount
+            rejected = c.execute(
+                self._BOOKING_SELECT + "WHERE b.status = 'pending-verification'"
+            ).fetchall()
+            for row in rejected:
+                self._cancel(c, booking_row(row), "not-in-registry", now)
+        return confirmed, len(rejected)
+
+
+def booking_row(r: sqlite3.Row) -> Booking:
+    slot = Slot(
+        r["slot_id"],
+        r["s_site_id"],
+        r["s_date"],
+        r["s_start"],
+        r["s_end"],
+        r["s_capacity"],
+        r["s_booked"],
+        r["s_held"],
+    )
+    site = Site(
+        r["s_site_id"],
+        r["name_th"],
+        r["name_en"],
+        r["address_th"],
+        r["address_en"],
+        r["district_th"],
+        r["district_en"],
+        r["position"],
+    )
+    return Booking(
+        booking_id=r["booking_id"],
+        reference=r["reference"],
+        status=r["status"],
+        slot=slot,
+        site=site,
+        channel=r["channel"],
+        terminal_id=r["terminal_id"],
+        masked_cid=r["masked_cid"],
+        phone=r["phone"],
+        occupation_code=r["occupation_code"],
+        occupation_other=r["occupation_other"],
+        confirmed_at=r["confirmed_at"],
+        created_at=r["created_at"],
+        updated_at=r["updated_at"],
+        cancel_reason=r["cancel_reason"],
+        version=r["version"],
+        fingerprint=r["fingerprint"],
+        citizen_key=r["citizen_key"],
+    )
+
+
+def issue_reference(c: sqlite3.Connection, source: str, now: datetime) -> str:
+    """A new reference, recorded in `issued_references` so no booking or lease seat can ever
+    get it again."""
+    for _attempt in range(5):
+        reference = references.new_reference()
+        inserted = c.execute(
+            "INSERT INTO issued_references(reference, source, issued_at) VALUES (?, ?, ?) "
+            "ON CONFLICT(reference) DO NOTHING",
+            (reference, source, iso(now)),
+        ).rowcount
+        if inserted == 1:
+            return reference
+        # a 1-in-2e10 collision: draw another reference
+    raise StoreError(  # pragma: no cover - five collisions in a row: a broken random source
+        "could not draw a unique booking reference"
+    )
+
+
+def insert_booking(c: sqlite3.Connection, new: NewBooking, reference: str, stamp: str) -> None:
+    c.execute(
+        "INSERT INTO bookings(booking_id, reference, citizen_key, status, slot_id, "
+        "channel, terminal_id, masked_cid, card_json, phone, occupation_code, "
+        "occupation_other, answers_json, claimed_decision_json, decision_json, "
+        "fingerprint, confirmed_at, created_at, updated_at) "
+        "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+        (
+            new.booking_id,
+            reference,
+            new.citizen_key,
+            new.status,
+            new.slot_id,
+            new.channel,
+            new.terminal_id,
+            new.masked_cid,
+            json.dumps(new.card, ensure_ascii=False),
+            new.phone,
+            new.occupation_code,
+            new.occupation_other,
+            json.dumps(new.answers),
+            json.dumps(new.claimed_decision),
+            json.dumps(new.decision, ensure_ascii=False),
+            new.fingerprint,
+            new.confirmed_at,
+            stamp,
+            stamp,
+        ),
+    )

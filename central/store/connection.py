@@ -1,0 +1,88 @@
+"""SQLite connections and transactions, shared by every part of the SQLite store.
+
+One connection per thread (sqlite3 connections are not for sharing); every write in
+`BEGIN IMMEDIATE`, so a transaction takes the write lock before its first read and what it read
+cannot change under it. WAL with `synchronous=FULL` on every connection: a booking answered 201
+is on a slip in a customer's hand and must survive a power cut (reference/offline-sync.md §4).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import os
+import sqlite3
+import threading
+from collections.abc import Iterator
+from datetime import datetime
+from pathlib import Path
+
+from central.errors import StoreError
+from kiosk.dates import BANGKOK
+
+
+def hash_secret(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def iso(now: datetime) -> str:
+    return now.astimezone(BANGKOK).isoformat(timespec="seconds")
+
+
+def create_private(path: str) -> None:
+    """Create the database file readable by its owner only: it holds card data (PDPA)."""
+    if path == ":memory:" or os.path.exists(path):
+        return
+    with contextlib.suppress(FileExistsError):
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+
+
+class Connections:
+    """Per-thread connections to one database file, and the write transaction."""
+
+    def __init__(self, path: str | Path, *, synchronous: str = "FULL") -> None:
+        self.path = str(path)
+        if synchronous.upper() not in ("FULL", "NORMAL", "EXTRA"):
+            raise StoreError(f"synchronous must be FULL, NORMAL or EXTRA, not {synchronous!r}")
+        self.synchronous = synchronous.upper()
+        self._local = threading.local()
+        self._all: list[sqlite3.Connection] = []
+        self._lock = threading.Lock()
+
+    def _conn(self) -> sqlite3.Connection:
+        conn = getattr(self._local, "conn", None)
+        if conn is None:
+            create_private(self.path)
+            try:
+                conn = sqlite3.connect(
+                    self.path, isolation_level=None, timeout=10.0, check_same_thread=False
+                )
+            except sqlite3.Error as exc:
+                raise StoreError(f"cannot open database {self.path!r}: {exc}") from None
+            conn.row_factory = sqlite3.Row
+            conn.execute(f"PRAGMA synchronous={self.synchronous}")
+            conn.execute("PRAGMA foreign_keys=ON")
+            conn.execute("PRAGMA busy_timeout=10000")
+            self._local.conn = conn
+            with self._lock:
+                self._all.append(conn)
+        return conn
+
+    @contextlib.contextmanager
+    def _write(self) -> Iterator[sqlite3.Connection]:
+        conn = self._conn()
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield conn
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        conn.execute("COMMIT")
+
+    def close(self) -> None:
+        with self._lock:
+            for conn in self._all:
+                with contextlib.suppress(sqlite3.Error):
+                    conn.close()
+            self._all.clear()
+        self._local = threading.local()

@@ -1,0 +1,263 @@
+"""The central's schema as numbered migrations, applied in order and recorded in the database.
+
+Version 1 is the schema the central shipped with before migrations existed. Each later version
+changes a database in place (existing bookings stay where they are). Rules that keep this safe:
+
+- Each migration runs in its own transaction together with the row that records it in
+  `schema_migrations`, so a crash leaves a database at version n or n+1, never between.
+- The version is read under the write lock (`BEGIN IMMEDIATE`), so two processes opening a new
+  database at once cannot both apply migration 1: the second waits, then sees it applied.
+- A migration is a list of plain statements (no `executescript`, which commits on its own), in
+  SQL that PostgreSQL also accepts where it can (issue 12 runs the same numbered steps there).
+- A database from before this module (tables present, `meta.schema_version` = 1, no
+  `schema_migrations`) is recognised as version 1 and only the later steps run.
+- A database from a newer central (a version above the last one here) is refused, not "fixed".
+
+`meta.schema_version` is kept equal to the latest applied version so an older central, which
+only knew that key, refuses a database it no longer understands instead of writing to it.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from central.errors import StoreError
+from kiosk.dates import BANGKOK
+
+
+@dataclass(frozen=True)
+class Migration:
+    version: int
+    name: str
+    statements: Sequence[str]
+
+
+V1_SCHEMA = (
+    """CREATE TABLE IF NOT EXISTS meta (
+    key TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+) STRICT""",
+    """CREATE TABLE IF NOT EXISTS channel_hours (
+    channel TEXT PRIMARY KEY,
+    opens TEXT NOT NULL,
+    closes TEXT NOT NULL,
+    valid_from TEXT NOT NULL
+) STRICT""",
+    """CREATE TABLE IF NOT EXISTS occupations (
+    code TEXT PRIMARY KEY,
+    label_th TEXT NOT NULL,
+    label_en TEXT NOT NULL,
+    free_text INTEGER NOT NULL DEFAULT 0,
+    position INTEGER NOT NULL
+) STRICT""",
+    """CREATE TABLE IF NOT EXISTS sites (
+    site_id TEXT PRIMARY KEY,
+    name_th TEXT NOT NULL,
+    name_en TEXT NOT NULL,
+    address_th TEXT NOT NULL,
+    address_en TEXT NOT NULL,
+    district_th TEXT NOT NULL,
+    district_en TEXT NOT NULL,
+    position INTEGER NOT NULL
+) STRICT""",
+    """CREATE TABLE IF NOT EXISTS slots (
+    slot_id TEXT PRIMARY KEY,
+    site_id TEXT NOT NULL REFERENCES sites(site_id),
+    date TEXT NOT NULL,
+    start TEXT NOT NULL,
+    end TEXT NOT NULL,
+    capacity INTEGER NOT NULL CHECK (capacity >= 0),
+    booked INTEGER NOT NULL DEFAULT 0 CHECK (booked >= 0 AND booked <= capacity)
+) STRICT""",
+    "CREATE INDEX IF NOT EXISTS slots_by_site_date ON slots(site_id, date, start)",
+    "CREATE INDEX IF NOT EXISTS slots_by_date ON slots(date, start)",
+    """CREATE TABLE IF NOT EXISTS bookings (
+    booking_id TEXT PRIMARY KEY,
+    reference TEXT NOT NULL UNIQUE,
+    citizen_key TEXT NOT NULL,
+    status TEXT NOT NULL CHECK (status IN ('confirmed', 'pending-verification', 'cancelled')),
+    slot_id TEXT NOT NULL REFERENCES slots(slot_id),
+    channel TEXT NOT NULL,
+    terminal_id TEXT NOT NULL,
+    masked_cid TEXT NOT NULL,
+    card_json TEXT NOT NULL,
+    phone TEXT NOT NULL,
+    occupation_code TEXT NOT NULL,
+    occupation_other TEXT,
+    answers_json TEXT NOT NULL,
+    claimed_decision_json TEXT NOT NULL,
+    decision_json TEXT NOT NULL,
+    fingerprint TEXT NOT NULL,
+    confirmed_at TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    cancel_reason TEXT,
+    version INTEGER NOT NULL DEFAULT 1
+) STRICT""",
+    """CREATE UNIQUE INDEX IF NOT EXISTS bookings_one_active_per_citizen
+    ON bookings(citizen_key) WHERE status != 'cancelled'""",
+    "CREATE INDEX IF NOT EXISTS bookings_by_citizen ON bookings(citizen_key)",
+    """CREATE INDEX IF NOT EXISTS bookings_pending ON bookings(status)
+    WHERE status = 'pending-verification'""",
+    """CREATE TABLE IF NOT EXISTS registry (
+    citizen_key TEXT PRIMARY KEY,
+    programme TEXT NOT NULL
+) STRICT""",
+    """CREATE TABLE IF NOT EXISTS terminals (
+    terminal_id TEXT PRIMARY KEY,
+    store TEXT NOT NULL,
+    channel TEXT NOT NULL DEFAULT 'kiosk',
+    token_hash TEXT UNIQUE,
+    created_at TEXT NOT NULL,
+    revoked_at TEXT
+) STRICT""",
+    """CREATE TABLE IF NOT EXISTS enrolment_codes (
+    code_hash TEXT PRIMARY KEY,
+    store TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    expires_at TEXT NOT NULL,
+    used_at TEXT,
+    used_by TEXT
+) STRICT""",
+    # The default channel hours of a new database (DESIGN §1: store 09:00-18:00, web and app
+    # 09:00-22:00 from 28 May 2021); `kiosk-central hours` changes them.
+    """INSERT INTO channel_hours(channel, opens, closes, valid_from) VALUES
+    ('kiosk', '09:00', '18:00', '2021-05-28'),
+    ('web', '09:00', '22:00', '2021-05-28'),
+    ('app', '09:00', '22:00', '2021-05-28')
+    ON CONFLICT(channel) DO NOTHING""",
+)
+
+# Seat leases (DESIGN §11, docs/leases.md). `slots.held` counts the seats of leases not yet
+# turned into bookings or given back; the CHECK makes booked + held <= capacity a property of the
+# database, whatever the concurrency. `terminals.lease_seats` is the same count per terminal, so
+# the per-terminal limit is a conditional UPDATE too. Every reference ever handed out, to a
+# booking or to a lease seat, is a row of `issued_references`: one primary key makes references
+# unique across both. A lease seat names at most one booking id (`lease_seats.booking_id`
+# UNIQUE, set once). `terminal_keys` keeps every key a terminal registered, so slips signed with
+# a replaced key still verify.
+V2_LEASES = (
+    """ALTER TABLE slots ADD COLUMN held INTEGER NOT NULL DEFAULT 0
+    CHECK (held >= 0 AND booked + held <= capacity)""",
+    """ALTER TABLE terminals ADD COLUMN lease_seats INTEGER NOT NULL DEFAULT 0
+    CHECK (lease_seats >= 0)""",
+    """CREATE TABLE issued_references (
+    reference TEXT PRIMARY KEY,
+    source TEXT NOT NULL CHECK (source IN ('booking', 'lease')),
+    issued_at TEXT NOT NULL
+) STRICT""",
+    """INSERT INTO issued_references(reference, source, issued_at)
+    SELECT reference, 'booking', created_at FROM bookings""",
+    """CREATE TABLE leases (
+    lease_id TEXT PRIMARY KEY,
+    terminal_id TEXT NOT NULL REFERENCES terminals(terminal_id),
+    slot_id TEXT NOT NULL REFERENCES slots(slot_id),
+    seats INTEGER NOT NULL CHECK (seats >= 1),
+    granted_at TEXT NOT NULL,
+    use_until TEXT NOT NULL CHECK (use_until > granted_at),
+    settled_at TEXT,
+    envelope_json TEXT NOT NULL
+) STRICT""",
+    "CREATE INDEX leases_active ON leases(terminal_id) WHERE settled_at IS NULL",
+    "CREATE INDEX leases_by_slot ON leases(slot_id)",
+    """CREATE TABLE lease_seats (
+    reference TEXT PRIMARY KEY REFERENCES issued_references(reference),
+    lease_id TEXT NOT NULL REFERENCES leases(lease_id),
+    slot_id TEXT NOT NULL REFERENCES slots(slot_id),
+    terminal_id TEXT NOT NULL REFERENCES terminals(terminal_id),
+    state TEXT NOT NULL DEFAULT 'held'
+        CHECK (state IN ('held', 'spent', 'booked', 'released')),
+    booking_id TEXT UNIQUE,
+    changed_at TEXT NOT NULL,
+    released_why TEXT
+) STRICT""",
+    "CREATE INDEX lease_seats_by_lease ON lease_seats(lease_id)",
+    """CREATE INDEX lease_seats_holding ON lease_seats(slot_id, terminal_id)
+    WHERE state IN ('held', 'spent')""",
+    """CREATE TABLE terminal_keys (
+    terminal_id TEXT NOT NULL REFERENCES terminals(terminal_id),
+    key_id TEXT NOT NULL,
+    public_key TEXT NOT NULL,
+    registered_at TEXT NOT NULL,
+    replaced_at TEXT,
+    PRIMARY KEY (terminal_id, key_id)
+) STRICT""",
+    """CREATE UNIQUE INDEX terminal_keys_one_current ON terminal_keys(terminal_id)
+    WHERE replaced_at IS NULL""",
+)
+
+MIGRATIONS: tuple[Migration, ...] = (
+    Migration(1, "initial schema", V1_SCHEMA),
+    Migration(2, "seat leases and terminal keys", V2_LEASES),
+)
+
+LATEST = MIGRATIONS[-1].version
+
+_LEDGER = """CREATE TABLE IF NOT EXISTS schema_migrations (
+    version INTEGER PRIMARY KEY,
+    name TEXT NOT NULL,
+    applied_at TEXT NOT NULL
+) STRICT"""
+
+
+def _applied(conn: sqlite3.Connection) -> int:
+    conn.execute(_LEDGER)
+    row = conn.execute("SELECT max(version) FROM schema_migrations").fetchone()
+    if row[0] is not None:
+        return int(row[0])
+    # A database made before migrations were recorded: its meta table says which schema it has.
+    has_meta = conn.execute(
+        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'meta'"
+    ).fetchone()
+    if has_meta is None:
+        return 0
+    found = conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+    if found is None:
+        return 0
+    if found[0] != "1":
+        raise StoreError(f"the database says schema {found[0]!r} but records no migrations")
+    conn.execute(
+        "INSERT INTO schema_migrations(version, name, applied_at) VALUES (1, ?, ?)",
+        (MIGRATIONS[0].name + " (found)", _stamp()),
+    )
+    return 1
+
+
+def _stamp() -> str:
+    return datetime.now(tz=BANGKOK).isoformat(timespec="seconds")
+
+
+def migrate(conn: sqlite3.Connection, path: str) -> int:
+    """Bring the database on `conn` (autocommit mode) to LATEST; the version it ends at."""
+    while True:
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            current = _applied(conn)
+            if current > LATEST:
+                raise StoreError(
+                    f"{path!r} has schema {current}, this central knows up to {LATEST}; "
+                    "run a newer central"
+                )
+            if current == LATEST:
+                conn.execute("COMMIT")
+                return current
+            step = MIGRATIONS[current]  # versions are 1, 2, ... in order
+            assert step.version == current + 1
+            for statement in step.statements:
+                conn.execute(statement)
+            conn.execute(
+                "INSERT INTO schema_migrations(version, name, applied_at) VALUES (?, ?, ?)",
+                (step.version, step.name, _stamp()),
+            )
+            conn.execute(
+                "INSERT INTO meta(key, value) VALUES ('schema_version', ?) "
+                "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                (str(step.version),),
+            )
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        conn.execute("COMMIT")
