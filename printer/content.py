@@ -29,6 +29,8 @@ PROGRAMME_TH = "ไทยร่วมใจ – กรุงเทพฯ ปล�
 PROGRAMME_EN = "Thai Ruam Jai – Safe Bangkok"
 
 NBSP = "\u00a0"
+#: The staff line of a slip confirmed at the terminal from a seat lease (DESIGN §11).
+OFFLINE_NOTE = "ยืนยันโดยเครื่องนี้ขณะออฟไลน์  Confirmed offline by this terminal"
 EN_WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 
 #: Why central refused a booking, in words a customer can act on. Unknown codes fall back to a
@@ -96,11 +98,13 @@ def _confirmed(slip: BookingSlip) -> list[Block]:
         _label("รหัสการจอง", "Booking reference"),
         Text(slip.reference, "reference", "center", fit=True),
         Gap(4),
-        Beside(Qr(slip.reference), tuple(_appointment(slip.slot))),
+        # an offline-confirmed slip's QR carries the signed slip code, which a site can check
+        # before the terminal reconnects; too big to sit beside the appointment, it stacks
+        Beside(Qr(slip.qr_payload or slip.reference), tuple(_appointment(slip.slot))),
         *_site(slip),
         *_person(slip.citizen),
         *_bring(),
-        *_footer(slip.terminal, slip.printed_at),
+        *_footer(slip.terminal, slip.printed_at, offline=slip.offline_confirmed),
     ]
 
 
@@ -254,7 +258,9 @@ def _bring() -> list[Block]:
     ]
 
 
-def _footer(terminal: Terminal, printed_at: datetime, *, hotline: bool = True) -> list[Block]:
+def _footer(
+    terminal: Terminal, printed_at: datetime, *, hotline: bool = True, offline: bool = False
+) -> list[Block]:
     blocks: list[Block] = [Rule()]
     if hotline:
         blocks += [
@@ -266,6 +272,8 @@ def _footer(terminal: Terminal, printed_at: datetime, *, hotline: bool = True) -
         Text(f"พิมพ์ {_thai_time(printed_at)}  Printed{NBSP}{_english_time(printed_at)}", "small"),
         Text(f"เครื่อง  Terminal  {terminal.id} · {_bind_prefixes(terminal.store)}", "small"),
     ]
+    if offline:  # for staff: why this QR code is long, and that it can be checked
+        blocks.append(Text(OFFLINE_NOTE, "small"))
     return blocks
 
 

@@ -21,8 +21,17 @@ A booking slip (``kind`` absent or ``"booking"``)::
      "terminal": {"id": "T-0001", "store": "7-Eleven สาขาลาดพร้าว 101"},
      "central_status": "confirmed" | "pending-verification",  # optional; the registry check
                                                 # (social security) is still to come
+     "confirmed_by": "central" | "terminal" | null,   # optional; who confirmed it
+     "slip_code": "TRJ1;TRJ-7K3M-Q9XD;..." | null,     # with confirmed_by "terminal" only
      "confirmed_at": "2021-05-28T10:15:00+07:00",   # optional; when the customer confirmed
      "printed_at": "2021-05-28T10:15:07+07:00"}     # optional; default: now, Asia/Bangkok
+
+A booking confirmed at the terminal from a seat lease (DESIGN §11, docs/leases.md) has
+`"confirmed_by": "terminal"` and its `slip_code` (kiosk.leases.SlipCode text), which the QR code
+then carries instead of the bare reference, so a site can check the slip with `kiosk-central
+check-slip` before the terminal has reconnected. The code is required there (a slip without it
+could not be checked) and must name the slip's own reference and slot; it is refused anywhere
+else, so a QR code never says more than its booking.
 
 `site` and `slot` are required for confirmed and queued bookings and optional for rejected ones
 (then the slip shows what was asked for). Of the site only `id` is required; the other site
@@ -55,14 +64,17 @@ from datetime import date, datetime, time
 from typing import Literal, TypeVar
 
 from kiosk.dates import BANGKOK
+from kiosk.leases import LeaseError, parse_slip_code
 from printer.errors import SlipDataError
 
 BookingStatus = Literal["confirmed", "queued", "rejected"]
 Route = Literal["hospital", "await-guidance", "ineligible"]
+ConfirmedBy = Literal["central", "terminal"]
 SlipKind = Literal["confirmed", "queued", "rejected", "hospital", "await-guidance", "ineligible"]
 
 BOOKING_STATUSES: tuple[BookingStatus, ...] = ("confirmed", "queued", "rejected")
 ROUTES: tuple[Route, ...] = ("hospital", "await-guidance", "ineligible")
+CONFIRMERS: tuple[ConfirmedBy, ...] = ("central", "terminal")
 
 _MASKED_CID = re.compile(r"^[0-9X]-[0-9X]{4}-XXXXX-XX-[0-9X]$")
 #: A booking reference goes into a QR code and is read aloud on the phone: short, plain ASCII.
@@ -121,10 +133,26 @@ class BookingSlip:
     printed_at: datetime
     #: Confirmed by the central, but the registry check (social security) is still to come.
     pending_verification: bool = False
+    #: Who confirmed it: the central, or this terminal from a seat lease while offline.
+    confirmed_by: ConfirmedBy | None = None
+    #: The signed text of an offline-confirmed slip's QR code (kiosk.leases.SlipCode).
+    slip_code: str | None = None
 
     @property
     def kind(self) -> SlipKind:
         return self.status
+
+    @property
+    def offline_confirmed(self) -> bool:
+        return self.status == "confirmed" and self.confirmed_by == "terminal"
+
+    @property
+    def qr_payload(self) -> str | None:
+        """What the QR code carries: the slip code of an offline-confirmed booking, else the
+        reference (None: no QR code, the booking is not confirmed)."""
+        if self.status != "confirmed":
+            return None
+        return self.slip_code if self.offline_confirmed else self.reference
 
 
 @dataclass(frozen=True, slots=True)
@@ -187,6 +215,13 @@ def _booking_slip(root: Mapping[str, object], printed_at: datetime) -> BookingSl
         for key, value in (("site", site_data), ("slot", slot_data)):
             if value is None:
                 raise SlipDataError(key, f"is required for a {status} booking")
+    slot = None if slot_data is None else _slot(slot_data, "slot")
+    confirmed_by = (
+        None if root.get("confirmed_by") is None else _choice(root, "confirmed_by", "", CONFIRMERS)
+    )
+    if confirmed_by is not None and status != "confirmed":
+        raise SlipDataError("confirmed_by", f"only a confirmed booking has one, not a {status} one")
+    slip_code = _slip_code(root, confirmed_by, reference, slot)
     return BookingSlip(
         status=status,
         booking_id=_str(root, "booking_id", ""),
@@ -194,13 +229,43 @@ def _booking_slip(root: Mapping[str, object], printed_at: datetime) -> BookingSl
         code=_opt_str(root, "code", ""),
         citizen=_citizen(root.get("citizen"), "citizen"),
         site=None if site_data is None else _site(site_data, "site"),
-        slot=None if slot_data is None else _slot(slot_data, "slot"),
+        slot=slot,
         terminal=_terminal(root.get("terminal"), "terminal"),
         confirmed_at=_opt_datetime(root, "confirmed_at", ""),
         printed_at=printed_at,
         pending_verification=status == "confirmed"
         and _opt_str(root, "central_status", "") == "pending-verification",
+        confirmed_by=confirmed_by,
+        slip_code=slip_code,
     )
+
+
+def _slip_code(
+    root: Mapping[str, object],
+    confirmed_by: ConfirmedBy | None,
+    reference: str | None,
+    slot: Slot | None,
+) -> str | None:
+    """The slip code, checked against the slip it is printed on (not its signature: that is
+    the central's to check, with the terminal's registered key)."""
+    text = _opt_str(root, "slip_code", "")
+    if confirmed_by != "terminal":
+        if text is not None:
+            raise SlipDataError("slip_code", 'only a booking with confirmed_by "terminal" has one')
+        return None
+    if text is None:
+        raise SlipDataError(
+            "slip_code", "a booking confirmed at the terminal must carry its slip code"
+        )
+    try:
+        code = parse_slip_code(text)
+    except LeaseError as exc:
+        raise SlipDataError("slip_code", exc.en) from None
+    if code.reference != reference:
+        raise SlipDataError("slip_code", f"names reference {code.reference!r}, not {reference!r}")
+    if slot is not None and code.slot_id != slot.id:
+        raise SlipDataError("slip_code", f"names slot {code.slot_id!r}, not {slot.id!r}")
+    return text
 
 
 def _decision_slip(root: Mapping[str, object], printed_at: datetime) -> DecisionSlip:

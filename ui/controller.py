@@ -286,7 +286,8 @@ class Controller(SessionBinding):
                 (
                     e
                     for e in entries
-                    if e.state in ("queued", "sending") or (not online and e.state == "confirmed")
+                    if e.state in ("queued", "sending", "confirmed-offline")
+                    or (not online and e.state == "confirmed")
                 ),
                 None,
             )
@@ -326,16 +327,20 @@ class Controller(SessionBinding):
                 sites = [Site.from_json(s) for s in t.client.sites(self.options.live_deadline)]
             except UNAVAILABLE:
                 sites = None
+        offline = sites is None
         if sites is None:
             sites = cache.sites()
             cached = cache.availability_age()
             age = cached.total_seconds() if cached is not None else None
         today = t.now().date().isoformat()
+        # offline, this terminal's own lease seats count too: public availability (the cache)
+        # excludes seats held in leases, so a site could otherwise look full to its holder
+        leased = self._lease_seats() if offline else {}
         remaining: dict[str, int] = {}
         for site in sites:
             slots = [s for s in cache.slots(site.id) if s.date >= today]
             if slots:
-                remaining[site.id] = sum(s.remaining for s in slots)
+                remaining[site.id] = sum(s.remaining + leased.get(s.id, 0) for s in slots)
         return ev.SitesLoaded(tuple(sites), age_seconds=age, remaining=remaining)
 
     def _do_LoadSlots(self, effect: ev.LoadSlots) -> None:
@@ -356,11 +361,41 @@ class Controller(SessionBinding):
                     slots = [slot_from_json(s, site.id) for s in raw]
                 except UNAVAILABLE:
                     slots = None
-            if slots is None:
-                slots = [s for s in t.cache.slots(site.id) if s.date >= today.isoformat()]
-            return ev.SlotsLoaded(site.id, tuple(slots))
+            if slots is not None:
+                return ev.SlotsLoaded(site.id, tuple(slots))
+            slots = [s for s in t.cache.slots(site.id) if s.date >= today.isoformat()]
+            ids = {s.id for s in slots}
+            return ev.SlotsLoaded(
+                site.id,
+                tuple(slots),
+                offline=True,
+                confirmable=frozenset(k for k in self._lease_seats() if k in ids),
+            )
 
         self._submit(self._net, load)
+
+    def _lease_seats(self) -> dict[str, int]:
+        """Slot id -> unspent lease seats usable now (DESIGN §11), asked on the journal lane.
+
+        Nothing (every slot queues) if this journal has no leases yet or does not answer in
+        time: the mark on the slot screen is only a promise the booking service must keep, so
+        when in doubt it is not made.
+        """
+
+        def seats() -> dict[str, int]:
+            journal = self._lane_journal()
+            lease_seats = getattr(journal, "lease_seats", None)
+            if lease_seats is None:  # a journal from before seat leases
+                return {}
+            return {k: n for k, n in lease_seats(self.terminal.now()).items() if n > 0}
+
+        if self._stopping:
+            return {}
+        try:
+            return self._journal_lane.submit(seats).result(timeout=self.options.live_deadline)
+        except (JournalError, FutureTimeout, RuntimeError) as exc:
+            log.warning("lease seats unknown: %s", getattr(exc, "code", type(exc).__name__))
+            return {}
 
     def _do_MakeBooking(self, effect: ev.MakeBooking) -> None:
         def book() -> object:
@@ -668,20 +703,45 @@ def _warm_up() -> None:
     _printing().warm_up()
 
 
+def _confirmed_at_terminal(entry: Entry) -> bool:
+    """Confirmed here from a seat lease (journal of issue 11; absent on older journals)."""
+    return getattr(entry, "confirmed_by", None) == "terminal" or bool(
+        getattr(entry, "lease_id", None)
+    )
+
+
 def _notice(entry: Entry) -> dict[str, Any]:
+    """What the notice screen needs about a refused booking. `lease`: it was confirmed at this
+    terminal from a seat lease (the customer was told "confirmed"); `winner`: for a conflict,
+    the reference of the booking that stands."""
+    extra = entry.outcome_extra or {}
+    winner = extra.get("reference") or (extra.get("booking") or {}).get("reference")
     return {
         "booking_id": entry.booking_id,
         "state": entry.state,
         "code": entry.outcome_code,
         "detail": entry.outcome_detail,
         "reference": entry.reference,
+        "lease": _confirmed_at_terminal(entry),
+        "winner": str(winner) if winner else None,
     }
 
 
 def _journal_booking(entry: Entry) -> dict[str, Any]:
-    """A journal entry as a booking the existing-booking screen can show and reprint."""
-    pending = entry.state in ("queued", "sending")
+    """A journal entry as a booking the existing-booking screen can show and reprint.
+
+    One confirmed at this terminal from a lease is confirmed to the customer in every state
+    before the central's answer (`confirmed-offline`, or `sending` during a replay), with its
+    final reference and, for the reprint, its slip code.
+    """
+    offline = _confirmed_at_terminal(entry)
+    pending = entry.state in ("queued", "sending") and not offline
+    extra: dict[str, Any] = {}
+    if offline and entry.state in ("confirmed-offline", "sending", "confirmed"):
+        code = getattr(entry, "slip_code", None) or entry.slip.get("slip_code")
+        extra = {"confirmed_by": "terminal", "slip_code": code}
     return {
+        **extra,
         "booking_id": entry.booking_id,
         "status": "queued" if pending else "confirmed",
         "reference": entry.reference,

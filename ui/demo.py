@@ -6,9 +6,12 @@ Two ways to run it (`kiosk demo` picks):
   showing the demo: insert any demo person's card, take it out, pull the plug on the central and
   plug it back in, and see the last slip printed.
 - Without one (or `--headless`): a scripted walk-through that taps the same screens a customer
-  would, for every kind of person, books online, books while the central is down (queued), brings
-  the central back and waits for the queued booking to be confirmed, saving a screenshot of every
-  screen it passes and every slip printed.
+  would, for every kind of person, books online, books while the central is down, brings the
+  central back and waits for the central to take that booking, saving a screenshot of every
+  screen it passes and every slip printed. Offline, if the central granted this terminal a seat
+  lease (DESIGN §11), the booking is made in the lease's slot and ends in a confirmed slip whose
+  QR code is the signed slip code (checked with `kiosk-central check-slip`); without one it is
+  queued, then confirmed once the central is back.
 
 Nothing is faked: the card goes through pcscd and the vpcd reader, the bookings through the
 journal and the central's HTTP API, the slips through the printer code into PNG files.
@@ -35,8 +38,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from kiosk.cli.demo_env import DemoError
 from kiosk.dates import today_bangkok
 from kiosk.demo_people import DemoPerson, demo_people
+from kiosk.errors import KioskError
 from kiosk.session import Screen
 from sync.breaker import CircuitBreaker
 from sync.journal import SqliteJournal
@@ -174,7 +179,16 @@ class Walkthrough:
             self.press("answer-yes" if works else "answer-no")
         self.at(Screen.DECISION)
 
-    def book(self, key: str, *, works: bool | None = None, expect: str = "confirmed") -> None:
+    def book(
+        self,
+        key: str,
+        *,
+        works: bool | None = None,
+        expect: str = "confirmed",
+        site_id: str = "scg-bang-sue",
+        slot: tuple[str, str] | None = None,
+    ) -> None:
+        """Book for `key` at `site_id`, in the first open slot or in `slot` (date, slot id)."""
         self.to_decision(key, works=works)
         before = self.slips_now()
         self.next()
@@ -185,12 +199,20 @@ class Walkthrough:
         self.next()
         self.wait(lambda: self.s.screen == Screen.SITE and bool(self.s.sites), "the sites")
         self.shot("site")
-        self.press("site-scg-bang-sue")
+        self.press(f"site-{site_id}")
         self.wait(lambda: self.s.site is not None, "a chosen site")
         self.next()
         self.wait(lambda: self.s.screen == Screen.SLOT and bool(self.s.slots), "the slots")
         view = self.kiosk.window.stack.currentWidget()
-        self.tap(next(b for b in view.slot_buttons if b.isVisible() and b.isEnabled()))
+        if slot is None:
+            self.tap(next(b for b in view.slot_buttons if b.isVisible() and b.isEnabled()))
+        else:
+            day, slot_id = slot
+            self.press(f"day-{day}")
+            self.wait(lambda: self.s.slot_day == day, f"the slots of {day}")
+            QTest.qWait(120)
+            ids = [x.id for x in self.s.slots_on(day)]
+            self.tap(view.slot_buttons[ids.index(slot_id)])
         self.wait(lambda: self.s.slot is not None, "a chosen slot")
         self.shot("slot")
         self.next()
@@ -251,6 +273,78 @@ class Walkthrough:
         result.outcome = f"queued, then confirmed {entry.reference} after the central came back"
         self.say(f"    {result.outcome}")
 
+    def _usable_lease(self) -> Any:
+        """A seat lease this terminal holds and can spend now, after asking the central for
+        leases where its customers just booked (DESIGN §11); None if it granted none."""
+        t = self.kiosk.controller.terminal
+        try:
+            t.cache.refresh_leases(t.client)
+        except KioskError as exc:
+            self.say(f"  no seat leases from the central: {exc.code}")
+            return None
+        if t.terminal_key is None:
+            self.say("  this terminal has no signing key: nothing can be confirmed offline")
+            return None
+        journal = SqliteJournal(self.env.config().journal_path)
+        try:
+            now = t.now()
+            held = [x for x in journal.leases() if x.usable_at(now) and x.seats_left > 0]
+        finally:
+            journal.close()
+        sites = {site.id for site in t.cache.sites()}
+        return next((x for x in held if x.site_id in sites), None)
+
+    def offline_confirmed_then_sync(self, key: str) -> bool:
+        """With the central unplugged, book the slot of a seat lease: confirmed at the
+        terminal, with a slip whose QR is the signed slip code; then plug the central back in
+        and wait for it to honour the reference. False (nothing done) without a lease."""
+        lease = self._usable_lease()
+        if lease is None:
+            return False
+        self.say(
+            f"  the terminal holds {lease.seats_left} seat(s) of {lease.slot_id}; "
+            "pulling the plug on the central"
+        )
+        self.env.pull_the_plug()
+        self.book(key, site_id=lease.site_id, slot=(lease.date, lease.slot_id))
+        result = self._current
+        journal = SqliteJournal(self.env.config().journal_path)
+        try:
+            entry = journal.get(result.booking_id or "")
+            if entry is None or entry.confirmed_by != "terminal" or not entry.slip_code:
+                raise AssertionError(f"{key}: not confirmed at the terminal ({entry})")
+            scanned = _qr_texts(Path(result.slips[-1]))
+            if scanned is not None and scanned != [entry.slip_code]:
+                raise AssertionError(f"{key}: the slip's QR code is not its slip code")
+            verdict = self._check_slip(entry.slip_code)
+            self.say("  plugging the central back in; waiting for it to take the booking")
+            self.env.start_central()
+            self.kiosk.controller.sync_now()
+            self.wait(lambda: _state(journal, result.booking_id) == "confirmed", "the replay", 90)
+            final = journal.get(result.booking_id or "")
+        finally:
+            journal.close()
+        assert final is not None
+        if final.reference != entry.reference:
+            raise AssertionError(f"{key}: the central changed the reference to {final.reference}")
+        result.outcome = (
+            f"confirmed at the terminal offline {entry.reference} (lease {lease.lease_id[:8]}; "
+            f"QR {'read back' if scanned is not None else 'not read: no decoder'}; "
+            f"check-slip {verdict}), honoured by the central after it came back"
+        )
+        self.say(f"    {result.outcome}")
+        return True
+
+    def _check_slip(self, text: str) -> str:
+        """`kiosk-central check-slip` on the slip's QR text, before the terminal reconnects."""
+        try:
+            self.env._central_cli("check-slip", text)
+        except DemoError as exc:
+            return f"failed ({exc.en})"
+        except FileNotFoundError:
+            return "not available"
+        return "valid"
+
     def run(self) -> list[StepResult]:
         self._current = StepResult("start", "the kiosk is ready")
         self.results.append(self._current)
@@ -262,8 +356,21 @@ class Walkthrough:
         self.information_slip("diabetes", conditions=("diabetes",))
         self.information_slip("foreign")
         self.existing("booked")
-        self.offline_then_sync("offline")
+        if not self.offline_confirmed_then_sync("offline"):
+            self.say("  no seat lease to spend: the offline booking is queued instead")
+            self.offline_then_sync("offline")
         return self.results
+
+
+def _qr_texts(png: Path) -> list[str] | None:
+    """The QR codes on a slip picture, or None without a decoder (zxing-cpp is a test tool)."""
+    try:
+        import zxingcpp  # noqa: PLC0415 - optional, and only for the demo's own check
+    except ImportError:
+        return None
+    from PIL import Image  # noqa: PLC0415
+
+    return [b.text for b in zxingcpp.read_barcodes(Image.open(png).convert("L"))]
 
 
 def _state(journal: SqliteJournal, booking_id: str | None) -> str | None:

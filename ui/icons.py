@@ -58,6 +58,19 @@ def _check(p: QPainter, s: float, c: QColor) -> None:
     p.drawPath(path)
 
 
+@_icon("confirm-now")
+def _confirm_now(p: QPainter, s: float, c: QColor) -> None:
+    """A tick in a circle: a slot this terminal can confirm at once while offline (issue 11).
+    Distinct from the bare tick of a selected choice, and always shown with its words."""
+    _pen(p, c, s, 0.08)
+    p.drawEllipse(QRectF(s * 0.08, s * 0.08, s * 0.84, s * 0.84))
+    _pen(p, c, s, 0.1)
+    path = QPainterPath(QPointF(s * 0.28, s * 0.52))
+    path.lineTo(s * 0.44, s * 0.68)
+    path.lineTo(s * 0.73, s * 0.35)
+    p.drawPath(path)
+
+
 @_icon("box")
 def _box(p: QPainter, s: float, c: QColor) -> None:
     _pen(p, c, s, 0.08)

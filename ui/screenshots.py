@@ -167,20 +167,37 @@ def site(chosen: Site | None = None, *, offline: bool = False) -> Step:
     return then(contact("0812345678", Occupation("company-employee")), run(*evs))
 
 
-def slot(chosen: bool = False, *, offline: bool = False) -> Step:
-    evs: list[object] = [ev.Next(), ev.SlotsLoaded(SITES[0].id, slots(SITES[0]))]
+#: Offline, the slots this terminal holds lease seats for (DESIGN §11): on 2 June at 09:00,
+#: 10:00, 11:00 (which the cache shows full: it never counts leased seats) and 14:00.
+LEASED = frozenset(f"{SITES[0].id}-20210602-{h}00" for h in ("09", "10", "11", "14"))
+LEASED_PICK, UNLEASED_PICK = 8, 11  # 2 June 10:00 (leased), 2 June 13:00 (not)
+
+
+def slot(
+    chosen: bool = False, *, offline: bool = False, leased: bool = False, pick: int = 8
+) -> Step:
+    loaded = (
+        ev.SlotsLoaded(SITES[0].id, slots(SITES[0]), offline=True, confirmable=LEASED)
+        if leased
+        else ev.SlotsLoaded(SITES[0].id, slots(SITES[0]), offline=offline)
+    )
+    evs: list[object] = [ev.Next(), loaded]
     if chosen:
-        pick = slots(SITES[0])[8]
-        evs += [ev.DayChosen(pick.date), ev.SlotChosen(pick)]
-    return then(site(SITES[0], offline=offline), run(*evs))
+        chosen_slot = slots(SITES[0])[pick]
+        evs += [ev.DayChosen(chosen_slot.date), ev.SlotChosen(chosen_slot)]
+    elif leased:  # the day with the leased slots
+        evs.append(ev.DayChosen(slots(SITES[0])[pick].date))
+    return then(site(SITES[0], offline=offline or leased), run(*evs))
 
 
-def review(*, offline: bool = False) -> Step:
-    return then(slot(True, offline=offline), run(ev.Next()))
+def review(*, offline: bool = False, leased: bool = False, pick: int = 8) -> Step:
+    return then(slot(True, offline=offline, leased=leased, pick=pick), run(ev.Next()))
 
 
-def booked(outcome: BookingOutcome, *more: object, offline: bool = False) -> Step:
-    return then(review(offline=offline), run(ev.Next(), ev.Booked(outcome), *more))
+def booked(
+    outcome: BookingOutcome, *more: object, offline: bool = False, leased: bool = False
+) -> Step:
+    return then(review(offline=offline, leased=leased), run(ev.Next(), ev.Booked(outcome), *more))
 
 
 EXISTING = {
@@ -216,6 +233,48 @@ class Shot:
 
 CONFIRMED = BookingOutcome("confirmed", "b1", "TRJ-4F7K-2MXD", central_status="confirmed")
 QUEUED = BookingOutcome("queued", "b1", code="central-offline")
+#: What the screens of an offline-confirmed booking show does not depend on the code's
+#: signature; a well-formed one keeps the slip data honest all the same.
+SLIP_CODE = (
+    f"TRJ1;TRJ-5W2P-H8RC;{SITES[0].id}-20210602-1000;3f6b8a2e-1c4d-4e9a-b7f0-5d2c8e1a9b46;"
+    "2021-06-01T10:00:00+07:00;56475aa75463474c;c2lnbmF0dXJl"
+)
+OFFLINE_CONFIRMED = BookingOutcome(
+    "confirmed",
+    "b1",
+    "TRJ-5W2P-H8RC",
+    confirmed_by="terminal",
+    lease_id="3f6b8a2e-1c4d-4e9a-b7f0-5d2c8e1a9b46",
+    slip_code=SLIP_CODE,
+)
+EXISTING_OFFLINE = {
+    "reference": "TRJ-5W2P-H8RC",
+    "status": "confirmed",
+    "confirmed_by": "terminal",
+    "slip_code": SLIP_CODE,
+    "booking_id": "b0",
+    "site_id": SITES[0].id,
+    "slot_id": f"{SITES[0].id}-20210602-1000",
+    "date": "2021-06-02",
+    "start": "10:00",
+    "end": "11:00",
+    "site": SITES[0].to_json(),
+}
+
+
+def lease_notice(code: str, booking: dict | None = None, winner: str | None = None) -> Step:
+    notice = {
+        "booking_id": "q1",
+        "state": "conflict" if code == "already-booked" else "rejected",
+        "code": code,
+        "lease": True,
+        "winner": winner,
+    }
+    evs: list[object] = [ev.ConsentGiven(), ev.NoticeFound(notice)]
+    if booking is not None:
+        evs.append(ev.ExistingFound(booking, "central"))
+    return then(consent("booked"), run(*evs))
+
 
 SHOTS = (
     Shot("01-welcome", run()),
@@ -275,6 +334,17 @@ SHOTS = (
     Shot("43-start-over", contact("0812345678"), overlay="start-over"),
     Shot("44-technician-pin", run(), overlay="pin"),
     Shot("45-technician", run(), overlay="technician"),
+    # seat leases (issue 11): offline, some slots confirmed at once, the others queued
+    Shot("46-slot-offline-leases", slot(leased=True)),
+    Shot("47-slot-offline-leased-chosen", slot(True, leased=True, pick=LEASED_PICK)),
+    Shot("48-review-offline-confirm-now", review(leased=True, pick=LEASED_PICK)),
+    Shot("49-review-offline-queue", review(leased=True, pick=UNLEASED_PICK)),
+    Shot("50-result-offline-confirmed", booked(OFFLINE_CONFIRMED, leased=True)),
+    Shot("51-existing-offline-confirmed", existing(EXISTING_OFFLINE, "journal")),
+    Shot("52-notice-lease-conflict", lease_notice(
+        "already-booked", {**EXISTING, "reference": "TRJ-9H3D-7QXA"}, winner="TRJ-9H3D-7QXA")),
+    Shot("53-notice-lease-expired", lease_notice("lease-expired")),
+    Shot("54-slot-offline-no-lease", slot(offline=True)),
 )  # fmt: skip
 
 

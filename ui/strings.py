@@ -44,6 +44,10 @@ T: dict[str, tuple[str, str]] = {
         "ระบบกลางติดต่อไม่ได้ การจองจะถูกบันทึกไว้และส่งเข้าระบบภายหลัง",
         "The central system cannot be reached: bookings are saved and sent later.",
     ),
+    "offline.leases": (
+        "ระบบกลางติดต่อไม่ได้ บางเวลายืนยันได้ทันทีที่เครื่องนี้ เวลาอื่นจะบันทึกไว้และส่งภายหลัง",
+        "Central system unreachable: some times are confirmed here, others sent later.",
+    ),
     "offline.age": ("ข้อมูลที่นั่งว่างอัปเดตล่าสุด {age}", "Availability as of {age}"),
     "offline.age.unknown": ("ไม่มีข้อมูลที่ว่างล่าสุด", "No recent availability"),
     "age.now": ("เมื่อสักครู่", "just now"),
@@ -124,6 +128,11 @@ T: dict[str, tuple[str, str]] = {
         "การเปลี่ยนหรือยกเลิก ทำได้หลังจากระบบกลางยืนยันการจองแล้ว",
         "It can be changed or cancelled once the central system has confirmed it.",
     ),
+    "existing.offline": (
+        "ยืนยันที่เครื่องนี้ขณะระบบกลางขัดข้อง เครื่องจะส่งเข้าระบบกลางให้อัตโนมัติ",
+        "Confirmed at this terminal while the central system was down; this terminal sends it "
+        "on automatically.",
+    ),
     "existing.cancelled": ("การจองนี้ถูกยกเลิกแล้ว", "This booking has been cancelled"),
     "existing.changed": ("เปลี่ยนเวลานัดเรียบร้อยแล้ว", "Your appointment has been changed"),
     "existing.reprint": ("พิมพ์ใบนัดอีกครั้ง", "Print my slip again"),
@@ -149,6 +158,24 @@ T: dict[str, tuple[str, str]] = {
         "through another channel.",
     ),
     "notice.again": ("ท่านสามารถจองใหม่ได้ที่เครื่องนี้", "You can book again on this terminal."),
+    # a booking confirmed here from a seat lease, then refused by the central (DESIGN §11)
+    "notice.lease.conflict": (
+        "การจองที่ท่านทำไว้ที่เครื่องนี้ขณะระบบกลางขัดข้อง ไม่สามารถเก็บไว้ได้ "
+        "เพราะท่านมีการจอง {ref} อยู่แล้ว ซึ่งยังคงใช้ได้ตามเดิม",
+        "Your booking made on this terminal while offline could not be kept because you "
+        "already had booking {ref}; that one stands.",
+    ),
+    "notice.lease.conflict.other": (
+        "การจองที่ท่านทำไว้ที่เครื่องนี้ขณะระบบกลางขัดข้อง ไม่สามารถเก็บไว้ได้ "
+        "เพราะท่านมีการจองอยู่แล้ว การจองนั้นยังคงใช้ได้ตามเดิม",
+        "Your booking made on this terminal while offline could not be kept because you "
+        "already had a booking; that one stands.",
+    ),
+    "notice.lease.lost": (
+        "ขออภัย ที่นั่งที่ท่านจองไว้ที่เครื่องนี้ขณะระบบกลางขัดข้อง ไม่สามารถเก็บไว้ให้ได้ กรุณาจองใหม่",
+        "Sorry: the seat you booked on this terminal while offline could not be kept. Please "
+        "book again.",
+    ),
     "cancel.title": ("ยืนยันการยกเลิก", "Cancel this booking?"),
     "cancel.body": (
         "เมื่อยกเลิกแล้ว ที่นั่งนี้จะถูกปล่อยให้ผู้อื่น และไม่สามารถเรียกคืนได้",
@@ -211,6 +238,17 @@ T: dict[str, tuple[str, str]] = {
     "slot.past": ("หมดเวลาแล้ว", "Closed"),
     "slot.day_full": ("เต็มทั้งวัน", "All full"),
     "slot.none_yet": ("ยังไม่ได้เลือกเวลา", "No time chosen yet"),
+    # offline, from a seat lease this terminal holds (DESIGN §11)
+    "slot.confirm_now": ("ยืนยันได้ทันที", "Confirmed now"),
+    "slot.offline.some": (
+        "เวลาที่มีคำว่า “ยืนยันได้ทันที” จะได้รับการยืนยันเลย เวลาอื่นจะบันทึกไว้และส่งเข้าระบบเมื่อติดต่อได้ (รอการยืนยัน)",
+        "“Confirmed now”: confirmed at once. Other times: saved and sent later, awaiting "
+        "confirmation.",
+    ),
+    "slot.offline.none": (
+        "ขณะนี้ยังยืนยันทันทีไม่ได้ การจองจะบันทึกไว้และส่งเข้าระบบเมื่อติดต่อได้ (รอการยืนยัน)",
+        "No time can be confirmed at once now: a booking is sent later, awaiting confirmation.",
+    ),
     "slot.loading": ("กำลังโหลดเวลาที่ว่าง", "Loading the times"),
     "slot.empty": (
         "สถานที่นี้ไม่มีเวลาว่างในช่วงนี้ กรุณาย้อนกลับไปเลือกสถานที่อื่น",
@@ -230,6 +268,15 @@ T: dict[str, tuple[str, str]] = {
     "review.old": ("นัดเดิม", "Current appointment"),
     "review.new": ("นัดใหม่", "New appointment"),
     "review.confirm": ("ยืนยันการจอง", "Confirm booking"),
+    "review.will": ("เมื่อกดยืนยัน", "When you confirm"),
+    "review.will.confirm": (
+        "การจองนี้จะได้รับการยืนยันทันที",
+        "This booking will be confirmed at once.",
+    ),
+    "review.will.queue": (
+        "การจองนี้จะบันทึกไว้และส่งเข้าระบบเมื่อติดต่อได้ (รอการยืนยัน)",
+        "This booking will be saved and sent when the connection is back (awaiting confirmation).",
+    ),
     "review.confirm_change": ("ยืนยันการเปลี่ยน", "Confirm the change"),
     "yes": ("ใช่", "Yes"),
     "no": ("ไม่ใช่", "No"),
@@ -241,6 +288,10 @@ T: dict[str, tuple[str, str]] = {
         "The central system will check your registration and confirm by SMS.",
     ),
     "result.reference": ("รหัสการจอง", "Booking reference"),
+    "result.offline_sms": (
+        "ท่านจะได้รับ SMS ที่เบอร์ {phone} เมื่อระบบกลางกลับมาเชื่อมต่อ",
+        "An SMS to {phone} follows once the central system is back.",
+    ),
     "result.queued": ("บันทึกการจองแล้ว รอส่งเข้าระบบ", "Booking saved, waiting to be sent"),
     "result.queued.next": (
         "ขณะนี้ติดต่อระบบกลางไม่ได้ เครื่องจะส่งการจองให้อัตโนมัติเมื่อติดต่อได้ ท่านไม่ต้องทำอะไรเพิ่ม "

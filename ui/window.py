@@ -242,7 +242,8 @@ class MainWindow(QWidget):
         offline = not s.status.online and s.screen not in (Screen.CLOSED, Screen.OUT_OF_SERVICE)
         self.banner.setVisible(offline)
         if offline:
-            self.banner.text.set(tr("offline", lang))
+            # with lease seats loaded, "sent later" is no longer true of every booking
+            self.banner.text.set(tr("offline.leases" if s.any_confirmable() else "offline", lang))
             self.banner.age.set(age_text(s.availability_age, lang))
         if s.screen in NO_START_OVER and self.confirm.isVisible():
             self.confirm.hide()

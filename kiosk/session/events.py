@@ -132,6 +132,11 @@ class SiteChosen:
 class SlotsLoaded:
     site_id: str
     slots: tuple[Slot, ...]
+    #: The slots came from the offline cache: the central could not be reached just now.
+    offline: bool = False
+    #: Of those, the slots this terminal can confirm now from a seat lease it holds
+    #: (DESIGN §11); any other slot booked while offline is queued for the central.
+    confirmable: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)

@@ -126,6 +126,8 @@ class Session:
         self.slots_pending = False
         self.site: Site | None = None
         self.slots: tuple[Slot, ...] = ()
+        self.slots_offline = False
+        self.confirmable: frozenset[str] = frozenset()
         self.slot_day: str | None = None
         self.slot: Slot | None = None
         self.outcome: BookingOutcome | None = None
@@ -193,10 +195,36 @@ class Session:
         """Known to have no seat left (unknown counts as open: the slot screen will tell)."""
         return self.site_remaining.get(site.id, 1) <= 0
 
+    def confirms_now(self, slot: Slot) -> bool:
+        """Offline, this terminal holds an unspent lease seat for the slot: a booking there is
+        confirmed at once (DESIGN §11) rather than queued.
+
+        A prediction for the screens only: the booking service decides when the customer
+        confirms, and the result screen says what it decided.
+        """
+        return self.slots_offline and slot.id in self.confirmable and self._not_ended(slot)
+
+    def booking_kind(self, slot: Slot | None) -> str | None:
+        """What booking `slot` now will be: None online (the central answers), "confirm-now"
+        offline from a lease seat, "queue" offline without one (awaiting confirmation)."""
+        if slot is None or not self.slots_offline:
+            return None
+        return "confirm-now" if self.confirms_now(slot) else "queue"
+
+    def any_confirmable(self) -> bool:
+        return any(self.confirms_now(s) for s in self.slots)
+
     def slot_open(self, slot: Slot) -> bool:
-        """A seat is left and the slot has not ended yet (the central refuses ended slots)."""
-        if slot.full:
+        """A seat is left and the slot has not ended yet (the central refuses ended slots).
+
+        Offline, a slot the cache shows full can still hold this terminal's own lease seat:
+        public availability excludes seats held in leases, so the cache never counts them.
+        """
+        if slot.full and not self.confirms_now(slot):
             return False
+        return self._not_ended(slot)
+
+    def _not_ended(self, slot: Slot) -> bool:
         if self._now is None:
             return True
         try:
@@ -592,6 +620,8 @@ class Session:
             return []
         self.slots = tuple(e.slots)
         self.slots_pending = False
+        self.slots_offline = e.offline
+        self.confirmable = frozenset(e.confirmable) if e.offline else frozenset()
         if self.slot is not None and self.slot.id not in {
             s.id for s in self.slots if self.slot_open(s)
         }:

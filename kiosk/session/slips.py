@@ -6,6 +6,7 @@ only the masked citizen ID and the name, never the full ID, the phone or the add
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
@@ -13,6 +14,8 @@ from typing import Any
 from kiosk.booking.model import BookingOutcome, Site, Slot
 from kiosk.card.model import Card
 from kiosk.eligibility import Decision
+
+log = logging.getLogger(__name__)
 
 
 def citizen(card: Card) -> dict[str, str]:
@@ -43,9 +46,27 @@ def booking_slip(
     }
     if outcome.central_status:
         slip["central_status"] = outcome.central_status
+    if outcome.status == "confirmed":
+        slip.update(_confirmed_by(outcome.confirmed_by, outcome.slip_code))
     if confirmed_at is not None:
         slip["confirmed_at"] = confirmed_at.isoformat(timespec="seconds")
     return slip
+
+
+def _confirmed_by(by: str | None, slip_code: str | None) -> dict[str, Any]:
+    """Who confirmed the booking, for the slip; the QR of one confirmed at the terminal carries
+    its signed slip code.
+
+    Without its code (never, by the contract) the slip still prints, confirmed with the plain
+    reference in the QR, which the central honours once the booking reaches it: a customer who
+    has a confirmed seat must not leave without a slip.
+    """
+    if by == "terminal":
+        if slip_code:
+            return {"confirmed_by": "terminal", "slip_code": slip_code}
+        log.warning("a booking confirmed at the terminal has no slip code: printed without it")
+        return {}
+    return {"confirmed_by": by} if by == "central" else {}
 
 
 def decision_slip(decision: Decision, card: Card, terminal: Mapping[str, str]) -> dict[str, Any]:
@@ -65,10 +86,19 @@ def decision_slip(decision: Decision, card: Card, terminal: Mapping[str, str]) -
 def existing_slip(
     booking: Mapping[str, Any], card: Card, terminal: Mapping[str, str]
 ) -> dict[str, Any]:
-    """A reprint of a booking the central (or the journal) holds."""
+    """A reprint of a booking the central (or the journal) holds.
+
+    One confirmed at this terminal from a lease and not yet acknowledged by the central is
+    reprinted as it was first printed: confirmed, with its slip code in the QR.
+    """
     status = "queued" if booking.get("status") == "queued" else "confirmed"
     site = booking.get("site") or {"id": booking.get("site_id", "")}
+    extra: dict[str, Any] = {}
+    if status == "confirmed":
+        by, code = booking.get("confirmed_by"), booking.get("slip_code")
+        extra = _confirmed_by(str(by) if by else None, str(code) if code else None)
     return {
+        **extra,
         "status": status,
         "booking_id": str(booking.get("booking_id") or ""),
         "reference": booking.get("reference") if status == "confirmed" else None,

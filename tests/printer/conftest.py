@@ -13,7 +13,7 @@ from tests.printer.loopback import LoopbackPrinter
 FIXTURES = Path(__file__).parent / "fixtures"
 KINDS = ("confirmed", "queued", "rejected", "hospital", "await-guidance", "ineligible")
 #: Fixtures that are a variant of a kind (same `kind`, other content).
-VARIANTS = ("pending-verification",)
+VARIANTS = ("pending-verification", "offline-confirmed")
 #: Stands in for the clock wherever a fixture has no printed_at.
 NOW = datetime(2021, 5, 28, 10, 15, 7, tzinfo=BANGKOK)
 

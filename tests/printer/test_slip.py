@@ -22,7 +22,12 @@ from printer.slip_data import parse_slip
 from tests.printer.conftest import KINDS, NOW, VARIANTS, slip_json
 
 GOLDEN = Path(__file__).parent / "golden"
-CASES = [*((kind, 80) for kind in (*KINDS, *VARIANTS)), ("confirmed", 58), ("queued", 58)]
+CASES = [
+    *((kind, 80) for kind in (*KINDS, *VARIANTS)),
+    ("confirmed", 58),
+    ("queued", 58),
+    ("offline-confirmed", 58),
+]
 
 
 def render(kind: str, mm: int) -> Image.Image:

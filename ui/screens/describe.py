@@ -41,19 +41,22 @@ def booking_site(booking: Mapping[str, Any]) -> Site:
     return Site.from_json(data)
 
 
-def booking_where(booking: Mapping[str, Any], lang: str, sites: Iterable[Site] = ()) -> str:
+def booking_where(
+    booking: Mapping[str, Any], lang: str, sites: Iterable[Site] = (), sep: str = "\n"
+) -> str:
     site = booking_site(booking)
     if not site.name_th:
         site = next((s for s in sites if s.id == site.id), site)
-    return site_where(site, lang) if site.name_th else site.id
+    return site_where(site, lang, sep) if site.name_th else site.id
 
 
-def booking_when(booking: Mapping[str, Any], lang: str) -> str:
+def booking_when(booking: Mapping[str, Any], lang: str, sep: str = "\n") -> str:
     return when(
         str(booking.get("date") or ""),
         str(booking.get("start") or ""),
         str(booking.get("end") or ""),
         lang,
+        sep,
     )
 
 

@@ -28,6 +28,27 @@ def _reason(code: str, lang: str) -> str:
     return tr(key, lang) if key in T else ""
 
 
+def _queued_notice(n, lang: str) -> list[str]:
+    """A queued booking the central refused: why, in the central's words where we have them."""
+    state = str(n.get("state") or "rejected")
+    lines = [tr("notice.conflict" if state == "conflict" else "notice.rejected", lang)]
+    reason = _reason(str(n.get("code") or ""), lang)
+    if reason:
+        lines.append(reason)
+    return lines
+
+
+def _lease_notice(n, lang: str) -> list[str]:
+    """A booking confirmed here from a seat lease that the central could not keep. The
+    customer was told "confirmed", so this says plainly what stands instead: the booking they
+    already had (already-booked), or nothing (lease-expired, lease-invalid: book again)."""
+    if n.get("state") == "conflict":
+        ref = n.get("winner")
+        return [tr("notice.lease.conflict", lang, ref=ref) if ref else
+                tr("notice.lease.conflict.other", lang)]  # fmt: skip
+    return [tr("notice.lease.lost", lang)]
+
+
 class ExistingView(ScreenView):
     def __init__(self, binding: SessionBinding, m: Metrics) -> None:
         super().__init__(binding, m)
@@ -102,13 +123,9 @@ class ExistingView(ScreenView):
         n, b = s.notice, s.existing
         self.notice.setVisible(n is not None)
         if n is not None:
-            state = str(n.get("state") or "rejected")
             self.notice_head.set(tr("notice.title", lang))
-            lines = [tr("notice.conflict" if state == "conflict" else "notice.rejected", lang)]
-            reason = _reason(str(n.get("code") or ""), lang)
-            if reason:
-                lines.append(reason)
-            if b is None:
+            lines = _lease_notice(n, lang) if n.get("lease") else _queued_notice(n, lang)
+            if b is None and not (n.get("lease") and n.get("state") != "conflict"):
                 lines.append(tr("notice.again", lang))
             self.notice_text.set("\n".join(lines))
         self.failure.setVisible(s.error is not None)
@@ -135,11 +152,15 @@ class ExistingView(ScreenView):
             self.status.set(head)
             ref = str(b.get("reference") or "")
             self.reference.set(f"{tr('result.reference', lang)} {ref}" if ref else "")
-            self.where.set(describe.booking_where(b, lang, s.sites))
-            self.when.set(describe.booking_when(b, lang))
+            # under a notice, one line each, so both fit on the counter tablet
+            sep = " · " if s.notice is not None else "\n"
+            self.where.set(describe.booking_where(b, lang, s.sites, sep))
+            self.when.set(describe.booking_when(b, lang, sep))
             note = ""
             if queued:
                 note = tr("existing.queued", lang) + "\n" + tr("existing.queued.no_change", lang)
+            elif s.existing_source == "journal" and b.get("confirmed_by") == "terminal":
+                note = tr("existing.offline", lang) + "\n" + tr("existing.queued.no_change", lang)
             elif b.get("status") == "pending-verification":
                 note = tr("result.pending", lang)
             self.note.set(note)

@@ -1,6 +1,8 @@
 """The outcome of a booking, and the slip.
 
-Confirmed: the reference, big, and the slip printing at once (never waiting on an SMS). Queued:
+Confirmed: the reference, big, and the slip printing at once (never waiting on an SMS); one
+confirmed at this terminal from a seat lease while offline looks the same, with one line saying
+the SMS follows once the connection is back. Queued:
 what happens next, in plain words, because "queued" means nothing to a customer. Refused: why,
 and the way forward (another time, another place, the booking they already have). A printer
 failure never hides the booking: it stands, the screen says so and offers to print again.
@@ -131,7 +133,10 @@ class ResultView(ScreenView):
             self.reference.set(f"{tr('result.reference', lang)} {o.reference or ''}")
             self.details.set(f"{where}\n{when}")
             pending = o.central_status == "pending-verification"
-            self.words.set(tr("result.pending", lang) if pending else "")
+            lines = [tr("result.pending", lang)] if pending else []
+            if o.offline_confirmed:  # confirmed like any other; only the SMS waits
+                lines.append(tr("result.offline_sms", lang, phone=describe.phone(s)))
+            self.words.set("\n".join(lines))
         elif o.status == "queued":
             self._panel("warn", "clock", tr("result.queued", lang))
             self.reference.set("")

@@ -1,7 +1,9 @@
 """Everything before it is sent, each part with its own "change" button.
 
 When changing an existing booking, the current appointment is shown beside the new one, so the
-customer confirms a change knowing what it replaces.
+customer confirms a change knowing what it replaces. Offline, one more part says which booking
+confirming makes: confirmed at once from this terminal's lease seat, or saved and sent later
+(awaiting confirmation), with an icon and words, not a colour alone.
 """
 
 from __future__ import annotations
@@ -34,7 +36,8 @@ class Row(Panel):
         col.addStretch(1)
         line = QHBoxLayout()
         line.setSpacing(m.gap)
-        line.addWidget(Icon(icon, round(m.body * 1.5)), 0, Qt.AlignmentFlag.AlignTop)
+        self.icon = Icon(icon, round(m.body * 1.5))
+        line.addWidget(self.icon, 0, Qt.AlignmentFlag.AlignTop)
         line.addLayout(col, 1)
         self.edit: Button | None = None
         if section is not None:
@@ -68,6 +71,9 @@ class ReviewView(ScreenView):
         grid.addWidget(self.old, 0, 0, 2, 1)
         grid.addWidget(self.site, 0, 1)
         grid.addWidget(self.slot, 1, 1)
+        self.will = Row(m, "confirm-now", None, self.send)
+        self.will.value.setObjectName("review-will")
+        grid.addWidget(self.will, 2, 1)
         grid.setColumnStretch(0, 1)
         grid.setColumnStretch(1, 1)
         self.body.addLayout(grid)
@@ -86,7 +92,7 @@ class ReviewView(ScreenView):
                 + "\n"
                 + describe.booking_when(existing, lang),
             )
-            for row in (self.person, self.answers, self.contact):
+            for row in (self.person, self.answers, self.contact, self.will):
                 row.hide()
             self.old.show()
             new = tr("review.new", lang)
@@ -120,7 +126,19 @@ class ReviewView(ScreenView):
         )
         self.site.set(lang, tr("review.site", lang), self._site(s, lang))
         self.slot.set(lang, tr("review.slot", lang), self._slot(s, lang))
+        self._will(s, lang)
         self.nav.configure(lang, primary="review.confirm", icon="check")
+
+    def _will(self, s: Session, lang: str) -> None:
+        kind = s.booking_kind(s.slot)
+        self.will.setVisible(kind is not None)
+        if kind is None:
+            return
+        now = kind == "confirm-now"
+        self.will.set_kind("ok" if now else "warn")
+        self.will.icon.set("confirm-now" if now else "clock")
+        text = tr("review.will.confirm" if now else "review.will.queue", lang)
+        self.will.set(lang, tr("review.will", lang), text)
 
     def _site(self, s: Session, lang: str) -> str:
         return describe.site_where(s.site, lang) if s.site else ""

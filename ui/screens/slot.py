@@ -3,6 +3,11 @@
 The day strip is a filter (the session shows the first day with a free slot first); the time
 still needs a tap. A full or ended slot is drawn disabled with a cross and the word, never by
 colour alone.
+
+Offline (DESIGN §11), a slot this terminal holds a lease seat for says "Confirmed now" with a
+ticked circle, and a line under the times says what happens to the others: they are saved and
+sent once the connection is back. Its seat count is left out there: the cached count is stale
+and excludes the terminal's own seat, and "confirmed now" is what the customer needs to know.
 """
 
 from __future__ import annotations
@@ -102,6 +107,10 @@ class SlotView(ScreenView):
         self.grid.setContentsMargins(0, 0, 0, 0)
         self.grid.setSpacing(m.gap // 2)
         self.body.addWidget(self.grid_host)
+        self.offline_icon = Icon(None, round(m.body * 1.4))
+        self.offline_line = Text("", "body")
+        self.offline_line.setObjectName("slot-offline")
+        self.body.addLayout(row(self.offline_icon, self.offline_line, spacing=m.gap // 2))
         self.spinner = Spinner(m.target)
         self.waiting = Text("", "heading")
         self.body.addLayout(row(self.spinner, self.waiting, spacing=m.gap))
@@ -149,19 +158,7 @@ class SlotView(ScreenView):
             self.days.show_day(s.slot_day)
         self.days.setVisible(bool(days))
         slots = s.slots_on(s.slot_day)
-        self._slot_buttons(len(slots))
-        for b, slot in zip(self.slot_buttons, slots, strict=False):
-            open_ = s.slot_open(slot)
-            if open_:
-                state = tr("slot.remaining", lang, n=slot.remaining)
-            elif slot.full:
-                state = tr("slot.full", lang)
-            else:
-                state = tr("slot.past", lang)
-            b.setText(f"{time_range(slot.start, slot.end, lang)}\n{state}")
-            b.set_icon(None if open_ else "cross")
-            b.setEnabled(open_)
-            b.set_selected(s.slot is not None and s.slot.id == slot.id)
+        self._render_slots(s, lang, slots)
         loading = s.slots_pending and not slots
         self.spinner.setVisible(loading)
         if loading:
@@ -180,3 +177,28 @@ class SlotView(ScreenView):
                 f"{tr('selected', lang)}: {when} {time_range(s.slot.start, s.slot.end, lang)}"
             )
         self.nav.configure(lang, primary="next", enabled=s.can_go_next())
+
+    def _render_slots(self, s: Session, lang: str, slots: list) -> None:
+        self._slot_buttons(len(slots))
+        for b, slot in zip(self.slot_buttons, slots, strict=False):
+            open_ = s.slot_open(slot)
+            icon = None
+            if s.confirms_now(slot):
+                state, icon = tr("slot.confirm_now", lang), "confirm-now"
+            elif open_:
+                state = tr("slot.remaining", lang, n=slot.remaining)
+            elif slot.full:
+                state, icon = tr("slot.full", lang), "cross"
+            else:
+                state, icon = tr("slot.past", lang), "cross"
+            b.setText(f"{time_range(slot.start, slot.end, lang)}\n{state}")
+            b.set_icon(icon)
+            b.setEnabled(open_)
+            b.set_selected(s.slot is not None and s.slot.id == slot.id)
+        if s.slots_offline and slots:
+            some = s.any_confirmable()
+            self.offline_icon.set("confirm-now" if some else "clock")
+            self.offline_line.set(tr("slot.offline.some" if some else "slot.offline.none", lang))
+        else:
+            self.offline_icon.set(None)
+            self.offline_line.set("")
