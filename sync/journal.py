@@ -23,6 +23,7 @@ import logging
 import os
 import socket
 import sqlite3
+import time
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -42,6 +43,9 @@ log = logging.getLogger(__name__)
 STATES = ("queued", "sending", "confirmed-offline", "confirmed", "rejected", "conflict")
 #: Not yet at the central: a confirmed-offline booking is final for the customer, but the central
 #: still has to hear of it.
+#: How long opening a journal retries while another process holds the lock it needs.
+OPEN_RETRY_SECONDS = 30.0
+
 PENDING = ("queued", "sending", "confirmed-offline")
 
 MIGRATIONS: list[str] = [
@@ -316,6 +320,23 @@ class SqliteJournal:
     def __init__(self, path: str | Path, *, clock: Callable[[], datetime] | None = None) -> None:
         self.path = Path(path)
         self._clock = clock or (lambda: datetime.now(UTC))
+        # Several processes opening a new journal at once (the kiosk and `kiosk sync run`):
+        # switching it to WAL needs an exclusive lock, and SQLite answers "database is locked"
+        # at once, without its busy handler, where waiting could deadlock; the loser opens
+        # again. Found under the full suite's load once migration 2 made the first opening longer.
+        deadline = time.monotonic() + OPEN_RETRY_SECONDS
+        while True:
+            try:
+                self._open()
+                return
+            except JournalError as exc:
+                if exc.code != "journal-busy" or time.monotonic() > deadline:
+                    raise
+                if getattr(self, "db", None) is not None:
+                    self.db.close()
+                time.sleep(0.05)
+
+    def _open(self) -> None:
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             # isolation_level=None: no implicit transactions; every write here says BEGIN IMMEDIATE
