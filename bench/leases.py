@@ -1,31 +1,36 @@
 """Seat leases under a fleet: terminals cut off at random, web customers on hot sites.
 
     .venv/bin/python bench/leases.py [--terminals 20] [--seconds 120] [--capacity 40]
-        [--seed 1] [--lease-life-minutes 2]
+        [--offline-seconds 6] [--blackhole-share 0.2] [--lease-seats-per-terminal 6] [--seed 1]
 
-One reference central (`kiosk-central serve`, its own process, SQLite) and N terminals, each
-provisioned through the real enrolment (its own journal, cache, token and signing key) and
-reaching the central through its own fault proxy on loopback, so that "the store's line is down"
-is a real refused connection. Every terminal has three usual sites (two of them among the five
-hot sites every terminal shares) and customers arriving at random; web customers keep booking the
-hot sites' earliest slots directly at the central, so that those slots fill up while terminals
-hold leases on them. Each terminal's line is cut at random times for random lengths. While
-online a terminal replays its journal and refreshes its cache and leases every second (the
-appliance does it every 5 minutes; the bench compresses time). Customers pick among their
-terminal's usual sites; offline, the slot screen marks the slots it can confirm now, and a
-customer takes a marked one when their site has one, as the screen invites.
+One reference central (`kiosk-central serve`, its own process, SQLite, demo sites and slots) and
+N terminals, each provisioned through the real enrolment (its own journal, cache, token and
+signing key) and reaching the central through its own fault proxy on loopback. Every terminal has
+three usual sites (two of them among five hot sites all terminals share) and customers arriving
+at random; web customers keep booking the hot sites' earliest slots directly at the central, so
+those slots fill up while terminals hold leases on them. Each terminal's line is cut at random
+times for random lengths: mostly the route is gone (connections refused: the central provably
+did not get the request), sometimes it is a black hole (the request leaves and no answer comes:
+the central may have booked it, so the terminal must queue rather than spend a seat).
 
-A small share of customers who booked offline also book on the web before the terminal is back
-(one booking per person: the central keeps the web one and refuses the replay as already-booked):
-that path must end in a notice, not in a second booking, and is counted as "refused at replay".
+Time is compressed: while online a terminal replays and refreshes its cache and leases every
+second (the appliance: every 5 minutes), the breaker's wait before a trial is 1 s (15 s), and a
+lease lives `--lease-life-minutes` (24 h). What matters for the share confirmed offline is how
+many customers arrive during one cut (`--offline-seconds` over `--arrival-seconds`; the defaults
+give 2 on average), against the policy's 6 seats per terminal, 2 per slot.
 
-At the end every line is restored, every terminal replays until empty and refreshes; the leases
-are left to run out (`--lease-life-minutes`, short here so the end is reached) and every
-terminal refreshes again so the central settles them. Printed: offline bookings confirmed at the
-terminal (share), queued, refused at replay; overbooked slots (a recount of the central's rows);
-seats held as a share of capacity over time; seats stranded at the end; every offline-confirmed
-reference found at the central under that reference. Budget (DESIGN §9): over 90 % confirmed at
-the terminal, zero overbooking, under 10 % of capacity held.
+Customers pick among their terminal's usual sites; offline, the slot screen marks the slots it
+can confirm now and a customer takes a marked one when their site has one. A small share of those
+confirmed offline also book on the web before the terminal is back (the central keeps the web
+booking and refuses the replay as already-booked: "refused at replay", never a second booking).
+
+At the end every line is restored, every terminal replays until empty, the leases run out, and
+every terminal refreshes again so the central settles them. Printed: offline bookings confirmed
+at the terminal (share), queued (and why), refused at replay; overbooked slots and counters
+against a recount of the central's rows; every offline-confirmed reference found at the central
+under that reference for that booking; seats held as a share of capacity over time; seats
+stranded at the end. Budget (DESIGN §9): over 90 % confirmed at the terminal, zero overbooking,
+under 10 % of capacity held.
 """
 
 from __future__ import annotations
@@ -34,10 +39,8 @@ import argparse
 import json
 import os
 import random
-import socket
 import sqlite3
 import statistics
-import subprocess
 import sys
 import tempfile
 import threading
@@ -48,6 +51,8 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
 
+import requests
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
@@ -55,70 +60,38 @@ sys.path.insert(0, str(ROOT / "bench"))
 from _terminal import citizen_card  # noqa: E402
 
 from kiosk.booking.model import Occupation  # noqa: E402
+from kiosk.cli.demo_env import DemoEnvironment  # noqa: E402
 from kiosk.config import load as load_config  # noqa: E402
 from kiosk.eligibility import Answers  # noqa: E402
 from kiosk.errors import KioskError  # noqa: E402
+from sync.breaker import CircuitBreaker  # noqa: E402
+from sync.cache import slot_from_json  # noqa: E402
 from sync.journal import SqliteJournal  # noqa: E402
 from sync.provision import provision  # noqa: E402
 from sync.terminal import Terminal  # noqa: E402
 from tests.faultproxy import FaultProxy  # noqa: E402
 
-CENTRAL = [sys.executable, "-c", "from central.cli import main; raise SystemExit(main())"]
 HOT_SITES = 5
 DEAD_URL = "http://127.0.0.1:9"  # nothing listens on the discard port: connection refused
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 class Central:
-    """`kiosk-central serve` in its own process, with demo data and the lease policy given."""
+    """The reference central in its own process, as the demo runs it, with the lease policy
+    given, and read-only queries of its database for the figures."""
 
-    def __init__(self, base: Path, capacity: int, lease_life_minutes: float) -> None:
-        self.db = base / "central" / "central.db"
-        self.db.parent.mkdir(parents=True)
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        log = open(self.db.parent / "central.log", "ab")  # noqa: SIM115  kept by the child
-        self.proc = subprocess.Popen(
-            [
-                *CENTRAL,
-                "serve",
-                "--db",
-                str(self.db),
-                "--port",
-                str(self.port),
-                "--demo",
-                "--always-open",
-                "--capacity",
-                str(capacity),
-                "--lease-life-hours",
-                str(lease_life_minutes / 60),
-                "--no-access-log",
-                "--log-level",
-                "warning",
-            ],
-            stdout=log,
-            stderr=log,
-        )
-        deadline = time.monotonic() + 30
-        while True:
-            if self.proc.poll() is not None or time.monotonic() > deadline:
-                raise SystemExit(f"the central did not start; see {self.db.parent}/central.log")
-            try:
-                socket.create_connection(("127.0.0.1", self.port), timeout=0.2).close()
-                break
-            except OSError:
-                time.sleep(0.05)
-
-    def cli(self, *args: str) -> str:
-        out = subprocess.run(
-            [*CENTRAL, *args, "--db", str(self.db)], capture_output=True, text=True, check=True
-        )
-        return out.stdout.strip()
+    def __init__(self, base: Path, args: argparse.Namespace) -> None:
+        self.env = DemoEnvironment(base)
+        policy = [
+            "--lease-life-hours",
+            str(args.lease_life_minutes / 60),
+            "--lease-seats-per-terminal",
+            str(args.lease_seats_per_terminal),
+        ]
+        self.env.start_central(capacity=args.capacity, extra=policy)
+        self.db = self.env.central_db
+        self.port = self.env.port
+        self.url = self.env.url
+        self.cli = self.env.central_cli
 
     def query(self, sql: str, params: tuple = ()) -> list[tuple]:
         conn = sqlite3.connect(f"file:{self.db}?mode=ro", uri=True, timeout=10)
@@ -128,11 +101,7 @@ class Central:
             conn.close()
 
     def close(self) -> None:
-        self.proc.terminate()
-        try:
-            self.proc.wait(10)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
+        self.env.close()
 
 
 @dataclass
@@ -145,16 +114,22 @@ class Figures:
     doubled: set[str] = field(default_factory=set)
     held_share: list[tuple[float, float, float]] = field(default_factory=list)
 
+    timings: dict[str, list[float]] = field(default_factory=dict)
+
     def add(self, key: str) -> None:
         with self.lock:
             self.outcomes[key] += 1
+
+    def add_time(self, key: str, seconds: float) -> None:
+        with self.lock:
+            self.timings.setdefault(key, []).append(seconds)
 
 
 class Fleet:
     def __init__(self, args: argparse.Namespace, base: Path) -> None:
         self.args = args
         self.rng = random.Random(args.seed)
-        self.central = Central(base, args.capacity, args.lease_life_minutes)
+        self.central = Central(base, args)
         self.web_token = self.central.cli("token", "--terminal", "web-bench", "--channel", "web")
         self.figures = Figures()
         self.stop = threading.Event()
@@ -162,6 +137,7 @@ class Fleet:
         self.proxies: list[FaultProxy] = []
         self.usual: list[list[str]] = []
         self.cut = [False] * args.terminals
+        self.refreshed = [0.0] * args.terminals
         self._next_citizen = 0
         self._citizen_lock = threading.Lock()
         sites = [r[0] for r in self.central.query("SELECT site_id FROM sites ORDER BY position")]
@@ -182,7 +158,10 @@ class Fleet:
                 paper=80,
                 env=env,
             )
-            t = Terminal(load_config(config_path, env=env))
+            # the bench compresses time (refresh every second, not every 5 minutes): the
+            # breaker's wait before a trial is compressed with it
+            breaker = CircuitBreaker(reset_timeout=args.breaker_reset_seconds)
+            t = Terminal(load_config(config_path, env=env), breaker=breaker)
             self.terminals.append(t)
             self.proxies.append(proxy)
             others = [s for s in sites if s not in self.hot]
@@ -213,8 +192,6 @@ class Fleet:
         first_day = (t.now().date() + timedelta(days=2)).isoformat()
         if self.online(i):
             try:
-                from sync.cache import slot_from_json
-
                 raw = t.client.slots(site_id, t.now().date(), t.now().date() + timedelta(days=13))
                 slots = [slot_from_json(s, site_id) for s in raw]
             except KioskError:
@@ -272,6 +249,8 @@ class Fleet:
                     if why == "seat-at-site-but-queued":  # the central may have been reached
                         why += f" ({outcome.code})"
                     self.figures.add(f"why-queued:{why}")
+                if offline:
+                    self.figures.add(f"seats-at-offline-arrival:{sum(seats.values())}")
                 if outcome.offline_confirmed:
                     with self.figures.lock:
                         self.figures.offline_confirmed.append(
@@ -298,8 +277,6 @@ class Fleet:
         return "seat-at-site-but-queued" if slot_id in at_site else "seat-at-site-other-slot"
 
     def web_book(self, citizen: dict, slot_id: str, doubled: str | None = None) -> int:
-        import requests
-
         booking_id = str(uuid.uuid4())
         body = {
             "booking_id": booking_id,
@@ -377,8 +354,12 @@ class Fleet:
         try:
             worker.run_once(journal)
             if not t.client.is_open():
-                t.cache.refresh(t.client)
-                t.cache.refresh_leases(t.client, journal)
+                started = time.monotonic()
+                t.cache.refresh(t.client)  # the offline cache, the seat leases with it
+                self.refreshed[i] = time.monotonic()
+                self.figures.add_time("refresh", self.refreshed[i] - started)
+                held = sum(journal.lease_seats(t.now()).values())
+                self.figures.add(f"seats-after-refresh:{held}")
         except KioskError:
             pass
 
@@ -571,6 +552,23 @@ class Fleet:
             "refused_at_terminal": {k: v for k, v in o.items() if k.startswith("refused")},
             "no_open_slot": o["no-open-slot"],
             "why_offline_queued": {k[11:]: v for k, v in o.items() if k.startswith("why-queued:")},
+            "terminal_seats_when_an_offline_customer_arrived": dict(
+                sorted(
+                    (int(k.split(":")[1]), v)
+                    for k, v in o.items()
+                    if k.startswith("seats-at-offline-arrival:")
+                )
+            ),
+            "terminal_seats_after_a_refresh": dict(
+                sorted(
+                    (int(k.split(":")[1]), v)
+                    for k, v in o.items()
+                    if k.startswith("seats-after-refresh:")
+                )
+            ),
+            "seconds_per_cache_refresh_median": round(
+                statistics.median(f.timings.get("refresh", [0])), 2
+            ),
             "doubled_on_web_while_offline": len(f.doubled),
             "refused_at_replay": dict(lease_refusals),
             "offline_confirmed_honoured": f"{honoured}/{expected}",
@@ -614,10 +612,14 @@ def main() -> None:
     parser.add_argument("--offline-seconds", type=float, default=6.0, help="mean line cut")
     parser.add_argument("--blackhole-share", type=float, default=0.2, help="of the line cuts")
     parser.add_argument("--refresh-seconds", type=float, default=1.0)
+    parser.add_argument("--breaker-reset-seconds", type=float, default=1.0)
     parser.add_argument("--web-rate", type=float, default=20.0, help="web bookings per second")
     parser.add_argument("--double-share", type=float, default=0.02)
     parser.add_argument("--warm-up", type=int, default=3, help="online bookings per terminal")
     parser.add_argument("--lease-life-minutes", type=float, default=3.0)
+    parser.add_argument(
+        "--lease-seats-per-terminal", type=int, default=6, help="the central's policy (DESIGN §11)"
+    )
     parser.add_argument("--verbose", action="store_true", help="each terminal's first leases")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="bench-leases-") as tmp:

@@ -338,7 +338,7 @@ class Walkthrough:
     def _check_slip(self, text: str) -> str:
         """`kiosk-central check-slip` on the slip's QR text, before the terminal reconnects."""
         try:
-            self.env._central_cli("check-slip", text)
+            self.env.central_cli("check-slip", text)
         except DemoError as exc:
             return f"failed ({exc.en})"
         except FileNotFoundError:

@@ -15,6 +15,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Sequence
 from pathlib import Path
 
 from kiosk.config import TerminalConfig
@@ -60,7 +61,8 @@ class DemoEnvironment:
     def central_db(self) -> Path:
         return self.base / "central" / "central.db"
 
-    def start_central(self, capacity: int = 200) -> None:
+    def start_central(self, capacity: int = 200, extra: Sequence[str] = ()) -> None:
+        """`extra`: more `kiosk-central serve` flags (the benchmarks set the lease policy)."""
         db = self.central_db
         db.parent.mkdir(parents=True, exist_ok=True)
         log = open(self.base / "central" / "central.log", "ab")  # noqa: SIM115  kept by the child
@@ -79,6 +81,7 @@ class DemoEnvironment:
                 "--no-access-log",
                 "--log-level",
                 "warning",
+                *extra,
             ],
             stdout=log,
             stderr=log,
@@ -105,7 +108,7 @@ class DemoEnvironment:
     def central_up(self) -> bool:
         return self.central is not None and self.central.poll() is None
 
-    def _central_cli(self, *args: str) -> str:
+    def central_cli(self, *args: str) -> str:
         out = subprocess.run(
             [*CENTRAL, *args, "--db", str(self.central_db)],
             capture_output=True,
@@ -118,14 +121,14 @@ class DemoEnvironment:
 
     def token(self, terminal_id: str) -> str:
         """A bearer token straight from the central's database (staging, benchmarks)."""
-        return self._central_cli("token", "--terminal", terminal_id)
+        return self.central_cli("token", "--terminal", terminal_id)
 
     # the terminal ----------------------------------------------------------------------------
 
     def provision(self) -> TerminalConfig:
         from sync.provision import provision
 
-        code = self._central_cli("enrolment-code", "--store", DEMO_STORE)
+        code = self.central_cli("enrolment-code", "--store", DEMO_STORE)
         provision(
             url=self.url,
             code=code,
