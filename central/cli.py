@@ -8,7 +8,11 @@
     kiosk-central verify --db FILE                             settle pending-verification now
     kiosk-central leases --db FILE [--json]                    seats held per slot and terminal
     kiosk-central check-slip --db FILE TEXT                    verify an offline slip's QR text
+    kiosk-central migrate --db FILE                            apply migrations, print the version
     kiosk-central openapi [--output FILE]                      the served OpenAPI document
+
+--db takes a SQLite file or a postgresql:// URL; with a URL, --keys-dir DIR is required for the
+commands that use the central's keys (serve), since nothing is "beside" a URL.
 
 Failures print a Thai and an English message with a code and exit with the error's status (2 bad
 input, 3 the database or key files); no traceback reaches the user unless --debug asks.
@@ -35,7 +39,15 @@ def _settings(args: argparse.Namespace):
     clock = system_clock
     if getattr(args, "now", None):
         clock = clock_starting_at(_instant(args.now))
-    return Settings(db=Path(args.db), clock=clock)
+    keys_dir = getattr(args, "keys_dir", None)
+    return Settings(db=_db(args), clock=clock, keys_dir=Path(keys_dir) if keys_dir else None)
+
+
+def _db(args: argparse.Namespace) -> Path | str:
+    """A `postgresql://` URL as it is (a Path would fold its `//`), or a file path."""
+    from central.store.postgres import is_postgres_url
+
+    return args.db if is_postgres_url(args.db) else Path(args.db)
 
 
 def _instant(text: str) -> datetime:
@@ -49,9 +61,9 @@ def _instant(text: str) -> datetime:
 
 
 def _store(args: argparse.Namespace):
-    from central.store import SqliteStore
+    from central.store import open_store
 
-    return SqliteStore(args.db)
+    return open_store(_db(args))
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
@@ -59,6 +71,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
     from central.app import create_app
     from central.service import Central
+    from central.store.postgres import redact
 
     settings = replace(
         _settings(args),
@@ -80,7 +93,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
         _always_open(central.store)
     app = create_app(settings, central)
     print(
-        f"kiosk-central: serving {args.db} on http://{args.host}:{args.port} "
+        f"kiosk-central: serving {redact(str(args.db))} on http://{args.host}:{args.port} "
         f"(keys in {settings.keys_path})",
         file=sys.stderr,
     )
@@ -164,9 +177,23 @@ def cmd_verify(args: argparse.Namespace) -> int:
 
 
 def _existing_store(args: argparse.Namespace):
-    if not Path(args.db).is_file():
+    from central.store.postgres import database_exists, is_postgres_url, redact
+
+    if is_postgres_url(args.db):
+        if not database_exists(args.db):
+            raise InputError(f"no database {redact(args.db)!r}", th="ไม่พบฐานข้อมูล")
+    elif not Path(args.db).is_file():
         raise InputError(f"no database {args.db!r}", th="ไม่พบไฟล์ฐานข้อมูล")
     return _store(args)
+
+
+def cmd_migrate(args: argparse.Namespace) -> int:
+    store = _store(args)
+    try:
+        print(f"schema version {store.schema_version}")
+    finally:
+        store.close()
+    return 0
 
 
 def cmd_leases(args: argparse.Namespace) -> int:
@@ -232,20 +259,26 @@ def _lease_flags(serve: argparse.ArgumentParser) -> None:
     group.add_argument("--lease-grace-minutes", type=float, default=5.0)
 
 
+def with_db(p: argparse.ArgumentParser) -> argparse.ArgumentParser:
+    p.add_argument("--db", required=True, help="a SQLite database file or a postgresql:// URL")
+    p.add_argument(
+        "--keys-dir",
+        help="the central's private keys (default FILE.keys beside a SQLite file; "
+        "required with a postgresql:// URL)",
+    )
+    p.add_argument(
+        "--now",
+        help="STAGING/TESTS ONLY: run the clock from this ISO 8601 instant (with offset)",
+    )
+    return p
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="kiosk-central", description="The reference central booking service (issue 4)."
     )
     parser.add_argument("--debug", action="store_true", help="show tracebacks of unexpected errors")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-
-    def with_db(p: argparse.ArgumentParser) -> argparse.ArgumentParser:
-        p.add_argument("--db", required=True, help="the SQLite database file")
-        p.add_argument(
-            "--now",
-            help="STAGING/TESTS ONLY: run the clock from this ISO 8601 instant (with offset)",
-        )
-        return p
 
     serve = with_db(sub.add_parser("serve", help="serve the API"))
     serve.add_argument("--host", default="127.0.0.1")
@@ -297,6 +330,9 @@ def build_parser() -> argparse.ArgumentParser:
     check = with_db(sub.add_parser("check-slip", help="verify an offline-confirmed slip's QR text"))
     check.add_argument("text", help="the slip code (TRJ1;...)")
     check.set_defaults(handler=cmd_check_slip)
+
+    migrate = with_db(sub.add_parser("migrate", help="apply the schema migrations; the version"))
+    migrate.set_defaults(handler=cmd_migrate)
 
     openapi = sub.add_parser("openapi", help="print the OpenAPI document")
     openapi.add_argument("--output", help="write it to this file")

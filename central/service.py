@@ -19,7 +19,7 @@ from typing import TypeVar
 from central import demo_data
 from central.keys import ServerKeys
 from central.settings import Settings
-from central.store import SqliteStore
+from central.store import open_store
 from kiosk.dates import today_bangkok
 
 T = TypeVar("T")
@@ -30,7 +30,7 @@ class Central:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
         self.keys = ServerKeys.load_or_create(settings.keys_path)
-        self.store = SqliteStore(settings.db, synchronous=settings.synchronous)
+        self.store = open_store(settings.db, synchronous=settings.synchronous)
         self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="central-writer")
         #: Idempotency keys of booking requests being processed now (409 request-in-flight).
         self.in_flight: set[str] = set()

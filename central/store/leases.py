@@ -130,6 +130,7 @@ class LeasesStore(BookingsStore):
         """
         now = now.replace(microsecond=0)
         with self._write() as c:
+            self._serialise_terminal(c, terminal_id)
             for seat in spent:
                 self._report_spent(c, terminal_id, seat, now)
             settled = self._settle(c, terminal_id, now)
