@@ -82,6 +82,10 @@ class BookingsStore(Connections):
             other = self._booking(
                 c, "WHERE b.citizen_key = ? AND b.status != 'cancelled'", (new.citizen_key,)
             )
+            if other is not None and other.booking_id == new.booking_id:
+                # The same request committed by a concurrent transaction after the lookup by id
+                # above (PostgreSQL, READ COMMITTED): a replay, not a second booking.
+                return self._replayed(other, new)
             if other is not None:
                 # The request carries the card, so its bearer may see the booking it collides
                 # with (the terminal offers to show, reprint or change it).
