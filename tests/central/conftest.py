@@ -174,7 +174,7 @@ def pg_databases() -> Iterator[Databases]:
     databases.close()
 
 
-@pytest.fixture(params=["sqlite", "postgres"])
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
 def backend(request: pytest.FixtureRequest) -> str:
     return request.param
 

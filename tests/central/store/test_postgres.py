@@ -7,7 +7,6 @@ from __future__ import annotations
 import multiprocessing
 import socket
 import sqlite3
-from datetime import datetime
 
 import psycopg
 import pytest
@@ -17,10 +16,9 @@ from central.errors import StoreError
 from central.store import SCHEMA_VERSION, PostgresStore, Site, Slot, SqliteStore, open_store
 from central.store.migrations import MIGRATIONS
 from central.store.postgres import translate
-from kiosk.dates import BANGKOK
 from tests.pg_cluster import with_database
 
-NOW = datetime(2021, 6, 1, 10, 0, tzinfo=BANGKOK)
+pytestmark = pytest.mark.postgres
 
 
 @pytest.fixture
