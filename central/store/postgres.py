@@ -51,6 +51,8 @@ T = TypeVar("T")
 
 #: How often a write that the database refused for a conflict is run again before giving up.
 ATTEMPTS = 8
+#: Seconds a request waits for a pooled connection (and the pool keeps reconnecting in a row).
+POOL_WAIT = 5.0
 
 
 def is_postgres_url(db: object) -> bool:
@@ -185,7 +187,7 @@ class _Reader:
 class PgConnections(Connections):
     """A psycopg_pool `ConnectionPool` on one PostgreSQL database, and its transactions."""
 
-    def __init__(self, url: str, *, min_size: int = 1, max_size: int = 8) -> None:
+    def __init__(self, url: str, *, min_size: int = 1, max_size: int = 16) -> None:
         self._psycopg = psycopg
         self.path = redact(url)
         self.url = url
@@ -196,9 +198,18 @@ class PgConnections(Connections):
             url,
             min_size=min_size,
             max_size=max_size,
-            kwargs={"autocommit": True, "row_factory": row_factory, "connect_timeout": 10},
+            kwargs={"autocommit": True, "row_factory": row_factory, "connect_timeout": 5},
             open=False,
             name="central",
+            # A connection the server dropped (a restart, a network cut) is found and replaced
+            # before a request gets it, not by the request failing on it.
+            check=ConnectionPool.check_connection,
+            # While the server is away, a request waits this long for a connection and then
+            # answers 503 database-unavailable; the pool gives up a run of failed reconnection
+            # attempts after this long and starts afresh on the next request, so it is back
+            # within seconds of the server, not after a long exponential backoff.
+            timeout=POOL_WAIT,
+            reconnect_timeout=POOL_WAIT,
         )
         try:
             self._pool.open(wait=True, timeout=15)
@@ -212,7 +223,7 @@ class PgConnections(Connections):
     @contextlib.contextmanager
     def _connection(self) -> Iterator[Any]:
         try:
-            with self._pool.connection(timeout=30) as conn:
+            with self._pool.connection() as conn:
                 yield conn
         except self._psycopg.OperationalError as exc:
             raise StoreError(
@@ -293,7 +304,7 @@ class PostgresStore(
 ):
     """The PostgreSQL store. Opening it brings the database to the latest migration."""
 
-    def __init__(self, url: str, *, min_size: int = 1, max_size: int = 8) -> None:
+    def __init__(self, url: str, *, min_size: int = 1, max_size: int = 16) -> None:
         super().__init__(url, min_size=min_size, max_size=max_size)
         try:
             with self._connection() as conn:
