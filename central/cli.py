@@ -66,16 +66,11 @@ def _store(args: argparse.Namespace):
     return open_store(_db(args))
 
 
-def cmd_serve(args: argparse.Namespace) -> int:
-    import uvicorn
-
-    from central.app import create_app
-    from central.service import Central
-    from central.store.postgres import redact
-
-    settings = replace(
+def serve_settings(args: argparse.Namespace, *, demo: bool):
+    """The settings `serve` runs with (also each worker's, central.workers)."""
+    return replace(
         _settings(args),
-        demo=args.demo,
+        demo=demo,
         demo_capacity=args.capacity,
         max_in_flight=args.max_in_flight,
         verify_interval=args.verify_interval,
@@ -88,25 +83,48 @@ def cmd_serve(args: argparse.Namespace) -> int:
         lease_life=timedelta(hours=args.lease_life_hours),
         lease_grace=timedelta(minutes=args.lease_grace_minutes),
     )
-    central = Central(settings)
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from central.app import create_app
+    from central.service import Central
+    from central.store.postgres import is_postgres_url, redact
+
+    if args.workers < 1:
+        raise InputError("--workers must be 1 or more", th="--workers ต้องเป็น 1 ขึ้นไป")
+    if args.workers > 1 and not is_postgres_url(args.db):
+        raise InputError(
+            "--workers N needs a postgresql:// database: a SQLite central is one process",
+            th="--workers ใช้ได้กับฐานข้อมูล PostgreSQL เท่านั้น",
+        )
+    settings = serve_settings(args, demo=args.demo)
+    central = Central(settings)  # migrates, creates the keys, seeds the demo data
     if args.always_open:
         _always_open(central.store)
-    app = create_app(settings, central)
     print(
         f"kiosk-central: serving {redact(str(args.db))} on http://{args.host}:{args.port} "
-        f"(keys in {settings.keys_path})",
+        f"with {args.workers} worker(s) (keys in {settings.keys_path})",
         file=sys.stderr,
     )
-    uvicorn.run(
-        app,
-        host=args.host,
-        port=args.port,
-        log_level=args.log_level,
-        access_log=not args.no_access_log,
-        loop="auto",
-        http="auto",
-        date_header=False,  # central.server_date sets it from the central's clock
-    )
+    options = {
+        "host": args.host,
+        "port": args.port,
+        "log_level": args.log_level,
+        "access_log": not args.no_access_log,
+        "loop": "auto",
+        "http": "auto",
+        "date_header": False,  # central.server_date sets it from the central's clock
+    }
+    if args.workers == 1:
+        uvicorn.run(create_app(settings, central), **options)
+        return 0
+    from central import workers
+
+    central.close()  # each worker opens its own pool
+    workers.export_args(args)
+    uvicorn.run("central.workers:app", factory=True, workers=args.workers, **options)
     return 0
 
 
@@ -291,6 +309,12 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--max-in-flight", type=int, default=256)
     serve.add_argument("--verify-interval", type=float, default=5.0)
     serve.add_argument("--synchronous", default="FULL", choices=("FULL", "NORMAL", "EXTRA"))
+    serve.add_argument(
+        "--workers",
+        type=int,
+        default=1,
+        help="server processes on one socket (PostgreSQL only)",
+    )
     serve.add_argument("--booking-delay", type=float, default=0.0, help=argparse.SUPPRESS)
     _lease_flags(serve)
     serve.add_argument("--log-level", default="info")

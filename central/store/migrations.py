@@ -240,9 +240,21 @@ def _pg_v2() -> tuple[str, ...]:
     return tuple(out)
 
 
+# Booking requests being processed now, by idempotency key, so a retry that reaches another
+# server process while the first attempt is in progress gets 409 request-in-flight (`serve
+# --workers`, PostgreSQL). `expires_at` (UTC ISO 8601, wall clock) lets a key that a killed
+# process left behind be claimed again instead of answering 409 for ever.
+V3_IN_FLIGHT = (
+    """CREATE TABLE requests_in_flight (
+    idempotency_key TEXT PRIMARY KEY,
+    expires_at TEXT NOT NULL
+) STRICT""",
+)
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "initial schema", V1_SCHEMA, _pg_v1()),
     Migration(2, "seat leases and terminal keys", V2_LEASES, _pg_v2()),
+    Migration(3, "booking requests in flight", V3_IN_FLIGHT),
 )
 
 LATEST = MIGRATIONS[-1].version
