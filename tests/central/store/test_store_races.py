@@ -192,3 +192,15 @@ def test_web_bookings_and_lease_refreshes_on_one_hot_slot_never_overbook(store):
     hot = store.slot("hot")
     assert hot.booked + hot.held <= hot.capacity
     _clean(store)
+
+
+def test_a_request_key_is_claimed_by_exactly_one_of_many_at_once_and_expires(store):
+    now = datetime(2026, 1, 1, tzinfo=BANGKOK)
+    ttl = timedelta(minutes=2)
+    claims = _together([lambda: store.claim_request("key-1", now, ttl) for _ in range(THREADS)])
+    assert sorted(claims) == [False] * (THREADS - 1) + [True]
+    assert not store.claim_request("key-1", now + ttl - timedelta(seconds=1), ttl)
+    # A process killed while holding it never releases it: after the ttl it is claimed again.
+    assert store.claim_request("key-1", now + ttl + timedelta(seconds=1), ttl)
+    store.release_request("key-1")
+    assert store.claim_request("key-1", now, ttl)
