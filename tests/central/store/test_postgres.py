@@ -163,3 +163,44 @@ def test_cli_migrate_prints_the_version_and_keys_dir_is_required_with_a_url(
     store = PostgresStore(empty_db)
     assert store.terminal_for_token(token).terminal_id == "k9"
     store.close()
+
+
+def test_a_write_that_loses_a_deadlock_is_run_again_whole(pg_databases):
+    import threading
+
+    store = PostgresStore(pg_databases.new())
+    store.put_sites(
+        [Site("s1", "ก", "One", "-", "-", "-", "-")],
+        [Slot(f"s1-{x}", "s1", "2021-06-02", "09:00", "09:30", 9, 0) for x in "ab"],
+        "v",
+    )
+    barrier = threading.Barrier(2)
+    attempts: list[str] = []
+    failures: list[BaseException] = []
+
+    def cross(first: str, second: str) -> None:
+        def write() -> None:
+            attempts.append(first)
+            with store._write() as c:
+                c.execute("UPDATE slots SET booked = booked + 1 WHERE slot_id = ?", (first,))
+                if len(attempts) <= 2:  # the first round: both hold one row, want the other
+                    barrier.wait()
+                c.execute("UPDATE slots SET booked = booked + 1 WHERE slot_id = ?", (second,))
+
+        try:
+            store._retrying(write)
+        except BaseException as exc:  # noqa: BLE001 - reported below
+            failures.append(exc)
+
+    threads = [
+        threading.Thread(target=cross, args=("s1-a", "s1-b")),
+        threading.Thread(target=cross, args=("s1-b", "s1-a")),
+    ]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(30)
+    assert failures == []
+    assert len(attempts) == 3  # PostgreSQL broke the deadlock once; the loser ran again
+    assert store.slot("s1-a").booked == store.slot("s1-b").booked == 2  # each write once
+    store.close()
