@@ -8,7 +8,11 @@
     kiosk-central verify --db FILE                             settle pending-verification now
     kiosk-central leases --db FILE [--json]                    seats held per slot and terminal
     kiosk-central check-slip --db FILE TEXT                    verify an offline slip's QR text
+    kiosk-central migrate --db FILE                            apply migrations, print the version
     kiosk-central openapi [--output FILE]                      the served OpenAPI document
+
+--db takes a SQLite file or a postgresql:// URL; with a URL, --keys-dir DIR is required for the
+commands that use the central's keys (serve), since nothing is "beside" a URL.
 
 Failures print a Thai and an English message with a code and exit with the error's status (2 bad
 input, 3 the database or key files); no traceback reaches the user unless --debug asks.
@@ -35,7 +39,15 @@ def _settings(args: argparse.Namespace):
     clock = system_clock
     if getattr(args, "now", None):
         clock = clock_starting_at(_instant(args.now))
-    return Settings(db=Path(args.db), clock=clock)
+    keys_dir = getattr(args, "keys_dir", None)
+    return Settings(db=_db(args), clock=clock, keys_dir=Path(keys_dir) if keys_dir else None)
+
+
+def _db(args: argparse.Namespace) -> Path | str:
+    """A `postgresql://` URL as it is (a Path would fold its `//`), or a file path."""
+    from central.store.postgres import is_postgres_url
+
+    return args.db if is_postgres_url(args.db) else Path(args.db)
 
 
 def _instant(text: str) -> datetime:
@@ -49,20 +61,16 @@ def _instant(text: str) -> datetime:
 
 
 def _store(args: argparse.Namespace):
-    from central.store import SqliteStore
+    from central.store import open_store
 
-    return SqliteStore(args.db)
+    return open_store(_db(args))
 
 
-def cmd_serve(args: argparse.Namespace) -> int:
-    import uvicorn
-
-    from central.app import create_app
-    from central.service import Central
-
-    settings = replace(
+def serve_settings(args: argparse.Namespace, *, demo: bool):
+    """The settings `serve` runs with (also each worker's, central.workers)."""
+    return replace(
         _settings(args),
-        demo=args.demo,
+        demo=demo,
         demo_capacity=args.capacity,
         max_in_flight=args.max_in_flight,
         verify_interval=args.verify_interval,
@@ -75,25 +83,48 @@ def cmd_serve(args: argparse.Namespace) -> int:
         lease_life=timedelta(hours=args.lease_life_hours),
         lease_grace=timedelta(minutes=args.lease_grace_minutes),
     )
-    central = Central(settings)
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from central.app import create_app
+    from central.service import Central
+    from central.store.postgres import is_postgres_url, redact
+
+    if args.workers < 1:
+        raise InputError("--workers must be 1 or more", th="--workers ต้องเป็น 1 ขึ้นไป")
+    if args.workers > 1 and not is_postgres_url(args.db):
+        raise InputError(
+            "--workers N needs a postgresql:// database: a SQLite central is one process",
+            th="--workers ใช้ได้กับฐานข้อมูล PostgreSQL เท่านั้น",
+        )
+    settings = serve_settings(args, demo=args.demo)
+    central = Central(settings)  # migrates, creates the keys, seeds the demo data
     if args.always_open:
         _always_open(central.store)
-    app = create_app(settings, central)
     print(
-        f"kiosk-central: serving {args.db} on http://{args.host}:{args.port} "
-        f"(keys in {settings.keys_path})",
+        f"kiosk-central: serving {redact(str(args.db))} on http://{args.host}:{args.port} "
+        f"with {args.workers} worker(s) (keys in {settings.keys_path})",
         file=sys.stderr,
     )
-    uvicorn.run(
-        app,
-        host=args.host,
-        port=args.port,
-        log_level=args.log_level,
-        access_log=not args.no_access_log,
-        loop="auto",
-        http="auto",
-        date_header=False,  # central.server_date sets it from the central's clock
-    )
+    options = {
+        "host": args.host,
+        "port": args.port,
+        "log_level": args.log_level,
+        "access_log": not args.no_access_log,
+        "loop": "auto",
+        "http": "auto",
+        "date_header": False,  # central.server_date sets it from the central's clock
+    }
+    if args.workers == 1:
+        uvicorn.run(create_app(settings, central), **options)
+        return 0
+    from central import workers
+
+    central.close()  # each worker opens its own pool
+    workers.export_args(args)
+    uvicorn.run("central.workers:app", factory=True, workers=args.workers, **options)
     return 0
 
 
@@ -164,9 +195,23 @@ def cmd_verify(args: argparse.Namespace) -> int:
 
 
 def _existing_store(args: argparse.Namespace):
-    if not Path(args.db).is_file():
+    from central.store.postgres import database_exists, is_postgres_url, redact
+
+    if is_postgres_url(args.db):
+        if not database_exists(args.db):
+            raise InputError(f"no database {redact(args.db)!r}", th="ไม่พบฐานข้อมูล")
+    elif not Path(args.db).is_file():
         raise InputError(f"no database {args.db!r}", th="ไม่พบไฟล์ฐานข้อมูล")
     return _store(args)
+
+
+def cmd_migrate(args: argparse.Namespace) -> int:
+    store = _store(args)
+    try:
+        print(f"schema version {store.schema_version}")
+    finally:
+        store.close()
+    return 0
 
 
 def cmd_leases(args: argparse.Namespace) -> int:
@@ -232,20 +277,26 @@ def _lease_flags(serve: argparse.ArgumentParser) -> None:
     group.add_argument("--lease-grace-minutes", type=float, default=5.0)
 
 
+def with_db(p: argparse.ArgumentParser) -> argparse.ArgumentParser:
+    p.add_argument("--db", required=True, help="a SQLite database file or a postgresql:// URL")
+    p.add_argument(
+        "--keys-dir",
+        help="the central's private keys (default FILE.keys beside a SQLite file; "
+        "required with a postgresql:// URL)",
+    )
+    p.add_argument(
+        "--now",
+        help="STAGING/TESTS ONLY: run the clock from this ISO 8601 instant (with offset)",
+    )
+    return p
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="kiosk-central", description="The reference central booking service (issue 4)."
     )
     parser.add_argument("--debug", action="store_true", help="show tracebacks of unexpected errors")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-
-    def with_db(p: argparse.ArgumentParser) -> argparse.ArgumentParser:
-        p.add_argument("--db", required=True, help="the SQLite database file")
-        p.add_argument(
-            "--now",
-            help="STAGING/TESTS ONLY: run the clock from this ISO 8601 instant (with offset)",
-        )
-        return p
 
     serve = with_db(sub.add_parser("serve", help="serve the API"))
     serve.add_argument("--host", default="127.0.0.1")
@@ -258,6 +309,12 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--max-in-flight", type=int, default=256)
     serve.add_argument("--verify-interval", type=float, default=5.0)
     serve.add_argument("--synchronous", default="FULL", choices=("FULL", "NORMAL", "EXTRA"))
+    serve.add_argument(
+        "--workers",
+        type=int,
+        default=1,
+        help="server processes on one socket (PostgreSQL only)",
+    )
     serve.add_argument("--booking-delay", type=float, default=0.0, help=argparse.SUPPRESS)
     _lease_flags(serve)
     serve.add_argument("--log-level", default="info")
@@ -297,6 +354,9 @@ def build_parser() -> argparse.ArgumentParser:
     check = with_db(sub.add_parser("check-slip", help="verify an offline-confirmed slip's QR text"))
     check.add_argument("text", help="the slip code (TRJ1;...)")
     check.set_defaults(handler=cmd_check_slip)
+
+    migrate = with_db(sub.add_parser("migrate", help="apply the schema migrations; the version"))
+    migrate.set_defaults(handler=cmd_migrate)
 
     openapi = sub.add_parser("openapi", help="print the OpenAPI document")
     openapi.add_argument("--output", help="write it to this file")

@@ -16,7 +16,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from central.errors import CentralError
+from central.errors import CentralError, StoreError
 
 MEDIA_TYPE = "application/problem+json"
 TYPE_BASE = "https://thairuamjai.example/problems/"
@@ -117,6 +117,21 @@ def install(app: FastAPI) -> None:
             str(exc.detail) if exc.detail else code,
             th=th,
             headers=getattr(exc, "headers", None),
+        )
+
+    @app.exception_handler(StoreError)
+    async def store_error(_: Request, exc: StoreError) -> JSONResponse:
+        # The database went away or failed mid-request (a PostgreSQL server restarting, a
+        # network cut): nothing of the request was committed, so the terminal keeps it queued
+        # and sends it again. The message names the database, never a person.
+        log.error("database unavailable: %s", exc.en)
+        return problem_response(
+            503,
+            "database-unavailable",
+            "Database unavailable",
+            "The booking service cannot reach its database; nothing was recorded, retry later.",
+            th="ระบบไม่สามารถเชื่อมต่อฐานข้อมูลได้ ยังไม่มีการบันทึกข้อมูล กรุณาลองใหม่ภายหลัง",
+            headers={"Retry-After": "5"},
         )
 
     @app.exception_handler(Exception)

@@ -14,9 +14,10 @@ A lease-backed booking (`lease: {lease_id, reference}`, docs/leases.md) goes thr
 checks; only the last step differs: instead of taking a free seat it turns the seat its lease
 holds into the booking under the lease's reference (`SqliteStore.book_from_lease`).
 
-`request-in-flight` is detected per server process (the central runs as one process: SQLite has
-one writer anyway). Were it run as several, a concurrent duplicate would wait for the write lock
-and get the 200 replay instead; the database still guarantees a single effect.
+`request-in-flight` is detected in the server process on SQLite (whose central is one process)
+and in the database on PostgreSQL (`requests_in_flight`), where `serve --workers N` runs several
+processes: a retry reaching another worker while the first attempt runs gets 409 too. Either
+way the database guarantees a single effect.
 """
 
 from __future__ import annotations
@@ -44,7 +45,6 @@ from central.errors import (
     NotFound,
     OutsideHours,
     PreconditionRequired,
-    RequestInFlight,
     SlotFull,
     SlotPassed,
     VersionMismatch,
@@ -300,10 +300,7 @@ async def create_booking(
         )
     key = booking.booking_id
     fingerprint = central.keys.fingerprint(canonical(plain))
-    if key in central.in_flight:
-        raise RequestInFlight()
-    central.in_flight.add(key)
-    try:
+    with central.request_in_flight(key):
         if central.settings.booking_delay:
             await asyncio.sleep(central.settings.booking_delay)
         existing = central.store.booking_by_id(key)
@@ -315,8 +312,6 @@ async def create_booking(
             if existing.fingerprint != fingerprint:
                 raise IdempotencyKeyReused()
             created, result = False, existing
-    finally:
-        central.in_flight.discard(key)
     if created:
         log.info(
             "booked %s slot %s channel %s terminal %s status %s%s",

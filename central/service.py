@@ -3,26 +3,33 @@
 All writes go through a single writer thread. SQLite admits one writer at a time anyway; letting
 many threads contend for it makes each loser sleep in SQLite's busy handler (1, 2, 5, 10, ... ms),
 which turns a burst of bookings into a latency cliff. One writer in process serialises them in
-order with no sleeping; reads (WAL) run beside it without waiting.
+order with no sleeping; reads (WAL) run beside it without waiting. On PostgreSQL the same one
+writer thread runs per process; `serve --workers N` runs N processes whose transactions overlap
+in the database (central/store/postgres.py says how the invariants still hold).
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
-from datetime import date, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import TypeVar
 
 from central import demo_data
+from central.errors import RequestInFlight
 from central.keys import ServerKeys
 from central.settings import Settings
-from central.store import SqliteStore
+from central.store import PostgresStore, open_store
 from kiosk.dates import today_bangkok
 
 T = TypeVar("T")
+
+#: A request in flight longer than this (wall clock) is taken as abandoned by a killed process.
+IN_FLIGHT_TTL = timedelta(minutes=2)
 log = logging.getLogger("central")
 
 
@@ -30,16 +37,38 @@ class Central:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
         self.keys = ServerKeys.load_or_create(settings.keys_path)
-        self.store = SqliteStore(settings.db, synchronous=settings.synchronous)
+        self.store = open_store(settings.db, synchronous=settings.synchronous)
         self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="central-writer")
-        #: Idempotency keys of booking requests being processed now (409 request-in-flight).
+        #: Idempotency keys of booking requests being processed now (409 request-in-flight):
+        #: in this process for SQLite (its central is one process), in the database for
+        #: PostgreSQL, where several processes serve one database (`serve --workers`).
         self.in_flight: set[str] = set()
+        self._shared_in_flight = isinstance(self.store, PostgresStore)
         self._stop = threading.Event()
         self._verifier: threading.Thread | None = None
         if settings.demo and demo_data.seed(
             self.store, self.keys, self.now(), self.today(), capacity=settings.demo_capacity
         ):
             log.info("seeded the demo data")
+
+    @contextlib.contextmanager
+    def request_in_flight(self, key: str) -> Iterator[None]:
+        """Hold `key` as in flight while the block runs; RequestInFlight if it already is."""
+        if self._shared_in_flight:
+            if not self.store.claim_request(key, datetime.now(tz=UTC), IN_FLIGHT_TTL):
+                raise RequestInFlight()
+            try:
+                yield
+            finally:
+                self.store.release_request(key)
+            return
+        if key in self.in_flight:
+            raise RequestInFlight()
+        self.in_flight.add(key)
+        try:
+            yield
+        finally:
+            self.in_flight.discard(key)
 
     def now(self) -> datetime:
         return self.settings.clock()

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 
+from central.errors import StoreError
 from central.keys import keys_dir_for
 from central.store.leases import LeasePolicy
 from kiosk.dates import BANGKOK
@@ -36,8 +37,10 @@ def clock_starting_at(start: datetime) -> Clock:
 
 @dataclass(frozen=True)
 class Settings:
-    db: Path
-    #: Where the private keys live; default `<db>.keys/` beside the database.
+    #: A SQLite file, or a `postgresql://` URL (`central.store.open_store`).
+    db: Path | str
+    #: Where the private keys live; default `<db>.keys/` beside a SQLite file. A PostgreSQL URL
+    #: has no "beside": it needs `keys_dir` (`--keys-dir`); the keys are never in the database.
     keys_dir: Path | None = None
     clock: Clock = system_clock
     #: Requests admitted at once; beyond it the central answers 503 with Retry-After at once.
@@ -80,4 +83,12 @@ class Settings:
 
     @property
     def keys_path(self) -> Path:
-        return self.keys_dir or keys_dir_for(self.db)
+        if self.keys_dir is not None:
+            return self.keys_dir
+        if str(self.db).startswith(("postgresql://", "postgres://")):
+            raise StoreError(
+                "a PostgreSQL database needs --keys-dir DIR: the central's private keys are "
+                "files on this machine, never rows in the database",
+                th="ฐานข้อมูล PostgreSQL ต้องระบุ --keys-dir สำหรับเก็บกุญแจของเซิร์ฟเวอร์",
+            )
+        return keys_dir_for(self.db)

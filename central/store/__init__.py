@@ -11,12 +11,16 @@ free, held and booked), `bookings`, `leases` (seat leases: grant, settle, book f
 `registry`, `terminals` (enrolment, tokens, terminal keys), `checks` (figures that must agree),
 `sqlite` (the store they make).
 
-PostgreSQL can follow behind the same `Store` protocol: the conditional UPDATEs and the partial
-unique index carry over unchanged; `BEGIN IMMEDIATE` becomes an ordinary transaction.
+`postgres` is the same parts over PostgreSQL (a psycopg_pool pool; the conditional UPDATEs and
+the partial unique index carry over unchanged, `BEGIN IMMEDIATE` becomes a READ COMMITTED
+transaction retried on a conflict). `open_store` picks one from what `--db` names.
 """
+
+from pathlib import Path
 
 from central.store.leases import LeaseClaim, LeasePolicy, LeaseSeat, Refreshed, Spent
 from central.store.migrations import LATEST as SCHEMA_VERSION
+from central.store.postgres import PostgresStore, is_postgres_url
 from central.store.protocol import Store
 from central.store.records import (
     ACTIVE,
@@ -29,6 +33,16 @@ from central.store.records import (
 )
 from central.store.sqlite import SqliteStore
 
+
+def open_store(db: str | Path, *, synchronous: str = "FULL") -> SqliteStore | PostgresStore:
+    """The store `db` names: a `postgresql://` URL opens a `PostgresStore`, anything else is the
+    path of a SQLite file. Either is migrated to the latest schema before it is returned.
+    `synchronous` is SQLite's; PostgreSQL commits with its own `synchronous_commit` (on)."""
+    if is_postgres_url(str(db)):
+        return PostgresStore(str(db))
+    return SqliteStore(db, synchronous=synchronous)
+
+
 __all__ = [
     "ACTIVE",
     "SCHEMA_VERSION",
@@ -38,6 +52,7 @@ __all__ = [
     "LeaseSeat",
     "NewBooking",
     "Occupation",
+    "PostgresStore",
     "Refreshed",
     "Site",
     "Slot",
@@ -45,4 +60,5 @@ __all__ = [
     "SqliteStore",
     "Store",
     "Terminal",
+    "open_store",
 ]

@@ -82,6 +82,10 @@ class BookingsStore(Connections):
             other = self._booking(
                 c, "WHERE b.citizen_key = ? AND b.status != 'cancelled'", (new.citizen_key,)
             )
+            if other is not None and other.booking_id == new.booking_id:
+                # The same request committed by a concurrent transaction after the lookup by id
+                # above (PostgreSQL, READ COMMITTED): a replay, not a second booking.
+                return self._replayed(other, new)
             if other is not None:
                 # The request carries the card, so its bearer may see the booking it collides
                 # with (the terminal offers to show, reprint or change it).
@@ -95,7 +99,7 @@ class BookingsStore(Connections):
         return True, created
 
     def _owned(self, c: sqlite3.Connection, reference: str, citizen_key: str) -> Booking:
-        booking = self._booking(c, "WHERE b.reference = ?", (reference,))
+        booking = self._booking(c, "WHERE b.reference = ?" + self._lock_rows("b"), (reference,))
         # A reference with the wrong card is "not found", not "forbidden": a reference alone
         # must not confirm that a booking exists.
         if booking is None or booking.citizen_key != citizen_key:
@@ -168,12 +172,17 @@ class BookingsStore(Connections):
 
     @staticmethod
     def _cancel(c: sqlite3.Connection, booking: Booking, reason: str, now: datetime) -> None:
-        c.execute(
+        # The seat goes back only if this statement cancelled the booking: a concurrent cancel
+        # (PostgreSQL runs writers side by side) must not free it twice.
+        cancelled = c.execute(
             "UPDATE bookings SET status = 'cancelled', cancel_reason = ?, "
             "version = version + 1, updated_at = ? WHERE booking_id = ? AND status != 'cancelled'",
             (reason, iso(now), booking.booking_id),
-        )
-        c.execute("UPDATE slots SET booked = booked - 1 WHERE slot_id = ?", (booking.slot.slot_id,))
+        ).rowcount
+        if cancelled == 1:
+            c.execute(
+                "UPDATE slots SET booked = booked - 1 WHERE slot_id = ?", (booking.slot.slot_id,)
+            )
 
     def verify_pending(self, now: datetime) -> tuple[int, int]:
         """Settle provisional bookings against the registry: (confirmed, cancelled)."""

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 
 from central.hours import ChannelHours
 from central.store.connection import Connections
@@ -22,6 +22,24 @@ class ConfigStore(Connections):
                 "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
                 (key, value),
             )
+
+    def claim_request(self, key: str, now: datetime, ttl: timedelta) -> bool:
+        """Mark the booking request `key` in flight for every server process on this database;
+        False if another one holds it (and its claim has not expired)."""
+        row = (
+            self._conn()
+            .execute(
+                "INSERT INTO requests_in_flight(idempotency_key, expires_at) VALUES (?, ?) "
+                "ON CONFLICT(idempotency_key) DO UPDATE SET expires_at = excluded.expires_at "
+                "WHERE requests_in_flight.expires_at < ? RETURNING idempotency_key",
+                (key, _utc(now + ttl), _utc(now)),
+            )
+            .fetchone()
+        )
+        return row is not None
+
+    def release_request(self, key: str) -> None:
+        self._conn().execute("DELETE FROM requests_in_flight WHERE idempotency_key = ?", (key,))
 
     def hours(self) -> dict[str, ChannelHours]:
         rows = self._conn().execute("SELECT * FROM channel_hours ORDER BY channel").fetchall()
@@ -57,3 +75,7 @@ class ConfigStore(Connections):
         return [
             Occupation(r["code"], r["label_th"], r["label_en"], bool(r["free_text"])) for r in rows
         ]
+
+
+def _utc(moment: datetime) -> str:
+    return moment.astimezone(UTC).isoformat(timespec="microseconds")

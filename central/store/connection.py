@@ -68,6 +68,29 @@ class Connections:
                 self._all.append(conn)
         return conn
 
+    #: Row locks for a read that a write in the same transaction depends on. SQLite needs none
+    #: (BEGIN IMMEDIATE already admits one writer); PostgreSQL says FOR UPDATE (postgres.py).
+    def _lock_rows(self, table: str) -> str:
+        return ""
+
+    def _serialise_terminal(self, c: sqlite3.Connection, terminal_id: str) -> None:
+        """Make concurrent refreshes of one terminal wait for each other (a no-op here: every
+        write already waits for the one before)."""
+
+    def _days_between(self, later: str, earlier: str) -> str:
+        """SQL for the whole days from the ISO date `earlier` to `later`."""
+        return f"(julianday({later}) - julianday({earlier}))"
+
+    @contextlib.contextmanager
+    def _snapshot(self) -> Iterator[sqlite3.Connection]:
+        """Several reads that must see one state of the database."""
+        conn = self._conn()
+        conn.execute("BEGIN")
+        try:
+            yield conn
+        finally:
+            conn.execute("COMMIT")
+
     @contextlib.contextmanager
     def _write(self) -> Iterator[sqlite3.Connection]:
         conn = self._conn()

@@ -130,6 +130,7 @@ class LeasesStore(BookingsStore):
         """
         now = now.replace(microsecond=0)
         with self._write() as c:
+            self._serialise_terminal(c, terminal_id)
             for seat in spent:
                 self._report_spent(c, terminal_id, seat, now)
             settled = self._settle(c, terminal_id, now)
@@ -434,6 +435,9 @@ class LeasesStore(BookingsStore):
             other = self._booking(
                 c, "WHERE b.citizen_key = ? AND b.status != 'cancelled'", (new.citizen_key,)
             )
+            if other is not None and other.booking_id == new.booking_id:
+                # The same request, committed concurrently since the lookup by id (PostgreSQL).
+                return self._replayed(other, new)
             if confirmed_at > use_until + grace:
                 release_seats(c, "reference = :reference", one_seat, now, "confirmed-too-late")
                 refusal = LeaseExpired(claim.lease_id, iso(use_until))

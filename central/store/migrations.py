@@ -7,8 +7,14 @@ changes a database in place (existing bookings stay where they are). Rules that 
   `schema_migrations`, so a crash leaves a database at version n or n+1, never between.
 - The version is read under the write lock (`BEGIN IMMEDIATE`), so two processes opening a new
   database at once cannot both apply migration 1: the second waits, then sees it applied.
-- A migration is a list of plain statements (no `executescript`, which commits on its own), in
-  SQL that PostgreSQL also accepts where it can (issue 12 runs the same numbered steps there).
+- A migration is a list of plain statements (no `executescript`, which commits on its own). The
+  SAME numbered list serves SQLite and PostgreSQL: each migration has its SQLite statements and
+  its PostgreSQL statements, derived from them (`to_postgres`: no `STRICT`) except where the
+  dialect differs, where they are written out (`Migration.postgres`). Stored representations are
+  the same on both: dates and instants are ISO 8601 TEXT (the code compares them as strings),
+  flags INTEGER 0/1, JSON as TEXT.
+- On PostgreSQL the version is read under `pg_advisory_xact_lock` (the same one lock for every
+  process), so two processes migrating at once cannot race either.
 - A database from before this module (tables present, `meta.schema_version` = 1, no
   `schema_migrations`) is recognised as version 1 and only the later steps run.
 - A database from a newer central (a version above the last one here) is refused, not "fixed".
@@ -23,6 +29,7 @@ import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from central.errors import StoreError
 from kiosk.dates import BANGKOK
@@ -32,7 +39,22 @@ from kiosk.dates import BANGKOK
 class Migration:
     version: int
     name: str
+    #: The SQLite statements.
     statements: Sequence[str]
+    #: The PostgreSQL statements; None: `to_postgres` of each SQLite statement.
+    postgres: Sequence[str] | None = None
+
+    def postgres_statements(self) -> list[str]:
+        if self.postgres is not None:
+            return list(self.postgres)
+        return [to_postgres(s) for s in self.statements]
+
+
+def to_postgres(statement: str) -> str:
+    """A SQLite statement as PostgreSQL takes it: PostgreSQL's columns are strictly typed
+    already, so `STRICT` goes; everything else in these migrations is common SQL."""
+    body = statement.rstrip()
+    return body.removesuffix(" STRICT")
 
 
 V1_SCHEMA = (
@@ -189,9 +211,50 @@ V2_LEASES = (
     WHERE replaced_at IS NULL""",
 )
 
+
+def _pg_v1() -> tuple[str, ...]:
+    # `end` is a reserved word in PostgreSQL: the column is quoted (SQLite takes "end" too, and
+    # the code writes it quoted wherever it names it outside a qualified `s.end`).
+    out = []
+    for statement in V1_SCHEMA:
+        pg = statement
+        if statement.startswith("CREATE TABLE IF NOT EXISTS slots ("):
+            pg = statement.replace("    end TEXT NOT NULL,", '    "end" TEXT NOT NULL,')
+            assert '"end"' in pg
+        out.append(to_postgres(pg))
+    return tuple(out)
+
+
+def _pg_v2() -> tuple[str, ...]:
+    # PostgreSQL wants a CHECK over two columns as a table constraint, not on the new column.
+    out = []
+    for statement in V2_LEASES:
+        if statement.startswith("ALTER TABLE slots ADD COLUMN held"):
+            out.append("ALTER TABLE slots ADD COLUMN held INTEGER NOT NULL DEFAULT 0")
+            out.append(
+                "ALTER TABLE slots ADD CONSTRAINT slots_held_within_capacity "
+                "CHECK (held >= 0 AND booked + held <= capacity)"
+            )
+        else:
+            out.append(to_postgres(statement))
+    return tuple(out)
+
+
+# Booking requests being processed now, by idempotency key, so a retry that reaches another
+# server process while the first attempt is in progress gets 409 request-in-flight (`serve
+# --workers`, PostgreSQL). `expires_at` (UTC ISO 8601, wall clock) lets a key that a killed
+# process left behind be claimed again instead of answering 409 for ever.
+V3_IN_FLIGHT = (
+    """CREATE TABLE requests_in_flight (
+    idempotency_key TEXT PRIMARY KEY,
+    expires_at TEXT NOT NULL
+) STRICT""",
+)
+
 MIGRATIONS: tuple[Migration, ...] = (
-    Migration(1, "initial schema", V1_SCHEMA),
-    Migration(2, "seat leases and terminal keys", V2_LEASES),
+    Migration(1, "initial schema", V1_SCHEMA, _pg_v1()),
+    Migration(2, "seat leases and terminal keys", V2_LEASES, _pg_v2()),
+    Migration(3, "booking requests in flight", V3_IN_FLIGHT),
 )
 
 LATEST = MIGRATIONS[-1].version
@@ -261,3 +324,39 @@ def migrate(conn: sqlite3.Connection, path: str) -> int:
             conn.execute("ROLLBACK")
             raise
         conn.execute("COMMIT")
+
+
+#: One advisory lock key for "migrating the central's schema" (any constant; it only has to be
+#: the same in every process).
+PG_MIGRATION_LOCK = 0x6B696F736B  # "kiosk"
+
+
+def migrate_postgres(conn: Any, url: str) -> int:
+    """Bring the PostgreSQL database on `conn` (a psycopg connection in autocommit mode) to
+    LATEST; the version it ends at. Each step in its own transaction under the advisory lock."""
+    while True:
+        with conn.transaction():
+            conn.execute("SELECT pg_advisory_xact_lock(%s)", (PG_MIGRATION_LOCK,))
+            conn.execute(to_postgres(_LEDGER))
+            row = conn.execute("SELECT max(version) FROM schema_migrations").fetchone()
+            current = 0 if row[0] is None else int(row[0])
+            if current > LATEST:
+                raise StoreError(
+                    f"{url!r} has schema {current}, this central knows up to {LATEST}; "
+                    "run a newer central"
+                )
+            if current == LATEST:
+                return current
+            step = MIGRATIONS[current]
+            assert step.version == current + 1
+            for statement in step.postgres_statements():
+                conn.execute(statement)
+            conn.execute(
+                "INSERT INTO schema_migrations(version, name, applied_at) VALUES (%s, %s, %s)",
+                (step.version, step.name, _stamp()),
+            )
+            conn.execute(
+                "INSERT INTO meta(key, value) VALUES ('schema_version', %s) "
+                "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                (str(step.version),),
+            )

@@ -39,7 +39,7 @@ class SitesStore(Connections):
                 ],
             )
             c.executemany(
-                "INSERT INTO slots(slot_id, site_id, date, start, end, capacity, booked) "
+                'INSERT INTO slots(slot_id, site_id, date, start, "end", capacity, booked) '
                 "VALUES (?,?,?,?,?,?,0) ON CONFLICT(slot_id) DO NOTHING",
                 [(s.slot_id, s.site_id, s.date, s.start, s.end, s.capacity) for s in slots],
             )
@@ -83,7 +83,7 @@ class SitesStore(Connections):
         local = now.astimezone(BANGKOK)
         today, hhmm = local.date().isoformat(), local.strftime("%H:%M")
         distance = (
-            "abs((julianday(s.date) - julianday(:date)) * 24 * 60 "
+            f"abs({self._days_between('s.date', ':date')} * 24 * 60 "
             "+ (cast(substr(s.start, 1, 2) AS INTEGER) * 60 "
             "+ cast(substr(s.start, 4, 2) AS INTEGER))"
             " - :minutes)"
@@ -116,7 +116,7 @@ class SitesStore(Connections):
                 f"ORDER BY {distance}, s.date, s.start) AS rn FROM slots s JOIN sites st "
                 "ON st.site_id = s.site_id WHERE s.site_id != :site "
                 "AND s.booked + s.held < s.capacity "
-                f"AND {future}) WHERE rn = 1 ORDER BY dist, pos LIMIT :limit",
+                f"AND {future}) AS ranked WHERE rn = 1 ORDER BY dist, pos LIMIT :limit",
                 params,
             )
             .fetchall()

@@ -70,10 +70,17 @@ class TerminalsStore(Connections):
                     "This enrolment code was issued for another store.",
                     "รหัสลงทะเบียนนี้ออกให้ร้านอื่น",
                 )
-            c.execute(
-                "UPDATE enrolment_codes SET used_at = ?, used_by = ? WHERE code_hash = ?",
+            spent = c.execute(
+                "UPDATE enrolment_codes SET used_at = ?, used_by = ? WHERE code_hash = ? "
+                "AND used_at IS NULL",
                 (iso(now), terminal_id, row["code_hash"]),
-            )
+            ).rowcount
+            if spent != 1:  # spent by a concurrent enrolment since it was read
+                raise EnrolmentRefused(
+                    "enrolment-code-used",
+                    "This enrolment code has already been used; ask for a new one.",
+                    "รหัสลงทะเบียนนี้ถูกใช้ไปแล้ว กรุณาขอรหัสใหม่",
+                )
             token = self._issue(c, terminal_id, store, "kiosk", now)
             if public_key is not None:
                 _register_key(c, terminal_id, public_key, now)

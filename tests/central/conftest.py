@@ -2,6 +2,10 @@
 
 Each test gets its own database, keys and server, at a fixed instant (a settable clock), with the
 demo data seeded and two terminals enrolled: a store kiosk and a web front end.
+
+Every test that uses `central` / `make_central` runs twice, against each store: ids `sqlite` (a
+file in the test's directory) and `postgres` (a fresh database on the private cluster of
+scripts/postgres, copied from a migrated template; see tests/pg_cluster.py).
 """
 
 from __future__ import annotations
@@ -24,6 +28,7 @@ from central.service import Central
 from central.settings import Settings
 from kiosk.dates import BANGKOK
 from kiosk.demo_people import DemoPerson, demo_person
+from tests.pg_cluster import Databases, admin_url
 
 #: A Tuesday morning, one week into the programme, inside every channel's hours.
 T0 = datetime(2021, 6, 1, 10, 0, tzinfo=BANGKOK)
@@ -106,11 +111,16 @@ def start_central(
     *,
     server_options: dict[str, Any] | None = None,
     now: datetime | None = None,
+    db: str | None = None,
     **overrides: Any,
 ) -> RunningCentral:
+    """A central over `db` (a postgresql:// URL; keys in `tmp_path`/keys), or over a SQLite
+    file in `tmp_path`."""
     clock = TestClock(now or T0)
+    if db is not None:
+        overrides.setdefault("keys_dir", tmp_path / "keys")
     settings = Settings(
-        db=tmp_path / "central.db",
+        db=db if db is not None else tmp_path / "central.db",
         clock=clock,
         demo=True,
         demo_capacity=overrides.pop("demo_capacity", 50),
@@ -149,14 +159,54 @@ def start_central(
     return running
 
 
+def _migrate_template(url: str) -> None:
+    from central.store.postgres import PostgresStore
+
+    PostgresStore(url).close()
+
+
+@pytest.fixture(scope="session")
+def pg_databases() -> Iterator[Databases]:
+    """Fresh PostgreSQL databases holding the migrated schema (skips without a cluster; fails
+    under CI, KIOSK_REQUIRE_PG=1)."""
+    databases = Databases(admin_url(), prepare=_migrate_template)
+    yield databases
+    databases.close()
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def backend(request: pytest.FixtureRequest) -> str:
+    return request.param
+
+
 @pytest.fixture
-def make_central(tmp_path: Path) -> Iterator[Callable[..., RunningCentral]]:
+def new_db(backend: str, request: pytest.FixtureRequest) -> Iterator[Callable[[], str | None]]:
+    """Makes a new database of the test's backend: a URL, or None for a SQLite file."""
+    if backend == "sqlite":
+        yield lambda: None
+        return
+    databases: Databases = request.getfixturevalue("pg_databases")
+    made: list[str] = []
+
+    def make() -> str:
+        made.append(databases.new())
+        return made[-1]
+
+    yield make
+    for url in made:
+        databases.drop(url)
+
+
+@pytest.fixture
+def make_central(
+    tmp_path: Path, new_db: Callable[[], str | None]
+) -> Iterator[Callable[..., RunningCentral]]:
     started: list[RunningCentral] = []
 
     def make(**overrides: Any) -> RunningCentral:
         path = tmp_path / f"c{len(started)}"
         path.mkdir()
-        running = start_central(path, **overrides)
+        running = start_central(path, db=new_db(), **overrides)
         started.append(running)
         return running
 

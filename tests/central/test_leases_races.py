@@ -112,7 +112,7 @@ def test_many_terminals_refreshing_at_once_never_exceed_the_share_or_their_allow
         store._conn()
         .execute(
             "SELECT max(n) FROM (SELECT count(*) AS n FROM lease_seats WHERE state = 'held' "
-            "GROUP BY terminal_id, slot_id)"
+            "GROUP BY terminal_id, slot_id) AS per_pair"
         )
         .fetchone()[0]
     )

@@ -7,6 +7,7 @@ from datetime import timedelta
 import requests
 
 from central.cli import main
+from central.store.connection import hash_secret
 from tests.central.test_bookings_create import _problem
 
 
@@ -42,12 +43,17 @@ def test_expired_unknown_and_other_store_codes_are_refused(central):
     _problem(_enrol(central, "AAAA-BBBB-CCCC"), 403, "enrolment-code-unknown")
 
 
-def test_tokens_are_stored_hashed(central):
+def test_tokens_are_stored_hashed(central, backend):
     token = central.tokens["kiosk-1"]
-    db = central.central.settings.db
-    for path in db.parent.glob(db.name + "*"):
-        if path.is_file():
-            assert token.encode() not in path.read_bytes()
+    rows = central.central.store._conn().execute("SELECT * FROM terminals").fetchall()
+    stored = [str(r[i]) for r in rows for i in range(len(r))]
+    assert hash_secret(token) in stored
+    assert not any(token in value for value in stored)
+    if backend == "sqlite":  # nor anywhere in the file, its WAL or its shared memory
+        db = central.central.settings.db
+        for path in db.parent.glob(db.name + "*"):
+            if path.is_file():
+                assert token.encode() not in path.read_bytes()
 
 
 def test_unknown_token_and_no_token_are_401(central):

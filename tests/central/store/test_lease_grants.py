@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import contextlib
 import tempfile
+from collections.abc import Callable, Iterator
 from datetime import datetime, timedelta
 from pathlib import Path
 
+import pytest
 from cryptography.hazmat.primitives.asymmetric import ed25519
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from central.store import LeasePolicy, Site, Slot, SqliteStore
+from central.store import LeasePolicy, PostgresStore, Site, Slot, SqliteStore
 from kiosk.dates import BANGKOK
 from kiosk.leases import sign_lease, verify_lease
 
@@ -22,8 +25,36 @@ STARTS = [("2021-06-01", "21:00"), ("2021-06-02", "09:00"), ("2021-06-02", "14:0
           ("2021-06-03", "09:00")]  # fmt: skip
 
 
-def _store(path: Path, capacity: int, booked: list[int]) -> SqliteStore:
-    store = SqliteStore(path)
+#: Every table a grant writes, emptied between hypothesis examples on PostgreSQL (one database
+#: per test: creating one per example would cost more than the examples).
+_TABLES = "sites, slots, bookings, terminals, leases, lease_seats, issued_references, terminal_keys"
+
+Fresh = Callable[[], contextlib.AbstractContextManager[SqliteStore | PostgresStore]]
+
+
+@pytest.fixture
+def fresh(backend: str, new_db: Callable[[], str | None]) -> Iterator[Fresh]:
+    """An empty migrated store of the test's backend, once per hypothesis example."""
+    url = new_db()
+
+    @contextlib.contextmanager
+    def make() -> Iterator[SqliteStore | PostgresStore]:
+        if url is None:
+            with tempfile.TemporaryDirectory() as tmp:
+                store = SqliteStore(Path(tmp) / "c.db")
+                yield store
+                store.close()
+            return
+        store = PostgresStore(url)
+        with store._write() as c:
+            c.execute(f"TRUNCATE {_TABLES} CASCADE")
+        yield store
+        store.close()
+
+    yield make
+
+
+def _store(store: SqliteStore | PostgresStore, capacity: int, booked: list[int]):
     slots = [
         Slot(f"s1-{d.replace('-', '')}-{t.replace(':', '')}", "s1", d, t, "23:59", capacity, 0)
         for d, t in STARTS
@@ -35,7 +66,11 @@ def _store(path: Path, capacity: int, booked: list[int]) -> SqliteStore:
     return store
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(
+    max_examples=60,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
 @given(
     capacity=st.integers(0, 40),
     booked_share=st.lists(st.floats(0, 1), min_size=4, max_size=4),
@@ -45,12 +80,12 @@ def _store(path: Path, capacity: int, booked: list[int]) -> SqliteStore:
     per_slot=st.integers(1, 4),
 )
 def test_grants_stay_within_every_limit_and_take_what_the_limits_allow(
-    capacity, booked_share, terminals, share, per_terminal, per_slot
+    fresh, capacity, booked_share, terminals, share, per_terminal, per_slot
 ):
     booked = [int(capacity * b) for b in booked_share]
     policy = LeasePolicy(share=share, seats_per_terminal=per_terminal, seats_per_slot=per_slot)
-    with tempfile.TemporaryDirectory() as tmp:
-        store = _store(Path(tmp) / "c.db", capacity, booked)
+    with fresh() as empty:
+        store = _store(empty, capacity, booked)
         names = [f"t{n}" for n in range(terminals)]
         for name in names:
             store.issue_token(name, name, "kiosk", NOW)
@@ -104,4 +139,3 @@ def test_grants_stay_within_every_limit_and_take_what_the_limits_allow(
                     ), (name, slot)
         report = store.capacity_report()
         assert report["held_mismatches"] == report["terminal_held_mismatches"] == 0
-        store.close()

@@ -1,0 +1,39 @@
+"""`kiosk-central serve --workers N`: N server processes on one listening socket (PostgreSQL only).
+
+uvicorn's supervisor binds the socket once and starts N worker processes that accept on it; each
+worker builds its own `Central` (its own pool of connections) from the serve options, which the
+parent passes in the environment as JSON (`ENV`). The parent has already migrated the database,
+seeded the demo data and set the hours before any worker starts, so workers never race to do it.
+
+What must hold across workers is in the database: the invariants (as for one process), and
+which booking requests are in flight (`requests_in_flight`), so a retry that reaches another
+worker while the first attempt is still being processed gets 409 request-in-flight, as it would
+from the same worker. SQLite is refused: its central is one process by design (one writer).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+
+from fastapi import FastAPI
+
+from central.app import create_app
+from central.cli import serve_settings
+from central.service import Central
+
+ENV = "KIOSK_CENTRAL_WORKER_ARGS"
+
+
+def export_args(args: argparse.Namespace) -> None:
+    """Put the serve options where the workers read them (`app`)."""
+    plain = {k: v for k, v in vars(args).items() if k != "handler"}
+    os.environ[ENV] = json.dumps(plain)
+
+
+def app() -> FastAPI:
+    """The application of one worker (uvicorn's factory, called in each worker process)."""
+    args = argparse.Namespace(**json.loads(os.environ[ENV]))
+    settings = serve_settings(args, demo=False)  # the parent seeded already
+    return create_app(settings, Central(settings))
