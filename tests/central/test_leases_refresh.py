@@ -158,3 +158,20 @@ def test_unknown_held_ids_are_released_and_bad_bodies_are_422(central):
     )
     assert bad.status_code == 422 and bad.json()["code"] == "invalid-request"
     assert requests.post(central.url("/v1/leases/refresh"), json={}, timeout=10).status_code == 401
+
+
+def test_seats_go_to_every_usual_site_before_a_second_day_of_one(central):
+    """Customers lately went to one site on two days and to two other sites once: each of the
+    three sites gets seats, so an offline customer at any of them can be confirmed."""
+    recent = [
+        ("scg-bang-sue", "2021-06-03"),
+        ("scg-bang-sue", "2021-06-04"),
+        ("iconsiam", "2021-06-03"),
+        ("central-lardprao", "2021-06-05"),
+    ]
+    body = refresh_leases(central, recent=recent).json()
+    seats: dict[str, int] = {}
+    for envelope in body["leases"]:
+        document = envelope["document"]
+        seats[document["site_id"]] = seats.get(document["site_id"], 0) + document["seats"]
+    assert seats == {"scg-bang-sue": 2, "iconsiam": 2, "central-lardprao": 2}
