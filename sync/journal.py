@@ -811,7 +811,13 @@ class SqliteJournal:
         ]
 
     def confirm_offline(
-        self, booking_id: str, slot_id: str, now: datetime, sign: SlipSigner
+        self,
+        booking_id: str,
+        slot_id: str,
+        now: datetime,
+        sign: SlipSigner,
+        *,
+        claimed: bool = False,
     ) -> tuple[str, str, str] | None:
         """Confirm a booking at the terminal from a seat lease, in ONE `BEGIN IMMEDIATE`.
 
@@ -822,17 +828,20 @@ class SqliteJournal:
         (lease_id, reference, slip_code), or None when no seat is left or the booking is no
         longer ours to confirm (it stays as it was: queued, or sending by us).
 
-        The row may be `queued`, or `sending` claimed by this process (the counter tried the
-        central and learnt it was not reached): the move is then one transaction with no window
-        for the replay to send it as a plain request. The write lock makes two customers at one
-        terminal (threads or processes) take different seats; a crash before COMMIT leaves the
-        seat unspent and the booking as it was.
+        The row must be `queued`, or, when the caller says it `claimed` it, `sending` claimed by
+        this process (the counter tried the central and learnt it was not reached): the move is
+        then one transaction with no window for the replay to send it as a plain request. A
+        `sending` row the caller did not claim is the replay's, even in this process (the kiosk
+        runs both): it is being sent as a plain booking, so no seat may be spent on it. The
+        write lock makes two customers at one terminal (threads or processes) take different
+        seats; a crash before COMMIT leaves the seat unspent and the booking as it was.
         """
         with self._immediate() as conn:
             row = conn.execute(
                 "SELECT state, lease_owner FROM bookings WHERE booking_id = ?", (booking_id,)
             ).fetchone()
-            if row is None or not (row[0] == "queued" or (row[0] == "sending" and row[1] == OWNER)):
+            ours = row is not None and row[0] == "sending" and row[1] == OWNER and claimed
+            if row is None or not (row[0] == "queued" or ours):
                 return None
             seat = conn.execute(
                 "SELECT s.lease_id, s.reference FROM lease_seats s JOIN leases l "

@@ -226,6 +226,10 @@ class ReplayWorker:
         if not journal.claim(entry.booking_id, LEASE_SECONDS):
             return "skipped"  # someone else (the counter) is sending it
         _crash_point("after-claim")
+        # Send the row as it is now that we own it, not as due() saw it: the counter may have
+        # confirmed it from a lease in between, and a lease-backed booking sent without its
+        # lease would be booked under another reference than the slip's, or refused as full.
+        entry = journal.get(entry.booking_id) or entry
         lease = (
             {"lease_id": entry.lease_id, "reference": entry.reference}
             if entry.lease_id is not None and entry.reference

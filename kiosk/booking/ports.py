@@ -67,6 +67,8 @@ class Journal(Protocol):
         slot_id: str,
         now: datetime,
         sign: Callable[[str, str], str],
+        *,
+        claimed: bool = False,
     ) -> tuple[str, str, str] | None:
         """Spend a seat lease of `slot_id` usable at `now` and mark the booking
         confirmed-offline, in one transaction: (lease_id, reference, slip_code), or None when

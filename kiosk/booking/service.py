@@ -175,7 +175,7 @@ class BookingService:
             result = self.central.book(body, booking_id=booking_id, deadline=self.deadline)
         except CentralUnavailable as exc:
             if not exc.may_have_reached:
-                offline = self._confirm_offline(request)  # takes our `sending` row over
+                offline = self._confirm_offline(request, claimed=True)  # our `sending` row
                 if offline is not None:
                     return offline
             self._release(booking_id, exc.code, exc.retry_after)
@@ -215,7 +215,9 @@ class BookingService:
             confirmed_by="central",
         )
 
-    def _confirm_offline(self, request: BookingRequest) -> BookingOutcome | None:
+    def _confirm_offline(
+        self, request: BookingRequest, *, claimed: bool = False
+    ) -> BookingOutcome | None:
         """Spend a seat lease for this booking, if the terminal holds one usable now (by the
         central-corrected clock); None when it cannot (no key, no seat, the journal failed)."""
         key = self.terminal_key
@@ -233,7 +235,7 @@ class BookingService:
 
         try:
             spent = self.journal.confirm_offline(
-                request.booking_id, request.slot.id, self._clock(), sign
+                request.booking_id, request.slot.id, self._clock(), sign, claimed=claimed
             )
         except JournalError as exc:  # the booking is committed as queued: it will be sent
             log.error("confirming from a lease failed: %s", exc.code)

@@ -167,6 +167,22 @@ def test_confirm_offline_spends_one_seat_and_confirms_the_booking(path, kit):
     j.close()
 
 
+def test_a_booking_the_replay_is_sending_gets_no_seat_unless_the_caller_claimed_it(path, kit):
+    """The kiosk runs the counter and the replay in one process: a `sending` row of this
+    process is the counter's own only when the counter says it claimed it. The replay's row is
+    on its way to the central as a plain booking; a seat spent on it would print a reference
+    the central never gives it."""
+    j = journal_at(path)
+    j.put_leases([kit.lease(seats=1)], [])
+    j.add(record(1))
+    assert j.claim("b1", 30)  # the replay took it first
+    assert j.confirm_offline("b1", "s1-0900", NOW, signer) is None
+    assert j.get("b1").state == "sending" and j.lease_seats(NOW) == {"s1-0900": 1}
+    got = j.confirm_offline("b1", "s1-0900", NOW, signer, claimed=True)  # the counter's claim
+    assert got is not None and j.get("b1").state == "confirmed-offline"
+    j.close()
+
+
 def test_no_seat_left_keeps_the_booking_queued(path, kit):
     j = journal_at(path)
     j.put_leases([kit.lease(seats=1)], [])

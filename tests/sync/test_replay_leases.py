@@ -5,6 +5,7 @@ processes killed with SIGKILL."""
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import subprocess
 import sys
@@ -167,3 +168,35 @@ def test_an_unavailable_central_puts_it_back_as_confirmed_offline(
     e = t.journal.get(booking_id)
     assert (e.state, e.last_error) == ("confirmed-offline", "central-overloaded")
     assert e.slip_code and e.confirmed_by == "terminal"
+
+
+def test_a_replay_that_read_the_booking_before_the_counter_spent_its_seat_sends_the_lease(
+    central, make_terminal, desk, kit
+):
+    """The counter and the replay share one journal and one process. The replay can read a
+    booking while it is still plain `queued` (due() is a snapshot), and the counter then
+    confirms it from a lease before the replay claims it. The replay must send what the row is
+    once it owns it: with the lease, under the slip's reference. (bench/leases.py found a
+    lease-backed booking refused `slot-full`: it had been sent from a stale snapshot, as a plain
+    booking.)"""
+    t = make_terminal(desk.url)
+    arm(t, kit)
+    open_breaker(t)
+    args = booking_args(t, 100)
+    grant(t, kit, args["slot"], seats=1)
+    out = t.booking_service().book(**args)
+    assert out.confirmed_by == "terminal"
+    now = t.journal.get(out.booking_id)
+    # what due() returned a moment earlier, before confirm_offline turned the row over
+    before = dataclasses.replace(
+        now, state="queued", lease_id=None, slip_code=None, confirmed_by=None, reference=None
+    )
+    t.client.breaker.success()  # the central is back
+    worker = t.replay_worker()
+    assert worker._send(t.journal, before) == "settled"
+    body = desk.bookings()[0]
+    assert body["lease"] == {"lease_id": out.lease_id, "reference": out.reference}
+    after = t.journal.get(out.booking_id)
+    assert (after.state, after.reference) == ("confirmed", out.reference)
+    assert desk.booked[out.booking_id]["reference"] == out.reference
+    assert [k for k, _ in desk.all_bookings()] == ["book"]  # never sent as a plain booking
