@@ -310,16 +310,16 @@ def build_parser() -> argparse.ArgumentParser:
             "serve",
             help="serve the API",
             description=(
-                "Serves the API of DESIGN §5 (FastAPI, uvicorn; SQLite WAL + `synchronous=FULL`, or "
-                "PostgreSQL for a `postgresql://` URL). `--demo` seeds the 25 sites, 14 days of hourly"
-                " slots (`--capacity`, default 200), occupations and a demo registry if the database "
-                "is empty; `--always-open` sets every channel's hours to 00:00–24:00 so the demo works"
-                " at any time of day. Keys are created on first serve in `FILE.keys/` (mode 0600), or "
-                "in `--keys-dir DIR` (required with a URL), the lease-signing key among them. The "
-                "database is brought to the latest numbered migration on open. `--workers N` "
-                "(PostgreSQL only) serves from N processes on one socket; which booking requests are "
-                "in flight is then kept in the database, so a retry reaching another worker still gets"
-                " 409 `request-in-flight`."
+                "Serves the API of DESIGN §5 (FastAPI, uvicorn; SQLite WAL + `synchronous=FULL`, "
+                "or PostgreSQL for a `postgresql://` URL). `--demo` seeds the 25 sites, 14 days of"
+                " hourly slots (`--capacity`, default 200), occupations and a demo registry if the"
+                " database is empty; `--always-open` sets every channel's hours to 00:00–24:00 so "
+                "the demo works at any time of day. Keys are created on first serve in "
+                "`FILE.keys/` (mode 0600), or in `--keys-dir DIR` (required with a URL), the "
+                "lease-signing key among them. The database is brought to the latest numbered "
+                "migration on open. `--workers N` (PostgreSQL only) serves from N processes on one"
+                " socket; which booking requests are in flight is then kept in the database, so a "
+                "retry reaching another worker still gets 409 `request-in-flight`."
             ),
         )
     )
@@ -412,9 +412,9 @@ def build_parser() -> argparse.ArgumentParser:
             "leases",
             help="seats held in leases per slot and terminal",
             description=(
-                "Seats held in leases at `--now` (default: now): per slot (slot, capacity, booked, held, available) and "
-                "per terminal (terminal, leases, seats, spent-not-booked, booked); seats of a slot "
-                "that has started no longer count"
+                "Seats held in leases at `--now` (default: now): per slot (slot, capacity, booked,"
+                " held, available) and per terminal (terminal, leases, seats, spent-not-booked, "
+                "booked); seats of a slot that has started no longer count"
             ),
         )
     )
@@ -426,10 +426,10 @@ def build_parser() -> argparse.ArgumentParser:
             "check-slip",
             help="verify an offline-confirmed slip's QR text",
             description=(
-                "Verifies an offline-confirmed slip's QR text (`TRJ1;…`) against its lease and the "
-                "terminal's registered keys; prints `valid` with reference, slot, terminal and whether"
-                " the booking has reached the central (exit 0), or the reason in Thai and English with"
-                " its code (exit 1; 2 for bad usage)"
+                "Verifies an offline-confirmed slip's QR text (`TRJ1;…`) against its lease and the"
+                " terminal's registered keys; prints `valid` with reference, slot, terminal and "
+                "whether the booking has reached the central (exit 0), or the reason in Thai and "
+                "English with its code (exit 1; 2 for bad usage)"
             ),
         )
     )
@@ -441,8 +441,8 @@ def build_parser() -> argparse.ArgumentParser:
             "migrate",
             help="apply the schema migrations; the version",
             description=(
-                "Applies the numbered schema migrations (the same list on SQLite and PostgreSQL) and "
-                "prints `schema version N`; `serve` does the same at start"
+                "Applies the numbered schema migrations (the same list on SQLite and PostgreSQL) "
+                "and prints `schema version N`; `serve` does the same at start"
             ),
         )
     )

@@ -30,8 +30,8 @@ COMMON = {"kiosk": set(), "kiosk-central": {"--keys-dir", "--now"}}
 
 def _parsers() -> dict[str, Callable[[], argparse.ArgumentParser]]:
     sys.path.insert(0, str(ROOT))
-    from central.cli import build_parser as central_parser
-    from kiosk.cli import build_parser as kiosk_parser
+    from central.cli import build_parser as central_parser  # noqa: PLC0415 (after sys.path)
+    from kiosk.cli import build_parser as kiosk_parser  # noqa: PLC0415
 
     return {"kiosk": kiosk_parser, "kiosk-central": central_parser}
 
@@ -129,9 +129,7 @@ def main(argv: list[str] | None = None) -> int:
     fresh = render(current)
     if check:
         if fresh != current:
-            print(
-                "README.md's command tables are stale: run docs/cli_reference.py", file=sys.stderr
-            )
+            sys.stderr.write("README.md's command tables are stale: run docs/cli_reference.py\n")
             return 1
         return 0
     README.write_text(fresh, encoding="utf-8")
