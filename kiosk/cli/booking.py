@@ -259,6 +259,7 @@ def cmd_sync_run(args: argparse.Namespace) -> int:
             )
         else:
             print(f"cache not refreshed: {'; '.join(report.errors)}", file=sys.stderr)
+        print(lease_line(report), file=sys.stderr)
         worker = terminal.replay_worker()
         if args.until_empty:
             done = worker.run_until_empty(terminal.journal, args.timeout)
@@ -279,6 +280,19 @@ def cmd_sync_run(args: argparse.Namespace) -> int:
         return 0
     finally:
         terminal.close()
+
+
+def lease_line(report) -> str:
+    """What the lease part of a cache refresh did, in one line: a technician watching `kiosk sync
+    run` sees whether the terminal can confirm offline, and why not (ids and codes only)."""
+    if report.lease_seats is None:
+        fallback = "the cache was not refreshed" if not report.ok else "the central keys not pinned"
+        reason = "; ".join(report.lease_errors) or fallback
+        return f"leases not refreshed: {reason}"
+    line = f"leases refreshed: {report.lease_seats} seats held"
+    if report.leases_refused:
+        line += f"; refused: {', '.join(report.leases_refused)}"
+    return line
 
 
 def _status(terminal) -> dict[str, Any]:
