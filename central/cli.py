@@ -74,6 +74,7 @@ def serve_settings(args: argparse.Namespace, *, demo: bool):
         demo_capacity=args.capacity,
         max_in_flight=args.max_in_flight,
         verify_interval=args.verify_interval,
+        verify_hold=args.verify_hold,
         synchronous=args.synchronous,
         booking_delay=args.booking_delay,
         lease_share=args.lease_share,
@@ -291,6 +292,12 @@ def with_db(p: argparse.ArgumentParser) -> argparse.ArgumentParser:
     return p
 
 
+def _test_only_flags(serve: argparse.ArgumentParser) -> None:
+    """Hidden: tests hold a booking request in flight, or a registry check run's lock."""
+    serve.add_argument("--booking-delay", type=float, default=0.0, help=argparse.SUPPRESS)
+    serve.add_argument("--verify-hold", type=float, default=0.0, help=argparse.SUPPRESS)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="kiosk-central", description="The reference central booking service (issue 4)."
@@ -307,7 +314,12 @@ def build_parser() -> argparse.ArgumentParser:
         "--always-open", action="store_true", help="set every channel's hours to 00:00-24:00"
     )
     serve.add_argument("--max-in-flight", type=int, default=256)
-    serve.add_argument("--verify-interval", type=float, default=5.0)
+    serve.add_argument(
+        "--verify-interval",
+        type=float,
+        default=5.0,
+        help="seconds between registry check runs (one worker of the cluster at a time); 0: off",
+    )
     serve.add_argument("--synchronous", default="FULL", choices=("FULL", "NORMAL", "EXTRA"))
     serve.add_argument(
         "--workers",
@@ -315,7 +327,7 @@ def build_parser() -> argparse.ArgumentParser:
         default=1,
         help="server processes on one socket (PostgreSQL only)",
     )
-    serve.add_argument("--booking-delay", type=float, default=0.0, help=argparse.SUPPRESS)
+    _test_only_flags(serve)
     _lease_flags(serve)
     serve.add_argument("--log-level", default="info")
     serve.add_argument("--no-access-log", action="store_true")

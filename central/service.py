@@ -13,7 +13,9 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import os
 import threading
+import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, date, datetime, timedelta
@@ -30,6 +32,8 @@ T = TypeVar("T")
 
 #: A request in flight longer than this (wall clock) is taken as abandoned by a killed process.
 IN_FLIGHT_TTL = timedelta(minutes=2)
+#: The name of the registry check job's lock (one worker of the cluster runs it at a time).
+VERIFY_JOB = "registry-check"
 log = logging.getLogger("central")
 
 
@@ -89,14 +93,31 @@ class Central:
     def _verify_loop(self) -> None:
         while not self._stop.wait(self.settings.verify_interval):
             try:
-                confirmed, cancelled = self._writer.submit(
-                    self.store.verify_pending, self.now()
-                ).result()
+                self.verify_once()
             except Exception:  # keep verifying; the next pass retries
                 log.exception("verifying pending bookings failed")
-                continue
-            if confirmed or cancelled:
-                log.info("registry verification: %d confirmed, %d cancelled", confirmed, cancelled)
+
+    def verify_once(self) -> tuple[int, int] | None:
+        """One pass of the registry check job, if no other worker of the cluster is running it
+        (`store.exclusive`: an advisory lock on PostgreSQL); None when another one is.
+
+        Each run it does is logged with its worker and its start and end (wall clock, which
+        the workers of one machine share), so an operator, and the test of the lock, can see
+        that runs never overlap and which worker ran them."""
+        with self.store.exclusive(VERIFY_JOB) as mine:
+            if not mine:
+                return None
+            started = time.time()
+            confirmed, cancelled = self._writer.submit(
+                self.store.verify_pending, self.now()
+            ).result()
+            if self.settings.verify_hold:  # TEST ONLY: keep the lock so overlaps would show
+                self._stop.wait(self.settings.verify_hold)
+            log.info(
+                "registry check in worker %d from %.6f to %.6f: %d confirmed, %d cancelled",
+                os.getpid(), started, time.time(), confirmed, cancelled,
+            )  # fmt: skip
+            return confirmed, cancelled
 
     def close(self) -> None:
         self._stop.set()

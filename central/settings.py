@@ -48,6 +48,9 @@ class Settings:
     retry_after_seconds: int = 2
     #: Seconds between passes that settle pending-verification bookings; 0 disables the pass.
     verify_interval: float = 5.0
+    #: TEST ONLY: seconds each registry check run keeps its lock after its work, so a test can
+    #: see that runs in two workers never overlap. Never set in production.
+    verify_hold: float = 0.0
     #: SQLite `synchronous` (FULL unless a benchmark compares).
     synchronous: str = "FULL"
     #: Seed the demo data when the database is empty.

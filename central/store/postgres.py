@@ -262,6 +262,30 @@ class PgConnections(Connections):
             finally:
                 conn.execute("COMMIT")
 
+    @contextlib.contextmanager
+    def exclusive(self, job: str) -> Iterator[bool]:
+        """Run the periodic `job` in one worker of the cluster at a time (`serve --workers N`).
+
+        A session-level `pg_try_advisory_lock` on a pooled connection kept for the whole run:
+        the job's own transactions run on other connections and commit before the lock is let
+        go, so two runs never overlap. It is not a lease with a timeout: a worker that dies
+        (SIGKILL, a lost network) loses its connection, the server ends that session and the
+        lock with it, and the next worker to try takes over. If unlocking fails the connection
+        is closed rather than handed back still holding the lock."""
+        with self._connection() as conn:
+            key = f"kiosk-central job {job}"
+            got = conn.execute("SELECT pg_try_advisory_lock(hashtext(%s))", (key,)).fetchone()[0]
+            if not got:
+                yield False
+                return
+            try:
+                yield True
+            finally:
+                try:
+                    conn.execute("SELECT pg_advisory_unlock(hashtext(%s))", (key,))
+                except self._psycopg.Error:
+                    conn.close()  # the session, and its lock, end with the connection
+
     def _retrying(self, fn: Callable[[], T]) -> T:
         """Run the write `fn` again from the start when the database refused it for a
         conflict with a concurrent transaction (rolled back whole; see the module docstring)."""

@@ -1,0 +1,172 @@
+"""A real `kiosk-central serve --workers N` subprocess on PostgreSQL, for the tests of issue 12.
+
+The server runs as it does in production: uvicorn's supervisor binds one loopback socket on a
+free port and spawns N worker processes accepting on it. Its log (stderr) goes to a file the
+test can read while it runs; each worker adds `X-Central-Worker: <pid>` to its answers
+(central.workers), so a test can show which workers answered. Tokens are issued straight in the
+database the server uses, at the server's instant (`--now T0`).
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import requests
+
+from central.store.postgres import PostgresStore
+from tests.central.conftest import T0
+
+ROOT = Path(__file__).resolve().parents[2]
+CLI = [sys.executable, "-c", "from central.cli import main; raise SystemExit(main())"]
+WORKER = "x-central-worker"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def children(pid: int) -> list[int]:
+    """The worker processes uvicorn's supervisor `pid` runs now."""
+    try:
+        found = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    except FileNotFoundError:
+        return []
+    workers = []
+    for c in found:
+        try:
+            cmdline = Path(f"/proc/{c}/cmdline").read_bytes().decode(errors="replace")
+        except FileNotFoundError:
+            continue
+        if "spawn_main" in cmdline:
+            workers.append(int(c))
+    return workers
+
+
+@dataclass
+class Served:
+    base: str
+    url: str
+    keys: Path
+    process: subprocess.Popen[bytes]
+    log: Path
+    workers: int
+    tokens: dict[str, str] = field(default_factory=dict)
+
+    def worker_pids(self) -> list[int]:
+        return children(self.process.pid)
+
+    def wait_for_workers(self, count: int | None = None, timeout: float = 30) -> list[int]:
+        """The worker pids once `count` (default: all) of them answer on the socket."""
+        count = count or self.workers
+        deadline = time.monotonic() + timeout
+        while len(pids := self.worker_pids()) < count:
+            assert self.process.poll() is None, self.log_text()
+            assert time.monotonic() < deadline, f"{count} workers did not start: {pids}"
+            time.sleep(0.1)
+        return pids
+
+    def log_text(self) -> str:
+        return self.log.read_text(errors="replace")
+
+    def token(self, terminal: str, channel: str = "kiosk", store: str | None = None) -> str:
+        if terminal not in self.tokens:
+            db = PostgresStore(self.url, max_size=1)
+            try:
+                self.tokens[terminal] = db.issue_token(terminal, store or terminal, channel, T0)
+            finally:
+                db.close()
+        return self.tokens[terminal]
+
+    def auth(self, terminal: str = "kiosk-1", channel: str = "kiosk") -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.token(terminal, channel)}"}
+
+    def book(
+        self, body: dict[str, Any], terminal: str = "kiosk-1", channel: str = "kiosk", **kw: Any
+    ) -> requests.Response:
+        """POST /v1/bookings on a connection of its own (no session: the kernel picks the
+        worker for each new connection)."""
+        headers = {**self.auth(terminal, channel), "Idempotency-Key": body["booking_id"]}
+        kw.setdefault("timeout", 60)
+        return requests.post(self.base + "/v1/bookings", json=body, headers=headers, **kw)
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(20)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        for pid in self.worker_pids():  # never leave a worker behind
+            os.kill(pid, signal.SIGKILL)
+
+
+def serve(url: str, tmp_path: Path, *flags: str, workers: int = 2, capacity: int = 50) -> Served:
+    """`serve --db url --workers N --demo --always-open --now T0` on a free loopback port,
+    answering, with all its workers up."""
+    keys = tmp_path / "keys"
+    port = free_port()
+    log = tmp_path / f"serve-{port}.log"
+    with log.open("wb") as out:
+        process = subprocess.Popen(
+            [*CLI, "serve", "--db", url, "--keys-dir", str(keys), "--port", str(port),
+             "--workers", str(workers), "--demo", "--capacity", str(capacity), "--always-open",
+             "--now", T0.isoformat(), "--no-access-log", *flags],
+            env={**os.environ, "PYTHONPATH": str(ROOT)},
+            stdout=subprocess.DEVNULL,
+            stderr=out,
+        )  # fmt: skip
+    served = Served(f"http://127.0.0.1:{port}", url, keys, process, log, workers)
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                if requests.get(served.base + "/v1/config", timeout=2).status_code == 401:
+                    break
+            except requests.ConnectionError:
+                pass
+            assert process.poll() is None, served.log_text()
+            assert time.monotonic() < deadline, "the central did not start: " + served.log_text()
+            time.sleep(0.1)
+        served.wait_for_workers()
+        # Before any race: a new token replaces the old one, so none is issued mid-race.
+        for terminal, channel in (("kiosk-1", "kiosk"), ("kiosk-2", "kiosk"), ("web-1", "web")):
+            served.token(terminal, channel)
+    except BaseException:
+        served.stop()
+        raise
+    return served
+
+
+def together(calls: Sequence[Callable[[], Any]], timeout: float = 90) -> list[Any]:
+    """Run `calls` in threads released at once by a barrier; their results in order (an
+    exception a call raised is its result)."""
+    barrier = threading.Barrier(len(calls))
+    results: list[Any] = [None] * len(calls)
+
+    def run(i: int, call: Callable[[], Any]) -> None:
+        barrier.wait()
+        try:
+            results[i] = call()
+        except Exception as exc:  # noqa: BLE001 - the test looks at it
+            results[i] = exc
+
+    threads = [threading.Thread(target=run, args=(i, c)) for i, c in enumerate(calls)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout)
+        assert not t.is_alive(), "a request never returned"
+    return results
