@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import os
 import re
 import threading
 from collections.abc import Callable, Iterator, Sequence
@@ -202,7 +203,15 @@ class PgConnections(Connections):
             url,
             min_size=min_size,
             max_size=max_size,
-            kwargs={"autocommit": True, "row_factory": row_factory, "connect_timeout": 5},
+            kwargs={
+                "autocommit": True,
+                "row_factory": row_factory,
+                "connect_timeout": 5,
+                # Which process a session belongs to, in pg_stat_activity (and pg_locks through
+                # it): with `serve --workers N` an operator sees each worker's connections and
+                # which worker holds the registry check job's lock.
+                "application_name": f"kiosk-central pid {os.getpid()}",
+            },
             open=False,
             name="central",
             # A connection the server dropped (a restart, a network cut) is found and replaced
