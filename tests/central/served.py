@@ -170,3 +170,85 @@ def together(calls: Sequence[Callable[[], Any]], timeout: float = 90) -> list[An
         t.join(timeout)
         assert not t.is_alive(), "a request never returned"
     return results
+
+
+@dataclass
+class Answer:
+    """One booking request of a load run: the body sent, and the answer or the failure."""
+
+    body: dict[str, Any]
+    started: float
+    ended: float
+    status: int | None = None  # None: no HTTP answer (the connection failed)
+    worker: int | None = None
+    json: Any = None
+    error: str | None = None
+
+
+class Load:
+    """Threads booking made-up citizens through `served` without pause, each request on a new
+    connection, until `stop()`; every request and its answer is kept in `answers`.
+
+    Citizens are numbered from `first` (one each, never twice), spread over the hourly slots
+    (09:00-15:00) of `sites` on 2 June, so the slots do not fill up and a refusal is a fault."""
+
+    def __init__(
+        self,
+        served: Served,
+        *,
+        threads: int = 6,
+        first: int = 10_000,
+        sites: Sequence[str] = ("scg-bang-sue", "central-lardprao", "mall-bangkapi"),
+        timeout: float = 30,
+    ) -> None:
+        from tests.central.conftest import booking_body, citizen
+
+        self.served = served
+        self.answers: list[Answer] = []
+        self._lock = threading.Lock()
+        self._next = first
+        self._stop = threading.Event()
+        self._timeout = timeout
+        self._sites = sites
+        self._body = booking_body
+        self._citizen = citizen
+        self._threads = [threading.Thread(target=self._run, daemon=True) for _ in range(threads)]
+
+    def _new_body(self) -> dict[str, Any]:
+        with self._lock:
+            n = self._next
+            self._next += 1
+        site = self._sites[n % len(self._sites)]
+        slot = f"{site}-20210602-{9 + n % 7:02d}00"
+        return self._body(self._citizen(n), slot)
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            body = self._new_body()
+            answer = Answer(body, time.time(), 0.0)
+            try:
+                r = self.served.book(body, timeout=self._timeout)
+                answer.status = r.status_code
+                answer.worker = int(r.headers[WORKER]) if WORKER in r.headers else None
+                answer.json = r.json()
+            except requests.RequestException as exc:
+                answer.error = type(exc).__name__
+            answer.ended = time.time()
+            with self._lock:
+                self.answers.append(answer)
+
+    def start(self) -> Load:
+        for t in self._threads:
+            t.start()
+        return self
+
+    def stop(self) -> list[Answer]:
+        self._stop.set()
+        for t in self._threads:
+            t.join(self._timeout + 10)
+            assert not t.is_alive(), "a load thread never returned"
+        return list(self.answers)
+
+    def count(self) -> int:
+        with self._lock:
+            return len(self.answers)
