@@ -22,7 +22,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import TypeVar
 
 from central import demo_data
-from central.errors import RequestInFlight
+from central.errors import RequestInFlight, StoreError
 from central.keys import ServerKeys
 from central.settings import Settings
 from central.store import PostgresStore, open_store
@@ -34,6 +34,8 @@ T = TypeVar("T")
 IN_FLIGHT_TTL = timedelta(minutes=2)
 #: The name of the registry check job's lock (one worker of the cluster runs it at a time).
 VERIFY_JOB = "registry-check"
+#: Seconds between attempts to release claims the database was away for.
+RELEASE_RETRY_SECONDS = 0.5
 log = logging.getLogger("central")
 
 
@@ -49,6 +51,10 @@ class Central:
         self.in_flight: set[str] = set()
         self._shared_in_flight = isinstance(self.store, PostgresStore)
         self._stop = threading.Event()
+        #: Claims whose release failed (the database away), released again in the background.
+        self._unreleased: set[str] = set()
+        self._unreleased_lock = threading.Lock()
+        self._releaser: threading.Thread | None = None
         self._verifier: threading.Thread | None = None
         if settings.demo and demo_data.seed(
             self.store, self.keys, self.now(), self.today(), capacity=settings.demo_capacity
@@ -64,7 +70,7 @@ class Central:
             try:
                 yield
             finally:
-                self.store.release_request(key)
+                self._release(key)
             return
         if key in self.in_flight:
             raise RequestInFlight()
@@ -73,6 +79,36 @@ class Central:
             yield
         finally:
             self.in_flight.discard(key)
+
+    def _release(self, key: str) -> None:
+        """Let go of a request's claim; if the database is away (the reason the request is
+        failing, usually), keep trying in the background instead of leaving the claim to
+        expire: until it goes, the terminal's retry of that booking is refused 409
+        request-in-flight by every worker, for up to IN_FLIGHT_TTL."""
+        try:
+            self.store.release_request(key)
+        except StoreError:
+            with self._unreleased_lock:
+                self._unreleased.add(key)
+                if self._releaser is None or not self._releaser.is_alive():
+                    self._releaser = threading.Thread(
+                        target=self._release_later, name="central-releaser", daemon=True
+                    )
+                    self._releaser.start()
+
+    def _release_later(self) -> None:
+        while not self._stop.wait(RELEASE_RETRY_SECONDS):
+            with self._unreleased_lock:
+                keys = sorted(self._unreleased)
+                if not keys:
+                    return
+            for key in keys:
+                try:
+                    self.store.release_request(key)
+                except StoreError:
+                    break  # still away: all of them next time
+                with self._unreleased_lock:
+                    self._unreleased.discard(key)
 
     def now(self) -> datetime:
         return self.settings.clock()

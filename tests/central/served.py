@@ -182,6 +182,7 @@ class Answer:
     status: int | None = None  # None: no HTTP answer (the connection failed)
     worker: int | None = None
     json: Any = None
+    retry_after: str | None = None
     error: str | None = None
 
 
@@ -231,6 +232,7 @@ class Load:
                 answer.status = r.status_code
                 answer.worker = int(r.headers[WORKER]) if WORKER in r.headers else None
                 answer.json = r.json()
+                answer.retry_after = r.headers.get("retry-after")
             except requests.RequestException as exc:
                 answer.error = type(exc).__name__
             answer.ended = time.time()

@@ -59,3 +59,44 @@ def test_a_database_that_goes_away_is_503_and_the_retry_books_once_it_is_back(
     assert store.slot(c.slot_id()).booked == 2
     report = store.capacity_report()
     assert {k: v for k, v in report.items() if k != "active_bookings" and v} == {}
+
+
+@pytest.mark.parametrize("backend", ["postgres"])
+def test_a_claim_the_outage_kept_is_released_once_the_database_is_back(make_central, pg_databases):
+    """A request that claimed its key, then lost the database, could not release the claim;
+    it is released in the background, so the terminal's retry books at once rather than being
+    refused 409 request-in-flight until the claim expires (IN_FLIGHT_TTL, two minutes)."""
+    import threading
+
+    c = make_central(booking_delay=1.0)  # the request holds its claim for a second
+    name = urlsplit(str(c.central.settings.db)).path.lstrip("/")
+    body = booking_body(citizen(3), c.slot_id())
+    answers: list[requests.Response] = []
+    sender = threading.Thread(target=lambda: answers.append(c.book(body)))
+    sender.start()
+    deadline = time.monotonic() + 5
+    while not _claimed(pg_databases.url, name, body["booking_id"]):
+        assert time.monotonic() < deadline, "the request never claimed its key"
+        time.sleep(0.02)
+    _cut(pg_databases.url, name, allow=False)
+    try:
+        sender.join(4 * POOL_WAIT)
+        _problem(answers[0], 503, "database-unavailable")
+    finally:
+        _cut(pg_databases.url, name, allow=True)
+    deadline = time.monotonic() + 3 * POOL_WAIT
+    while _claimed(pg_databases.url, name, body["booking_id"]):
+        assert time.monotonic() < deadline, "the claim was never released"
+        time.sleep(0.1)
+    again = c.book(body)
+    assert again.status_code == 201, again.text
+
+
+def _claimed(admin_url: str, name: str, key: str) -> bool:
+    from tests.pg_cluster import with_database
+
+    with psycopg.connect(with_database(admin_url, name)) as conn:
+        row = conn.execute(
+            "SELECT 1 FROM requests_in_flight WHERE idempotency_key = %s", (key,)
+        ).fetchone()
+    return row is not None
