@@ -34,11 +34,13 @@ from kiosk.errors import InputError, run_reporting
 
 
 def _settings(args: argparse.Namespace):
-    from central.settings import Settings, clock_starting_at, system_clock
+    from central.settings import Settings, clock_from_file, clock_starting_at, system_clock
 
     clock = system_clock
     if getattr(args, "now", None):
         clock = clock_starting_at(_instant(args.now))
+    if getattr(args, "clock_file", None):
+        clock = clock_from_file(Path(args.clock_file))
     keys_dir = getattr(args, "keys_dir", None)
     return Settings(db=_db(args), clock=clock, keys_dir=Path(keys_dir) if keys_dir else None)
 
@@ -293,9 +295,11 @@ def with_db(p: argparse.ArgumentParser) -> argparse.ArgumentParser:
 
 
 def _test_only_flags(serve: argparse.ArgumentParser) -> None:
-    """Hidden: tests hold a booking request in flight, or a registry check run's lock."""
+    """Hidden: tests hold a booking request in flight or a registry check run's lock, and move
+    the clock of a central served by several processes."""
     serve.add_argument("--booking-delay", type=float, default=0.0, help=argparse.SUPPRESS)
     serve.add_argument("--verify-hold", type=float, default=0.0, help=argparse.SUPPRESS)
+    serve.add_argument("--clock-file", help=argparse.SUPPRESS)
 
 
 def build_parser() -> argparse.ArgumentParser:

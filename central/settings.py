@@ -35,6 +35,19 @@ def clock_starting_at(start: datetime) -> Clock:
     return now
 
 
+def clock_from_file(path: Path) -> Clock:
+    """TEST ONLY (`serve --clock-file`): the instant written in `path` (ISO 8601), read at
+    every call. It lets a test move the clock of a central running as other processes (`serve
+    --workers N`) as it moves an in-process central's; the writer replaces the file whole
+    (rename), so a reader never sees half an instant. (Read every time: file timestamps are
+    too coarse to tell two quick moves apart, and a test central's pace allows it.)"""
+
+    def now() -> datetime:
+        return datetime.fromisoformat(path.read_text("ascii").strip())
+
+    return now
+
+
 @dataclass(frozen=True)
 class Settings:
     #: A SQLite file, or a `postgresql://` URL (`central.store.open_store`).

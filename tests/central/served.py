@@ -9,6 +9,7 @@ database the server uses, at the server's instant (`--now T0`).
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import socket
@@ -102,6 +103,7 @@ class Served:
         return requests.post(self.base + "/v1/bookings", json=body, headers=headers, **kw)
 
     def stop(self) -> None:
+        workers = self.worker_pids()
         if self.process.poll() is None:
             self.process.send_signal(signal.SIGTERM)
             try:
@@ -109,21 +111,32 @@ class Served:
             except subprocess.TimeoutExpired:
                 self.process.kill()
                 self.process.wait()
-        for pid in self.worker_pids():  # never leave a worker behind
-            os.kill(pid, signal.SIGKILL)
+        for pid in workers:  # never leave a worker behind (a SIGTERM ends them all)
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
 
 
-def serve(url: str, tmp_path: Path, *flags: str, workers: int = 2, capacity: int = 50) -> Served:
+def serve(
+    url: str,
+    tmp_path: Path,
+    *flags: str,
+    workers: int = 2,
+    capacity: int = 50,
+    always_open: bool = True,
+    at: str = T0.isoformat(),
+) -> Served:
     """`serve --db url --workers N --demo --always-open --now T0` on a free loopback port,
-    answering, with all its workers up."""
+    answering, with all its workers up. `always_open=False` keeps the default hours; `at=""`
+    leaves the clock to the flags (`--clock-file`)."""
     keys = tmp_path / "keys"
     port = free_port()
     log = tmp_path / f"serve-{port}.log"
     with log.open("wb") as out:
         process = subprocess.Popen(
             [*CLI, "serve", "--db", url, "--keys-dir", str(keys), "--port", str(port),
-             "--workers", str(workers), "--demo", "--capacity", str(capacity), "--always-open",
-             "--now", T0.isoformat(), "--no-access-log", *flags],
+             "--workers", str(workers), "--demo", "--capacity", str(capacity), "--no-access-log",
+             *(["--always-open"] if always_open else []), *(["--now", at] if at else []),
+             *flags],
             env={**os.environ, "PYTHONPATH": str(ROOT)},
             stdout=subprocess.DEVNULL,
             stderr=out,
