@@ -333,8 +333,13 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _test_only_flags(serve)
     _lease_flags(serve)
-    serve.add_argument("--log-level", default="info")
-    serve.add_argument("--no-access-log", action="store_true")
+    serve.add_argument(
+        "--log-level",
+        default="info",
+        help="uvicorn's and, with --workers, the workers' log level (debug shows every "
+        "registry check run)",
+    )
+    serve.add_argument("--no-access-log", action="store_true", help="no line per request")
     serve.set_defaults(handler=cmd_serve)
 
     code = with_db(sub.add_parser("enrolment-code", help="print a one-time enrolment code"))

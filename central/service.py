@@ -65,7 +65,14 @@ class Central:
     def request_in_flight(self, key: str) -> Iterator[None]:
         """Hold `key` as in flight while the block runs; RequestInFlight if it already is."""
         if self._shared_in_flight:
-            if not self.store.claim_request(key, datetime.now(tz=UTC), IN_FLIGHT_TTL):
+            try:
+                claimed = self.store.claim_request(key, datetime.now(tz=UTC), IN_FLIGHT_TTL)
+            except StoreError:
+                # The database may have stored the claim and gone before saying so (a restart
+                # mid-statement): release it once it is back, or the retry would be refused.
+                self._release_later_on(key)
+                raise
+            if not claimed:
                 raise RequestInFlight()
             try:
                 yield
@@ -84,23 +91,31 @@ class Central:
         """Let go of a request's claim; if the database is away (the reason the request is
         failing, usually), keep trying in the background instead of leaving the claim to
         expire: until it goes, the terminal's retry of that booking is refused 409
-        request-in-flight by every worker, for up to IN_FLIGHT_TTL."""
+        request-in-flight by every worker, for up to IN_FLIGHT_TTL.
+
+        Released late, a claim may by then be another attempt's (a retry that claimed the
+        key after the database came back): that attempt loses only its 409 guard; the
+        booking id's uniqueness in the database still makes a second attempt a replay."""
         try:
             self.store.release_request(key)
         except StoreError:
-            with self._unreleased_lock:
-                self._unreleased.add(key)
-                if self._releaser is None or not self._releaser.is_alive():
-                    self._releaser = threading.Thread(
-                        target=self._release_later, name="central-releaser", daemon=True
-                    )
-                    self._releaser.start()
+            self._release_later_on(key)
+
+    def _release_later_on(self, key: str) -> None:
+        with self._unreleased_lock:
+            self._unreleased.add(key)
+            if self._releaser is None:
+                self._releaser = threading.Thread(
+                    target=self._release_later, name="central-releaser", daemon=True
+                )
+                self._releaser.start()
 
     def _release_later(self) -> None:
         while not self._stop.wait(RELEASE_RETRY_SECONDS):
             with self._unreleased_lock:
                 keys = sorted(self._unreleased)
                 if not keys:
+                    self._releaser = None  # the next failed release starts another
                     return
             for key in keys:
                 try:
@@ -139,7 +154,8 @@ class Central:
 
         Each run it does is logged with its worker and its start and end (wall clock, which
         the workers of one machine share), so an operator, and the test of the lock, can see
-        that runs never overlap and which worker ran them."""
+        that runs never overlap and which worker ran them: at INFO when it settled a booking,
+        else at DEBUG (`serve --log-level debug`), not to fill the log every few seconds."""
         with self.store.exclusive(VERIFY_JOB) as mine:
             if not mine:
                 return None
@@ -149,7 +165,8 @@ class Central:
             ).result()
             if self.settings.verify_hold:  # TEST ONLY: keep the lock so overlaps would show
                 self._stop.wait(self.settings.verify_hold)
-            log.info(
+            log.log(
+                logging.INFO if confirmed or cancelled else logging.DEBUG,
                 "registry check in worker %d from %.6f to %.6f: %d confirmed, %d cancelled",
                 os.getpid(), started, time.time(), confirmed, cancelled,
             )  # fmt: skip

@@ -42,7 +42,7 @@ def app() -> FastAPI:
     # A spawned worker does not inherit the parent's logging set-up: without this the
     # central's own lines (the registry check runs, failures) would be lost.
     logging.basicConfig(
-        level=logging.INFO,
+        level=str(args.log_level).upper(),
         format="%(asctime)s %(levelname)s %(name)s[%(process)d]: %(message)s",
     )
     settings = serve_settings(args, demo=False)  # the parent seeded already

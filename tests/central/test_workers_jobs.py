@@ -87,7 +87,10 @@ def database(pg_databases):
 
 
 def test_runs_in_two_workers_never_overlap_and_settle_each_booking_once(database, tmp_path):
-    served = serve(database, tmp_path, "--verify-interval", "0.2", "--verify-hold", "0.4")
+    served = serve(
+        database, tmp_path, "--verify-interval", "0.2", "--verify-hold", "0.4",
+        "--log-level", "debug",
+    )  # fmt: skip
     try:
         pids = set(served.wait_for_workers())
         ids, registered = [], []
