@@ -30,8 +30,12 @@ from kiosk.dates import today_bangkok
 
 T = TypeVar("T")
 
-#: A request in flight longer than this (wall clock) is taken as abandoned by a killed process.
-IN_FLIGHT_TTL = timedelta(minutes=2)
+#: A claim not extended for this long (wall clock) is taken as abandoned by a killed process:
+#: each process extends the claims of its requests in flight every IN_FLIGHT_HEARTBEAT
+#: seconds, so a retry of a request lost with a SIGKILLed worker waits this long at most,
+#: and a slow request keeps its claim however long it takes.
+IN_FLIGHT_TTL = timedelta(seconds=15)
+IN_FLIGHT_HEARTBEAT = 4.0
 #: The name of the registry check job's lock (one worker of the cluster runs it at a time).
 VERIFY_JOB = "registry-check"
 #: Seconds between attempts to release claims the database was away for.
@@ -55,6 +59,10 @@ class Central:
         self._unreleased: set[str] = set()
         self._unreleased_lock = threading.Lock()
         self._releaser: threading.Thread | None = None
+        #: The claims this process holds now (how many requests of each key), for the
+        #: heartbeat that keeps them alive.
+        self._claims: dict[str, int] = {}
+        self._heartbeat: threading.Thread | None = None
         self._verifier: threading.Thread | None = None
         if settings.demo and demo_data.seed(
             self.store, self.keys, self.now(), self.today(), capacity=settings.demo_capacity
@@ -74,9 +82,15 @@ class Central:
                 raise
             if not claimed:
                 raise RequestInFlight()
+            with self._unreleased_lock:
+                self._claims[key] = self._claims.get(key, 0) + 1
             try:
                 yield
             finally:
+                with self._unreleased_lock:
+                    self._claims[key] -= 1
+                    if not self._claims[key]:
+                        del self._claims[key]
                 self._release(key)
             return
         if key in self.in_flight:
@@ -125,6 +139,15 @@ class Central:
                 with self._unreleased_lock:
                     self._unreleased.discard(key)
 
+    def _extend_claims(self) -> None:
+        while not self._stop.wait(IN_FLIGHT_HEARTBEAT):
+            with self._unreleased_lock:
+                keys = sorted(self._claims)
+            try:
+                self.store.extend_requests(keys, datetime.now(tz=UTC), IN_FLIGHT_TTL)
+            except StoreError:
+                log.warning("could not extend %d request claim(s); trying again", len(keys))
+
     def now(self) -> datetime:
         return self.settings.clock()
 
@@ -135,6 +158,11 @@ class Central:
         return await asyncio.get_running_loop().run_in_executor(self._writer, fn)
 
     def start(self) -> None:
+        if self._shared_in_flight and self._heartbeat is None:
+            self._heartbeat = threading.Thread(
+                target=self._extend_claims, name="central-heartbeat", daemon=True
+            )
+            self._heartbeat.start()
         if self.settings.verify_interval > 0 and self._verifier is None:
             self._verifier = threading.Thread(
                 target=self._verify_loop, name="central-verifier", daemon=True
@@ -174,7 +202,8 @@ class Central:
 
     def close(self) -> None:
         self._stop.set()
-        if self._verifier is not None:
-            self._verifier.join(timeout=5)
+        for thread in (self._verifier, self._heartbeat):
+            if thread is not None:
+                thread.join(timeout=5)
         self._writer.shutdown(wait=True)
         self.store.close()
