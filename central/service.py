@@ -173,6 +173,8 @@ class Central:
         while not self._stop.wait(self.settings.verify_interval):
             try:
                 self.verify_once()
+            except StoreError as exc:  # the database away: said once a pass, no traceback
+                log.warning("registry check skipped: %s", exc.en)
             except Exception:  # keep verifying; the next pass retries
                 log.exception("verifying pending bookings failed")
 
