@@ -34,11 +34,13 @@ from kiosk.errors import InputError, run_reporting
 
 
 def _settings(args: argparse.Namespace):
-    from central.settings import Settings, clock_starting_at, system_clock
+    from central.settings import Settings, clock_from_file, clock_starting_at, system_clock
 
     clock = system_clock
     if getattr(args, "now", None):
         clock = clock_starting_at(_instant(args.now))
+    if getattr(args, "clock_file", None):
+        clock = clock_from_file(Path(args.clock_file))
     keys_dir = getattr(args, "keys_dir", None)
     return Settings(db=_db(args), clock=clock, keys_dir=Path(keys_dir) if keys_dir else None)
 
@@ -74,6 +76,7 @@ def serve_settings(args: argparse.Namespace, *, demo: bool):
         demo_capacity=args.capacity,
         max_in_flight=args.max_in_flight,
         verify_interval=args.verify_interval,
+        verify_hold=args.verify_hold,
         synchronous=args.synchronous,
         booking_delay=args.booking_delay,
         lease_share=args.lease_share,
@@ -298,6 +301,14 @@ def with_db(p: argparse.ArgumentParser) -> argparse.ArgumentParser:
     return p
 
 
+def _test_only_flags(serve: argparse.ArgumentParser) -> None:
+    """Hidden: tests hold a booking request in flight or a registry check run's lock, and move
+    the clock of a central served by several processes."""
+    serve.add_argument("--booking-delay", type=float, default=0.0, help=argparse.SUPPRESS)
+    serve.add_argument("--verify-hold", type=float, default=0.0, help=argparse.SUPPRESS)
+    serve.add_argument("--clock-file", help=argparse.SUPPRESS)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="kiosk-central", description="The reference central booking service (issue 4)."
@@ -310,16 +321,25 @@ def build_parser() -> argparse.ArgumentParser:
             "serve",
             help="serve the API",
             description=(
-                "Serves the API of DESIGN §5 (FastAPI, uvicorn; SQLite WAL + `synchronous=FULL`, "
-                "or PostgreSQL for a `postgresql://` URL). `--demo` seeds the 25 sites, 14 days of"
-                " hourly slots (`--capacity`, default 200), occupations and a demo registry if the"
-                " database is empty; `--always-open` sets every channel's hours to 00:00–24:00 so "
-                "the demo works at any time of day. Keys are created on first serve in "
-                "`FILE.keys/` (mode 0600), or in `--keys-dir DIR` (required with a URL), the "
-                "lease-signing key among them. The database is brought to the latest numbered "
-                "migration on open. `--workers N` (PostgreSQL only) serves from N processes on one"
-                " socket; which booking requests are in flight is then kept in the database, so a "
-                "retry reaching another worker still gets 409 `request-in-flight`."
+                "Serves the API of DESIGN §5 (FastAPI, uvicorn; SQLite WAL + "
+                "`synchronous=FULL`, or PostgreSQL for a `postgresql://` URL). `--demo` seeds "
+                "the 25 sites, 14 days of hourly slots (`--capacity`, default 200), "
+                "occupations and a demo registry if the database is empty; `--always-open` "
+                "sets every channel's hours to 00:00–24:00 so the demo works at any time of "
+                "day. Keys are created on first serve in `FILE.keys/` (mode 0600), or in "
+                "`--keys-dir DIR` (required with a URL), the lease-signing key among them. The"
+                " database is brought to the latest numbered migration on open. `--workers N` "
+                "(PostgreSQL only) serves from N processes on one socket; which booking "
+                "requests are in flight is then kept in the database, so a retry reaching "
+                "another worker still gets 409 `request-in-flight` (each worker extends its "
+                "claims every 4 s, so a dead worker's expire within 15 s; a claim a database "
+                "outage kept is released once the database is back). Each worker answers with "
+                "`X-Central-Worker: <pid>` and names its database sessions `kiosk-central pid "
+                "<pid>` (`pg_stat_activity`); the registry check (`--verify-interval S`, "
+                "default 5, 0 off) runs in one worker of the cluster at a time, under a "
+                "PostgreSQL advisory lock that a dead worker's session lets go. uvicorn's "
+                'supervisor replaces a worker that dies ("Child process [pid] died" in the '
+                "log); the others serve on."
             ),
         )
     )
@@ -331,7 +351,12 @@ def build_parser() -> argparse.ArgumentParser:
         "--always-open", action="store_true", help="set every channel's hours to 00:00-24:00"
     )
     serve.add_argument("--max-in-flight", type=int, default=256)
-    serve.add_argument("--verify-interval", type=float, default=5.0)
+    serve.add_argument(
+        "--verify-interval",
+        type=float,
+        default=5.0,
+        help="seconds between registry check runs (one worker of the cluster at a time); 0: off",
+    )
     serve.add_argument("--synchronous", default="FULL", choices=("FULL", "NORMAL", "EXTRA"))
     serve.add_argument(
         "--workers",
@@ -340,10 +365,15 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="N",
         help="server processes on one socket (PostgreSQL only)",
     )
-    serve.add_argument("--booking-delay", type=float, default=0.0, help=argparse.SUPPRESS)
+    _test_only_flags(serve)
     _lease_flags(serve)
-    serve.add_argument("--log-level", default="info")
-    serve.add_argument("--no-access-log", action="store_true")
+    serve.add_argument(
+        "--log-level",
+        default="info",
+        help="uvicorn's and, with --workers, the workers' log level (debug shows every "
+        "registry check run)",
+    )
+    serve.add_argument("--no-access-log", action="store_true", help="no line per request")
     serve.set_defaults(handler=cmd_serve)
 
     code = with_db(
@@ -400,8 +430,9 @@ def build_parser() -> argparse.ArgumentParser:
             "verify",
             help="settle pending-verification bookings now",
             description=(
-                "Settles `pending-verification` bookings against the registry now (the server also "
-                "does it every `--verify-interval` seconds)"
+                "Settles `pending-verification` bookings against the registry now (the server "
+                "also does it every `--verify-interval` seconds, in one worker at a time, "
+                "logging each run's worker, start and end)"
             ),
         )
     )

@@ -13,14 +13,16 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import os
 import threading
+import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, date, datetime, timedelta
 from typing import TypeVar
 
 from central import demo_data
-from central.errors import RequestInFlight
+from central.errors import RequestInFlight, StoreError
 from central.keys import ServerKeys
 from central.settings import Settings
 from central.store import PostgresStore, open_store
@@ -28,8 +30,16 @@ from kiosk.dates import today_bangkok
 
 T = TypeVar("T")
 
-#: A request in flight longer than this (wall clock) is taken as abandoned by a killed process.
-IN_FLIGHT_TTL = timedelta(minutes=2)
+#: A claim not extended for this long (wall clock) is taken as abandoned by a killed process:
+#: each process extends the claims of its requests in flight every IN_FLIGHT_HEARTBEAT
+#: seconds, so a retry of a request lost with a SIGKILLed worker waits this long at most,
+#: and a slow request keeps its claim however long it takes.
+IN_FLIGHT_TTL = timedelta(seconds=15)
+IN_FLIGHT_HEARTBEAT = 4.0
+#: The name of the registry check job's lock (one worker of the cluster runs it at a time).
+VERIFY_JOB = "registry-check"
+#: Seconds between attempts to release claims the database was away for.
+RELEASE_RETRY_SECONDS = 0.5
 log = logging.getLogger("central")
 
 
@@ -45,6 +55,14 @@ class Central:
         self.in_flight: set[str] = set()
         self._shared_in_flight = isinstance(self.store, PostgresStore)
         self._stop = threading.Event()
+        #: Claims whose release failed (the database away), released again in the background.
+        self._unreleased: set[str] = set()
+        self._unreleased_lock = threading.Lock()
+        self._releaser: threading.Thread | None = None
+        #: The claims this process holds now (how many requests of each key), for the
+        #: heartbeat that keeps them alive.
+        self._claims: dict[str, int] = {}
+        self._heartbeat: threading.Thread | None = None
         self._verifier: threading.Thread | None = None
         if settings.demo and demo_data.seed(
             self.store, self.keys, self.now(), self.today(), capacity=settings.demo_capacity
@@ -55,12 +73,25 @@ class Central:
     def request_in_flight(self, key: str) -> Iterator[None]:
         """Hold `key` as in flight while the block runs; RequestInFlight if it already is."""
         if self._shared_in_flight:
-            if not self.store.claim_request(key, datetime.now(tz=UTC), IN_FLIGHT_TTL):
+            try:
+                claimed = self.store.claim_request(key, datetime.now(tz=UTC), IN_FLIGHT_TTL)
+            except StoreError:
+                # The database may have stored the claim and gone before saying so (a restart
+                # mid-statement): release it once it is back, or the retry would be refused.
+                self._release_later_on(key)
+                raise
+            if not claimed:
                 raise RequestInFlight()
+            with self._unreleased_lock:
+                self._claims[key] = self._claims.get(key, 0) + 1
             try:
                 yield
             finally:
-                self.store.release_request(key)
+                with self._unreleased_lock:
+                    self._claims[key] -= 1
+                    if not self._claims[key]:
+                        del self._claims[key]
+                self._release(key)
             return
         if key in self.in_flight:
             raise RequestInFlight()
@@ -69,6 +100,53 @@ class Central:
             yield
         finally:
             self.in_flight.discard(key)
+
+    def _release(self, key: str) -> None:
+        """Let go of a request's claim; if the database is away (the reason the request is
+        failing, usually), keep trying in the background instead of leaving the claim to
+        expire: until it goes, the terminal's retry of that booking is refused 409
+        request-in-flight by every worker, for up to IN_FLIGHT_TTL.
+
+        Released late, a claim may by then be another attempt's (a retry that claimed the
+        key after the database came back): that attempt loses only its 409 guard; the
+        booking id's uniqueness in the database still makes a second attempt a replay."""
+        try:
+            self.store.release_request(key)
+        except StoreError:
+            self._release_later_on(key)
+
+    def _release_later_on(self, key: str) -> None:
+        with self._unreleased_lock:
+            self._unreleased.add(key)
+            if self._releaser is None:
+                self._releaser = threading.Thread(
+                    target=self._release_later, name="central-releaser", daemon=True
+                )
+                self._releaser.start()
+
+    def _release_later(self) -> None:
+        while not self._stop.wait(RELEASE_RETRY_SECONDS):
+            with self._unreleased_lock:
+                keys = sorted(self._unreleased)
+                if not keys:
+                    self._releaser = None  # the next failed release starts another
+                    return
+            for key in keys:
+                try:
+                    self.store.release_request(key)
+                except StoreError:
+                    break  # still away: all of them next time
+                with self._unreleased_lock:
+                    self._unreleased.discard(key)
+
+    def _extend_claims(self) -> None:
+        while not self._stop.wait(IN_FLIGHT_HEARTBEAT):
+            with self._unreleased_lock:
+                keys = sorted(self._claims)
+            try:
+                self.store.extend_requests(keys, datetime.now(tz=UTC), IN_FLIGHT_TTL)
+            except StoreError:
+                log.warning("could not extend %d request claim(s); trying again", len(keys))
 
     def now(self) -> datetime:
         return self.settings.clock()
@@ -80,6 +158,11 @@ class Central:
         return await asyncio.get_running_loop().run_in_executor(self._writer, fn)
 
     def start(self) -> None:
+        if self._shared_in_flight and self._heartbeat is None:
+            self._heartbeat = threading.Thread(
+                target=self._extend_claims, name="central-heartbeat", daemon=True
+            )
+            self._heartbeat.start()
         if self.settings.verify_interval > 0 and self._verifier is None:
             self._verifier = threading.Thread(
                 target=self._verify_loop, name="central-verifier", daemon=True
@@ -89,18 +172,40 @@ class Central:
     def _verify_loop(self) -> None:
         while not self._stop.wait(self.settings.verify_interval):
             try:
-                confirmed, cancelled = self._writer.submit(
-                    self.store.verify_pending, self.now()
-                ).result()
+                self.verify_once()
+            except StoreError as exc:  # the database away: said once a pass, no traceback
+                log.warning("registry check skipped: %s", exc.en)
             except Exception:  # keep verifying; the next pass retries
                 log.exception("verifying pending bookings failed")
-                continue
-            if confirmed or cancelled:
-                log.info("registry verification: %d confirmed, %d cancelled", confirmed, cancelled)
+
+    def verify_once(self) -> tuple[int, int] | None:
+        """One pass of the registry check job, if no other worker of the cluster is running it
+        (`store.exclusive`: an advisory lock on PostgreSQL); None when another one is.
+
+        Each run it does is logged with its worker and its start and end (wall clock, which
+        the workers of one machine share), so an operator, and the test of the lock, can see
+        that runs never overlap and which worker ran them: at INFO when it settled a booking,
+        else at DEBUG (`serve --log-level debug`), not to fill the log every few seconds."""
+        with self.store.exclusive(VERIFY_JOB) as mine:
+            if not mine:
+                return None
+            started = time.time()
+            confirmed, cancelled = self._writer.submit(
+                self.store.verify_pending, self.now()
+            ).result()
+            if self.settings.verify_hold:  # TEST ONLY: keep the lock so overlaps would show
+                self._stop.wait(self.settings.verify_hold)
+            log.log(
+                logging.INFO if confirmed or cancelled else logging.DEBUG,
+                "registry check in worker %d from %.6f to %.6f: %d confirmed, %d cancelled",
+                os.getpid(), started, time.time(), confirmed, cancelled,
+            )  # fmt: skip
+            return confirmed, cancelled
 
     def close(self) -> None:
         self._stop.set()
-        if self._verifier is not None:
-            self._verifier.join(timeout=5)
+        for thread in (self._verifier, self._heartbeat):
+            if thread is not None:
+                thread.join(timeout=5)
         self._writer.shutdown(wait=True)
         self.store.close()

@@ -38,6 +38,17 @@ class ConfigStore(Connections):
         )
         return row is not None
 
+    def extend_requests(self, keys: Sequence[str], now: datetime, ttl: timedelta) -> None:
+        """Push the expiry of this process's claims `keys` to `now + ttl` (its heartbeat: the
+        claims of a process that died stop being extended and expire within `ttl`)."""
+        if keys:
+            until = _utc(now + ttl)
+            with self._write() as c:
+                c.executemany(
+                    "UPDATE requests_in_flight SET expires_at = ? WHERE idempotency_key = ?",
+                    [(until, key) for key in keys],
+                )
+
     def release_request(self, key: str) -> None:
         self._conn().execute("DELETE FROM requests_in_flight WHERE idempotency_key = ?", (key,))
 

@@ -82,6 +82,13 @@ class Connections:
         return f"(julianday({later}) - julianday({earlier}))"
 
     @contextlib.contextmanager
+    def exclusive(self, job: str) -> Iterator[bool]:
+        """Whether this process may run the periodic `job` now (True), or another is running
+        it (False). A SQLite central is one process, whose one verifier thread runs one pass at
+        a time, so it always may; PostgreSQL takes an advisory lock (postgres.py)."""
+        yield True
+
+    @contextlib.contextmanager
     def _snapshot(self) -> Iterator[sqlite3.Connection]:
         """Several reads that must see one state of the database."""
         conn = self._conn()
