@@ -30,7 +30,7 @@ def family(qapp) -> str:
 
 def show(qtbot, family: str, shot, lang: str, panel: str) -> MainWindow:
     width, height, dpi = PANELS[panel]
-    s = screenshots.session()
+    s = screenshots.session(shot.now)
     if lang == "en":
         s.handle(screenshots.ev.LanguageToggled())
     shot.step(s)
@@ -67,9 +67,39 @@ def _overlay_over(window: MainWindow, a: QWidget, b: QWidget) -> bool:
     return on[0] != on[1]
 
 
+def label_problems(window: MainWindow) -> list[str]:
+    """Every button's label holds its text as drawn, scrolled into view or not.
+
+    The check that would have caught the slot buttons' labels drawn 13 px wide (":C", "น.")
+    and the selected one breaking "09:00–10:00 น." before "น.": the text, wrapped by the
+    label's own font at the label's own width, must fit the label's rectangle; and on a day or
+    slot button (a date, a time, a state) every line of the text must fit unbroken.
+    """
+    out = []
+    for b in window.findChildren(Button):
+        label = b.label()
+        text = label.text()
+        if not (b.isVisible() and text):
+            continue
+        fm = QFontMetrics(label.font())
+        rect = label.contentsRect()
+        flags = int(Qt.TextFlag.TextWordWrap) | int(label.alignment())
+        needed = fm.boundingRect(rect, flags, text)
+        name = f"button {b.objectName() or text[:20]!r}"
+        if needed.height() > rect.height() + 1 or needed.width() > rect.width() + 1:
+            out.append(f"{name}: {text!r} needs {needed.size()} in {rect.size()}")
+        if not b.rect().contains(label.geometry()):
+            out.append(f"{name}: label {label.geometry()} outside the button {b.rect()}")
+        if b.objectName().startswith(("slot-", "day-")):
+            for line in text.split("\n"):
+                if fm.horizontalAdvance(line) > rect.width() + 1:
+                    out.append(f"{name}: {line!r} breaks in a {rect.width()} px label")
+    return out
+
+
 def problems(window: MainWindow) -> list[str]:
     m = window.m
-    out = []
+    out = label_problems(window)
     frame = window.rect()
     sarabun = QFontMetrics(QFont("Sarabun"))
     buttons = [
