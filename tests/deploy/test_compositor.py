@@ -5,7 +5,8 @@ The reference is the offscreen render of the same screen (`python -m ui.screensh
 01-welcome`) at the size and DPI the kiosk reported under cage; the compositor's pixels must be
 that picture, and not the out-of-service screen, which a kiosk without reader, printer or
 central would show instead. KIOSK_KEEP_COMPOSITOR_SHOT=FILE keeps the picture
-(docs/screens/th/1280x720/80-appliance-cage-welcome.png is one).
+(docs/screens/th/1280x720/80-appliance-cage-welcome.png is one); KIOSK_KEEP_WORK=1 keeps the
+working directory under /var/tmp (config, logs, shots) for a look after a failure.
 """
 
 from __future__ import annotations

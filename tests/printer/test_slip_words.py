@@ -85,6 +85,7 @@ def inside_a_phrase(text: str, at: int) -> str | None:
 
 
 SLIPS = dict(slips())
+CHECKED: set[tuple[str, float, object]] = set()
 
 
 @pytest.mark.parametrize("name", list(SLIPS))
@@ -93,6 +94,11 @@ def test_no_slip_line_ends_inside_a_word_at_any_width(name, monkeypatch):
     assert found, "the slip wraps no text: the recorder is not in the layout's path"
     problems = []
     for text, width, measure in found:
+        # the same paragraph in the same font at the same width was checked for another slip
+        key = (text, width, getattr(measure, "__self__", measure))
+        if key in CHECKED:
+            continue
+        CHECKED.add(key)
         for paragraph in text.split("\n"):
             allowed = set(word_boundaries(paragraph))
             clusters = set(cluster_boundaries(paragraph))
