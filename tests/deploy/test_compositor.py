@@ -31,7 +31,6 @@ from tests.deploy.compositor import (
     kiosk_user,
     staged_python,
 )
-from tests.ui.conftest import central, reader  # noqa: F401 - fixtures used below
 
 pytestmark = [pytest.mark.compositor, pytest.mark.pcsc]
 
@@ -63,7 +62,7 @@ def difference(a: Image.Image, b: Image.Image) -> float:
     return ImageStat.Stat(diff).mean[0] / 255
 
 
-def test_kiosk_run_under_cage_as_the_kiosk_user_shows_the_welcome_screen(central, reader):  # noqa: F811
+def test_kiosk_run_under_cage_as_the_kiosk_user_shows_the_welcome_screen(central, reader):
     check_tools()
     user = kiosk_user()
     work = Path(tempfile.mkdtemp(prefix="kiosk-cage-", dir="/var/tmp"))

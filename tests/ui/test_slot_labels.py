@@ -11,13 +11,15 @@ from __future__ import annotations
 
 import pytest
 
-from tests.ui.test_views import PANELS, PIN_HASH, label_problems
+from kiosk.technician import hash_pin
+from tests.ui.label_fit import PANELS, label_problems
 from ui import screenshots
 from ui.binding import SessionBinding
 from ui.theme import load_fonts, metrics_for
 from ui.window import MainWindow
 
 ev = screenshots.ev
+PIN_HASH = hash_pin("24681357")
 SITE = screenshots.SITES[0]
 
 

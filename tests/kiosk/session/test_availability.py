@@ -11,15 +11,18 @@ from datetime import date, datetime, timedelta
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kiosk.booking.model import Occupation, Slot
+from kiosk.booking.model import Occupation, Site, Slot
+from kiosk.card.model import Card
 from kiosk.dates import BANGKOK
 from kiosk.eligibility import load_bundled
 from kiosk.session import Screen, Session
 from kiosk.session import events as ev
 from kiosk.session.availability import DayState, SlotState
-from tests.kiosk.session.test_machine import PHONE, SITE, TERMINAL, person, through
+from tests.cards import card
 
 DAY = date(2021, 6, 1)
+TERMINAL = {"id": "T-0001", "store": "7-Eleven Lat Phrao 101"}
+SITE = Site("bkk-01", "เอสซีจี บางซื่อ", "SCG Bang Sue")
 
 
 def slots_at(hours_and_seats: list[tuple[int, int]]) -> tuple[Slot, ...]:
@@ -32,22 +35,22 @@ def slots_at(hours_and_seats: list[tuple[int, int]]) -> tuple[Slot, ...]:
 
 def on_the_slot_screen(clock: datetime, slots: tuple[Slot, ...]) -> Session:
     s = Session(load_bundled(), terminal=TERMINAL, today=lambda: DAY, now=lambda: clock)
-    through(
-        s,
+    for event in (
         ev.CardInserted(),
-        ev.CardRead(person()),
+        ev.CardRead(Card.from_json(card())),
         ev.ConsentGiven(),
         ev.NothingFound(),
         ev.Answered("conditions", []),
         ev.Next(),
-        ev.PhoneEntered(PHONE),
+        ev.PhoneEntered("0812345678"),
         ev.OccupationChosen(Occupation("trader")),
         ev.Next(),
         ev.SitesLoaded((SITE,)),
         ev.SiteChosen(SITE),
         ev.Next(),
         ev.SlotsLoaded("bkk-01", slots),
-    )
+    ):
+        s.handle(event)
     assert s.screen == Screen.SLOT
     return s
 
