@@ -31,5 +31,6 @@ EXTRA_WORDS = frozenset(
         "ผู้รับวัคซีน",  # the vaccinee
         "อสม.",  # village health volunteer
         "หน้ากากอนามัย",  # face mask (the dictionary: สวมหน้ากาก + อนามัย)
+        "สวมหน้ากากอนามัย",  # wear a face mask: the verb stays with what is worn
     }
 )
