@@ -55,6 +55,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+import _profile
 from _server_cpu import Cluster, TreeSample, free_port, private_cluster
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -189,6 +190,8 @@ class Outcome:
     capacity: int
     statements: list[tuple[int, str]] = field(default_factory=list)
     transactions: int | None = None
+    #: CPU seconds per second of all server processes while idle, measured before the run.
+    idle: float = 0.0
 
     @property
     def created(self) -> int:
@@ -283,6 +286,10 @@ def run_one(config: Config, args, cluster: Cluster | None) -> Outcome:
             else:
                 hot, share = slots[: args.hot_slots], args.hot_share
             before = store.capacity_report()["active_bookings"]
+            if args.profile:
+                args.profile.mkdir(parents=True, exist_ok=True)
+                name = f"{config.backend}-{config.workers}w-{config.workload}.txt"
+                args.profile_to = args.profile / name
             drive = _drive(port, token, slots, hot, share, args, server.pid, cluster)
         except BaseException:
             sys.stderr.write((Path(tmp) / "server.log").read_text(errors="replace")[-3000:])
@@ -296,7 +303,7 @@ def run_one(config: Config, args, cluster: Cluster | None) -> Outcome:
         report = store.capacity_report()
         hot_booked = [store.slot(s).booked for s in hot]
         store.close()
-    results, server_cpu, pg_cpu, client_cpu, statements, transactions = drive
+    results, server_cpu, pg_cpu, client_cpu, statements, transactions, idle = drive
     return Outcome(
         config,
         args.seconds,
@@ -310,21 +317,30 @@ def run_one(config: Config, args, cluster: Cluster | None) -> Outcome:
         capacity,
         statements,
         transactions,
+        idle,
     )
 
 
 def _drive(port, token, slots, hot, share, args, server_pid, cluster):
     """Run the clients; (results, server CPU s, PostgreSQL CPU s or None, client CPU s,
     statements, transactions) over the time the clients ran."""
-    start_at = time.time() + 3.0
+    start_at = time.time() + 4.0
     jobs = [
         (port, token, p, args.threads, args.seconds, slots, hot, share, start_at)
         for p in range(args.processes)
     ]
     with mp.get_context("spawn").Pool(args.processes) as pool:
         pending = pool.map_async(client_process, jobs)
+        # the server's CPU while it serves nothing (pool upkeep, timers, the verifier loop,
+        # PostgreSQL's background processes): part of every figure below, shown apart
+        time.sleep(0.3)
+        i0 = TreeSample.take(server_pid), TreeSample.take(cluster.postmaster()) if cluster else None
+        idle_from = time.monotonic()
         while time.time() < start_at - 0.3:
             time.sleep(0.01)
+        i1 = TreeSample.take(server_pid), TreeSample.take(cluster.postmaster()) if cluster else None
+        idle = i1[0].seconds_since(i0[0]) + (i1[1].seconds_since(i0[1]) if cluster else 0.0)
+        idle /= time.monotonic() - idle_from
         if cluster is not None:
             cluster.statements(DBNAME, reset=True)
             xacts = cluster.transactions(DBNAME)
@@ -332,6 +348,7 @@ def _drive(port, token, slots, hot, share, args, server_pid, cluster):
             time.sleep(0.001)
         s0 = TreeSample.take(server_pid)
         p0 = TreeSample.take(cluster.postmaster()) if cluster else None
+        spy = _profile.start(server_pid, args.profile_to, args.seconds) if args.profile else None
         parts = pending.get()
         s1 = TreeSample.take(server_pid)
         p1 = TreeSample.take(cluster.postmaster()) if cluster else None
@@ -342,7 +359,9 @@ def _drive(port, token, slots, hot, share, args, server_pid, cluster):
         statements = cluster.statements(DBNAME)
         transactions = cluster.transactions(DBNAME) - xacts
     pg_cpu = p1.seconds_since(p0) if p0 and p1 else None
-    return results, s1.seconds_since(s0), pg_cpu, client_cpu, statements, transactions
+    if spy is not None:
+        spy.wait(timeout=60)
+    return results, s1.seconds_since(s0), pg_cpu, client_cpu, statements, transactions, idle
 
 
 def shares(results: list[tuple[float, int]]) -> str:
@@ -372,6 +391,8 @@ def describe(o: Outcome, args) -> str:
         f"(API processes {o.server_cpu * 1000 / created:.2f}"
         + ("" if o.pg_cpu is None else f" + PostgreSQL {pg * 1000 / created:.2f}")
         + f"); clients {o.client_cpu * 1000 / created:.2f} ms (not counted)",
+        f"of which idle upkeep {o.idle * o.seconds * 1000 / created:.2f} ms "
+        f"({o.idle * 1000:.0f} ms CPU per second with no requests)",
     ]
     if o.transactions is not None:
         calls = sum(n for n, _ in o.statements)
@@ -396,9 +417,10 @@ def describe(o: Outcome, args) -> str:
 def table(outcomes: list[Outcome]) -> str:
     head = (
         "| backend | workers | workload | bookings/s | p50 ms | p99 ms | 409 | 429+503 "
-        "| server CPU ms/booking (API + PG) | client CPU ms | statements/req | check |"
+        "| server CPU ms/booking (API + PG) | of it idle | client CPU ms | statements/req "
+        "| check |"
     )
-    rows = [head, "|" + "---|" * 12]
+    rows = [head, "|" + "---|" * 13]
     for o in outcomes:
         created = o.created or 1
         n = max(1, len(o.results))
@@ -412,6 +434,7 @@ def table(outcomes: list[Outcome]) -> str:
             f"| {o.created / o.seconds:.0f} | {pct(ok_ms, 0.5):.1f} | {pct(ok_ms, 0.99):.1f} "
             f"| {s409:.1%} | {s5:.1%} | {(o.server_cpu + pg) * 1000 / created:.2f} "
             f"({o.server_cpu * 1000 / created:.2f} + {pg * 1000 / created:.2f}) "
+            f"| {o.idle * o.seconds * 1000 / created:.2f} "
             f"| {o.client_cpu * 1000 / created:.2f} | {stmts} | {'OK' if o.ok else 'FAILED'} |"
         )
     return "\n".join(rows)
@@ -445,6 +468,12 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--statements", action="store_true", help="list PostgreSQL statements per request"
     )
+    parser.add_argument(
+        "--profile",
+        type=Path,
+        help="record the server with py-spy into this directory and print its top functions "
+        "(costs CPU itself: CPU figures of a profiled run are not the budget's)",
+    )
     return parser
 
 
@@ -473,6 +502,8 @@ def main() -> int:
             outcome = run_one(config, args, cluster if config.backend == "postgres" else None)
             outcomes.append(outcome)
             print(describe(outcome, args), flush=True)
+            if args.profile and args.profile_to.exists():
+                print(_profile.top(args.profile_to), flush=True)
     print()
     print(table(outcomes))
     return 0 if all(o.ok for o in outcomes) else 1

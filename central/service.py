@@ -16,6 +16,7 @@ import logging
 import threading
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import TypeVar
 
@@ -24,6 +25,7 @@ from central.errors import RequestInFlight
 from central.keys import ServerKeys
 from central.settings import Settings
 from central.store import PostgresStore, open_store
+from central.store.booking_context import BookingContext
 from kiosk.dates import today_bangkok
 
 T = TypeVar("T")
@@ -31,6 +33,16 @@ T = TypeVar("T")
 #: A request in flight longer than this (wall clock) is taken as abandoned by a killed process.
 IN_FLIGHT_TTL = timedelta(minutes=2)
 log = logging.getLogger("central")
+
+
+@dataclass
+class Flight:
+    """A booking request in flight: what was read for it, and whether its claim is shared by
+    every server process (PostgreSQL) and was already ended by the booking's transaction."""
+
+    context: BookingContext
+    shared: bool
+    released: bool = False
 
 
 class Central:
@@ -69,6 +81,41 @@ class Central:
             yield
         finally:
             self.in_flight.discard(key)
+
+    @contextlib.contextmanager
+    def booking_in_flight(
+        self, key: str, channel: str, occupation: str, slot_id: str, citizen_key: str
+    ) -> Iterator[Flight]:
+        """Hold the booking request `key` in flight while the block runs (RequestInFlight if it
+        already is) and read what judging it needs (`Store.booking_context`).
+
+        On PostgreSQL the claim and the read are one statement, and a booking made ends the
+        claim in its own transaction when the block says so (`Flight.released`); otherwise
+        the claim is ended when the block ends, as `request_in_flight` does.
+        """
+        if not self._shared_in_flight:
+            with self.request_in_flight(key):
+                yield Flight(
+                    self.store.booking_context(key, channel, occupation, slot_id, citizen_key),
+                    shared=False,
+                )
+            return
+        context = self.store.booking_context(
+            key,
+            channel,
+            occupation,
+            slot_id,
+            citizen_key,
+            claim=(datetime.now(tz=UTC), IN_FLIGHT_TTL),
+        )
+        if not context.claimed:
+            raise RequestInFlight()
+        flight = Flight(context, shared=True)
+        try:
+            yield flight
+        finally:
+            if not flight.released:
+                self.store.release_request(key)
 
     def now(self) -> datetime:
         return self.settings.clock()

@@ -67,25 +67,33 @@ class BookingsStore(Connections):
             raise IdempotencyKeyReused()
         return False, existing
 
-    def book(self, new: NewBooking, now: datetime) -> tuple[bool, Booking]:
+    def book(
+        self, new: NewBooking, now: datetime, *, release_claim: bool = False
+    ) -> tuple[bool, Booking]:
         """Take a seat and record the booking, or refuse, all in one transaction.
 
         Returns (created, booking): created is False for an idempotent replay of the same key
         and body. Raises IdempotencyKeyReused, AlreadyBooked, SlotFull (without alternatives;
-        the caller adds them outside the write lock).
+        the caller adds them outside the write lock). With `release_claim`, a booking made
+        also ends its request's claim in flight (`claim_request`) in the same transaction: one
+        commit less, and no moment where the booking exists and a retry still gets 409.
         """
         stamp = iso(now)
         with self._write() as c:
-            existing = self._booking(c, "WHERE b.booking_id = ?", (new.booking_id,))
+            # The booking under this key and the citizen's active one, in one statement. Under
+            # READ COMMITTED (PostgreSQL) a concurrent twin of this request may commit between
+            # this read and the INSERT: the unique indexes refuse the INSERT and the write is
+            # run again (`PgConnections._retrying`), when this read finds the twin: a replay.
+            rows = c.execute(
+                self._BOOKING_SELECT + "WHERE b.booking_id = ? "
+                "OR (b.citizen_key = ? AND b.status != 'cancelled')",
+                (new.booking_id, new.citizen_key),
+            ).fetchall()
+            found = [booking_row(r) for r in rows]
+            existing = next((b for b in found if b.booking_id == new.booking_id), None)
             if existing is not None:
                 return self._replayed(existing, new)
-            other = self._booking(
-                c, "WHERE b.citizen_key = ? AND b.status != 'cancelled'", (new.citizen_key,)
-            )
-            if other is not None and other.booking_id == new.booking_id:
-                # The same request committed by a concurrent transaction after the lookup by id
-                # above (PostgreSQL, READ COMMITTED): a replay, not a second booking.
-                return self._replayed(other, new)
+            other = next(iter(found), None)
             if other is not None:
                 # The request carries the card, so its bearer may see the booking it collides
                 # with (the terminal offers to show, reprint or change it).
@@ -94,6 +102,10 @@ class BookingsStore(Connections):
                 raise SlotFull(new.slot_id, [])
             reference = issue_reference(c, "booking", now)
             insert_booking(c, new, reference, stamp)
+            if release_claim:
+                c.execute(
+                    "DELETE FROM requests_in_flight WHERE idempotency_key = ?", (new.booking_id,)
+                )
             created = self._booking(c, "WHERE b.booking_id = ?", (new.booking_id,))
         assert created is not None
         return True, created

@@ -34,6 +34,8 @@ import contextlib
 import functools
 import re
 import threading
+import time
+import weakref
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any, TypeVar
 from urllib.parse import urlsplit, urlunsplit
@@ -43,6 +45,7 @@ from psycopg_pool import ConnectionPool, PoolTimeout
 
 from central.errors import StoreError
 from central.store import migrations
+from central.store.booking_context import BookingContextStore
 from central.store.checks import ChecksStore
 from central.store.config import ConfigStore
 from central.store.connection import Connections
@@ -57,6 +60,8 @@ T = TypeVar("T")
 ATTEMPTS = 8
 #: Seconds a request waits for a pooled connection (and the pool keeps reconnecting in a row).
 POOL_WAIT = 5.0
+#: A pooled connection used less than this many seconds ago is handed out without a check.
+FRESH = 1.0
 
 
 def is_postgres_url(db: object) -> bool:
@@ -198,6 +203,8 @@ class PgConnections(Connections):
         self._local = threading.local()
         self._lock = threading.Lock()
         self._all = []
+        #: When each pooled connection was last given back (`_check_stale`).
+        self._used: weakref.WeakKeyDictionary[Any, float] = weakref.WeakKeyDictionary()
         self._pool = ConnectionPool(
             url,
             min_size=min_size,
@@ -207,7 +214,7 @@ class PgConnections(Connections):
             name="central",
             # A connection the server dropped (a restart, a network cut) is found and replaced
             # before a request gets it, not by the request failing on it.
-            check=ConnectionPool.check_connection,
+            check=self._check_stale,
             # While the server is away, a request waits this long for a connection and then
             # answers 503 database-unavailable; the pool gives up a run of failed reconnection
             # attempts after this long and starts afresh on the next request, so it is back
@@ -224,11 +231,25 @@ class PgConnections(Connections):
                 th="เชื่อมต่อฐานข้อมูลไม่ได้",
             ) from None
 
+    def _check_stale(self, conn: Any) -> None:
+        """The pool's check before it hands out a connection: a round trip to the server, but
+        only for a connection idle for `FRESH` seconds or more. Checking every time cost a round
+        trip per statement (ten per booking); under load every connection is fresh, and a
+        fresh one that the server dropped fails its statement, which answers 503
+        database-unavailable as when the server goes away mid-statement, and the pool replaces
+        it (a broken connection is never put back)."""
+        if time.monotonic() - self._used.get(conn, -FRESH) < FRESH:
+            return
+        ConnectionPool.check_connection(conn)
+
     @contextlib.contextmanager
     def _connection(self) -> Iterator[Any]:
         try:
             with self._pool.connection() as conn:
-                yield conn
+                try:
+                    yield conn
+                finally:
+                    self._used[conn] = time.monotonic()
         except (psycopg.errors.SerializationFailure, psycopg.errors.DeadlockDetected):
             raise  # not the database failing: `_retrying` runs the write again
         except self._psycopg.OperationalError as exc:
@@ -306,9 +327,18 @@ _WRITES = (
 
 
 class PostgresStore(
-    PgConnections, ConfigStore, SitesStore, LeasesStore, RegistryStore, TerminalsStore, ChecksStore
+    PgConnections,
+    ConfigStore,
+    SitesStore,
+    LeasesStore,
+    RegistryStore,
+    TerminalsStore,
+    ChecksStore,
+    BookingContextStore,
 ):
     """The PostgreSQL store. Opening it brings the database to the latest migration."""
+
+    _claims_in_context = True  # booking_context claims in flight in its own statement
 
     def __init__(self, url: str, *, min_size: int = 1, max_size: int = 16) -> None:
         super().__init__(url, min_size=min_size, max_size=max_size)
