@@ -35,7 +35,8 @@ async def terminal(
 ) -> Terminal:
     if credentials is None or credentials.scheme.lower() != "bearer":
         raise Unauthorized()
-    found = _central(request).store.terminal_for_token(credentials.credentials)
+    c = _central(request)
+    found = await c.read(lambda: c.store.terminal_for_token(credentials.credentials))
     if found is None:
         raise Unauthorized()
     return found

@@ -299,9 +299,14 @@ async def _store(
             )
         raise
     except SlotFull:
-        slot = central.store.slot(new.slot_id)
-        assert slot is not None
-        raise SlotFull(new.slot_id, central.store.alternatives(slot, now)) from None
+        alternatives = await central.read(lambda: _alternatives(central, new.slot_id, now))
+        raise SlotFull(new.slot_id, alternatives) from None
+
+
+def _alternatives(central: Central, slot_id: str, now: datetime) -> list[dict[str, Any]]:
+    slot = central.store.slot(slot_id)
+    assert slot is not None
+    return central.store.alternatives(slot, now)
 
 
 @router.post(
@@ -346,13 +351,15 @@ async def create_booking(
         )
     key = booking.booking_id
     fingerprint = central.keys.fingerprint(canonical(plain))
-    with central.booking_in_flight(
+    async with central.booking_in_flight(
         key, booking.channel, booking.occupation.code, booking.slot_id, _citizen_key(central, plain)
     ) as flight:
         if central.settings.booking_delay:
             await asyncio.sleep(central.settings.booking_delay)
         context = flight.context
-        existing = central.store.booking_by_id(key) if context.replay else None
+        existing = None
+        if context.replay:
+            existing = await central.read(lambda: central.store.booking_by_id(key))
         if existing is None:
             new = _prepare(central, terminal, plain, booking, fingerprint, context)
             created, result = await _store(central, new, lease, flight)

@@ -1,11 +1,17 @@
-"""The running central: store, keys, clock, and the one thread that writes.
+"""The running central: store, keys, clock, and the threads that write.
 
-All writes go through a single writer thread. SQLite admits one writer at a time anyway; letting
-many threads contend for it makes each loser sleep in SQLite's busy handler (1, 2, 5, 10, ... ms),
-which turns a burst of bookings into a latency cliff. One writer in process serialises them in
-order with no sleeping; reads (WAL) run beside it without waiting. On PostgreSQL the same one
-writer thread runs per process; `serve --workers N` runs N processes whose transactions overlap
-in the database (central/store/postgres.py says how the invariants still hold).
+SQLite: all writes go through a single writer thread. SQLite admits one writer at a time anyway;
+letting many threads contend for it makes each loser sleep in SQLite's busy handler (1, 2, 5,
+10, ... ms), which turns a burst of bookings into a latency cliff. One writer in process
+serialises them in order with no sleeping; reads (WAL, a local file) run beside it on the event
+loop without waiting.
+
+PostgreSQL: writes run on `PG_WRITERS` threads and the booking path's reads on `PG_READERS`
+threads. A commit waits for its WAL flush; with one writer per process the flushes were taken
+one at a time, so bookings/s was one over the disk's flush time, while concurrent commits share
+a flush (group commit). And a read is a round trip to another process: done on the event loop
+it stopped every other request for its duration. Transactions of several threads overlap as
+those of `serve --workers N` do (central/store/postgres.py says how the invariants hold).
 """
 
 from __future__ import annotations
@@ -14,7 +20,7 @@ import asyncio
 import contextlib
 import logging
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
@@ -32,6 +38,9 @@ T = TypeVar("T")
 
 #: A request in flight longer than this (wall clock) is taken as abandoned by a killed process.
 IN_FLIGHT_TTL = timedelta(minutes=2)
+#: PostgreSQL: threads for writes, and for the booking path's reads (within the pool's 16).
+PG_WRITERS = 8
+PG_READERS = 4
 log = logging.getLogger("central")
 
 
@@ -50,12 +59,20 @@ class Central:
         self.settings = settings
         self.keys = ServerKeys.load_or_create(settings.keys_path)
         self.store = open_store(settings.db, synchronous=settings.synchronous)
-        self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="central-writer")
+        shared = isinstance(self.store, PostgresStore)
+        self._writer = ThreadPoolExecutor(
+            max_workers=PG_WRITERS if shared else 1, thread_name_prefix="central-writer"
+        )
+        self._reader = (
+            ThreadPoolExecutor(max_workers=PG_READERS, thread_name_prefix="central-reader")
+            if shared
+            else None
+        )
         #: Idempotency keys of booking requests being processed now (409 request-in-flight):
         #: in this process for SQLite (its central is one process), in the database for
         #: PostgreSQL, where several processes serve one database (`serve --workers`).
         self.in_flight: set[str] = set()
-        self._shared_in_flight = isinstance(self.store, PostgresStore)
+        self._shared_in_flight = shared
         self._stop = threading.Event()
         self._verifier: threading.Thread | None = None
         if settings.demo and demo_data.seed(
@@ -82,10 +99,10 @@ class Central:
         finally:
             self.in_flight.discard(key)
 
-    @contextlib.contextmanager
-    def booking_in_flight(
+    @contextlib.asynccontextmanager
+    async def booking_in_flight(
         self, key: str, channel: str, occupation: str, slot_id: str, citizen_key: str
-    ) -> Iterator[Flight]:
+    ) -> AsyncIterator[Flight]:
         """Hold the booking request `key` in flight while the block runs (RequestInFlight if it
         already is) and read what judging it needs (`Store.booking_context`).
 
@@ -100,13 +117,11 @@ class Central:
                     shared=False,
                 )
             return
-        context = self.store.booking_context(
-            key,
-            channel,
-            occupation,
-            slot_id,
-            citizen_key,
-            claim=(datetime.now(tz=UTC), IN_FLIGHT_TTL),
+        claim = (datetime.now(tz=UTC), IN_FLIGHT_TTL)
+        context = await self.read(
+            lambda: self.store.booking_context(
+                key, channel, occupation, slot_id, citizen_key, claim=claim
+            )
         )
         if not context.claimed:
             raise RequestInFlight()
@@ -115,7 +130,7 @@ class Central:
             yield flight
         finally:
             if not flight.released:
-                self.store.release_request(key)
+                await self.read(lambda: self.store.release_request(key))
 
     def now(self) -> datetime:
         return self.settings.clock()
@@ -125,6 +140,13 @@ class Central:
 
     async def write(self, fn: Callable[[], T]) -> T:
         return await asyncio.get_running_loop().run_in_executor(self._writer, fn)
+
+    async def read(self, fn: Callable[[], T]) -> T:
+        """Run the read `fn` off the event loop when it is a round trip (PostgreSQL); a SQLite
+        read of a local file is quicker than the hand-off to a thread."""
+        if self._reader is None:
+            return fn()
+        return await asyncio.get_running_loop().run_in_executor(self._reader, fn)
 
     def start(self) -> None:
         if self.settings.verify_interval > 0 and self._verifier is None:
@@ -150,4 +172,6 @@ class Central:
         if self._verifier is not None:
             self._verifier.join(timeout=5)
         self._writer.shutdown(wait=True)
+        if self._reader is not None:
+            self._reader.shutdown(wait=True)
         self.store.close()

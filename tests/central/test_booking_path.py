@@ -15,6 +15,7 @@ from urllib.parse import urlsplit
 
 import psycopg
 import pytest
+import requests
 
 from central.hours import ChannelHours
 from central.models import BookingOut
@@ -128,3 +129,17 @@ def test_a_pooled_connection_idle_a_while_is_checked_and_replaced_not_used_dead(
     time.sleep(FRESH + 0.3)  # idle long enough to be checked before use
     r = c.book(booking_body(citizen(9), c.slot_id()))
     assert r.status_code == 201, r.text
+
+
+def test_the_answer_of_a_booking_made_is_the_booking_as_stored(make_central):
+    # the 201 is built from what was written, not read back: it must be what a lookup reads
+    c = make_central()
+    person = citizen(10)
+    made = c.book(booking_body(person, c.slot_id(hour=14)))
+    assert made.status_code == 201
+    found = requests.post(
+        c.url("/v1/bookings/lookup"), json={"cid": person.card["cid"]}, headers=c.auth(), timeout=30
+    )
+    assert found.status_code == 200
+    assert made.json() == found.json()
+    assert made.headers["etag"] == found.headers["etag"]
