@@ -280,7 +280,9 @@ async def _store(
     try:
         if lease is None:
             created, booking = await central.write(
-                lambda: central.store.book(new, now, release_claim=flight.shared)
+                lambda: central.store.book(
+                    new, now, release_claim=flight.shared, site=flight.context.site
+                )
             )
             flight.released = created and flight.shared
             return created, booking

@@ -19,18 +19,21 @@ from datetime import date, datetime, timedelta
 
 from central.hours import ChannelHours
 from central.store.connection import Connections, utc
-from central.store.records import Occupation, Slot
+from central.store.records import Occupation, Site, Slot
 
 _CONTEXT = (
     "SELECT EXISTS (SELECT 1 FROM bookings WHERE booking_id = :booking_id) AS replay, "
     "EXISTS (SELECT 1 FROM registry WHERE citizen_key = :citizen_key) AS registered, "
     "h.opens, h.closes, h.valid_from, "
     "o.code AS o_code, o.label_th, o.label_en, o.free_text, "
-    "s.slot_id, s.site_id, s.date, s.start, s.end, s.capacity, s.booked, s.held "
+    "s.slot_id, s.site_id, s.date, s.start, s.end, s.capacity, s.booked, s.held, "
+    "st.name_th, st.name_en, st.address_th, st.address_en, st.district_th, st.district_en, "
+    "st.position "
     "FROM (SELECT 1 AS one) one "
     "LEFT JOIN channel_hours h ON h.channel = :channel "
     "LEFT JOIN occupations o ON o.code = :occupation "
-    "LEFT JOIN slots s ON s.slot_id = :slot_id"
+    "LEFT JOIN slots s ON s.slot_id = :slot_id "
+    "LEFT JOIN sites st ON st.site_id = s.site_id"
 )
 
 
@@ -44,6 +47,8 @@ class BookingContext:
     #: Whether the citizen key the context was read for is in the registry.
     registered: bool
     citizen_key: str
+    #: The slot's site, so the booking made needs no read of it after its INSERT.
+    site: Site | None = None
     #: Whether the read also claimed the request as in flight (`claim` given), or it is
     #: already in flight elsewhere (False; then nothing else here is to be used).
     claimed: bool = False
@@ -104,8 +109,18 @@ class BookingContextStore(Connections):
             option = Occupation(
                 row["o_code"], row["label_th"], row["label_en"], bool(row["free_text"])
             )
-        slot = None
+        slot = site = None
         if row["slot_id"] is not None:
+            site = Site(
+                row["site_id"],
+                row["name_th"],
+                row["name_en"],
+                row["address_th"],
+                row["address_en"],
+                row["district_th"],
+                row["district_en"],
+                row["position"],
+            )
             slot = Slot(
                 row["slot_id"],
                 row["site_id"],
@@ -125,5 +140,6 @@ class BookingContextStore(Connections):
             slot,
             bool(row["registered"]),
             citizen_key,
+            site=site,
             claimed=claimed,
         )

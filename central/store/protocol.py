@@ -34,7 +34,12 @@ class Store(Protocol):
         claim: tuple[datetime, timedelta] | None = None,
     ) -> BookingContext: ...
     def book(
-        self, new: NewBooking, now: datetime, *, release_claim: bool = False
+        self,
+        new: NewBooking,
+        now: datetime,
+        *,
+        release_claim: bool = False,
+        site: Site | None = None,
     ) -> tuple[bool, Booking]: ...
     def active_booking(self, citizen_key: str) -> Booking | None: ...
     def change(

@@ -66,20 +66,26 @@ def release_started_holds(c: sqlite3.Connection, slot_id: str, now: datetime) ->
     return len(rows)
 
 
-def take_free_seat(c: sqlite3.Connection, slot_id: str, now: datetime) -> bool:
-    """Take a seat nobody holds (a public booking, or a lease seat that was given back).
+def take_free_seat(c: sqlite3.Connection, slot_id: str, now: datetime) -> sqlite3.Row | None:
+    """Take a seat nobody holds (a public booking, or a lease seat that was given back): the
+    slot's row as it is now, or None when it has no free seat.
 
     The free seat is tried first; only when there is none are the holds of a started slot
     released (they stop counting then) and the seat tried again. A booking with room to spare
     thus costs one statement, not two, and started holds still go back as soon as a booking
     needs them (the CHECK `booked + held <= capacity` holds either way).
     """
-    take = "UPDATE slots SET booked = booked + 1 WHERE slot_id = ? AND booked + held < capacity"
-    if c.execute(take, (slot_id,)).rowcount == 1:
-        return True
+    take = (
+        "UPDATE slots SET booked = booked + 1 WHERE slot_id = ? AND booked + held < capacity "
+        'RETURNING slot_id, site_id, date, start, "end", capacity, booked, held'
+    )
+    rows = c.execute(take, (slot_id,)).fetchall()
+    if rows:
+        return rows[0]
     if release_started_holds(c, slot_id, now) == 0:
-        return False
-    return c.execute(take, (slot_id,)).rowcount == 1
+        return None
+    rows = c.execute(take, (slot_id,)).fetchall()
+    return rows[0] if rows else None
 
 
 def book_held_seat(c: sqlite3.Connection, reference: str, now: datetime) -> bool:
