@@ -109,18 +109,24 @@ class BookingsStore(Connections):
             slot = take_free_seat(c, new.slot_id, now)
             if slot is None:
                 raise SlotFull(new.slot_id, [])
-            reference = issue_reference(c, "booking", now)
-            insert_booking(c, new, reference, stamp)
-            if release_claim:
-                c.execute(
-                    "DELETE FROM requests_in_flight WHERE idempotency_key = ?", (new.booking_id,)
-                )
+            reference = self._record_booking(c, new, now, stamp, release_claim)
             if site is not None and site.site_id == slot["site_id"]:
                 created = written(new, reference, stamp, slot_row(slot), site)
             else:
                 created = self._booking(c, "WHERE b.booking_id = ?", (new.booking_id,))
         assert created is not None
         return True, created
+
+    def _record_booking(
+        self, c: sqlite3.Connection, new: NewBooking, now: datetime, stamp: str, release: bool
+    ) -> str:
+        """Issue a reference and insert the booking under it (and end its claim in flight when
+        `release`); the reference. PostgreSQL does it in one statement (`pg_writes`)."""
+        reference = issue_reference(c, "booking", now)
+        insert_booking(c, new, reference, stamp)
+        if release:
+            c.execute("DELETE FROM requests_in_flight WHERE idempotency_key = ?", (new.booking_id,))
+        return reference
 
     def _owned(self, c: sqlite3.Connection, reference: str, citizen_key: str) -> Booking:
         booking = self._booking(c, "WHERE b.reference = ?" + self._lock_rows("b"), (reference,))
@@ -312,32 +318,41 @@ def issue_reference(c: sqlite3.Connection, source: str, now: datetime) -> str:
     )
 
 
+#: The columns `insert_booking` writes, in the order of `booking_values`.
+BOOKING_COLUMNS = (
+    "booking_id, reference, citizen_key, status, slot_id, channel, terminal_id, masked_cid, "
+    "card_json, phone, occupation_code, occupation_other, answers_json, "
+    "claimed_decision_json, decision_json, fingerprint, confirmed_at, created_at, updated_at"
+)
+
+
 def insert_booking(c: sqlite3.Connection, new: NewBooking, reference: str, stamp: str) -> None:
     c.execute(
-        "INSERT INTO bookings(booking_id, reference, citizen_key, status, slot_id, "
-        "channel, terminal_id, masked_cid, card_json, phone, occupation_code, "
-        "occupation_other, answers_json, claimed_decision_json, decision_json, "
-        "fingerprint, confirmed_at, created_at, updated_at) "
+        f"INSERT INTO bookings({BOOKING_COLUMNS}) "  # noqa: S608 - constant column names
         "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-        (
-            new.booking_id,
-            reference,
-            new.citizen_key,
-            new.status,
-            new.slot_id,
-            new.channel,
-            new.terminal_id,
-            new.masked_cid,
-            json.dumps(new.card, ensure_ascii=False),
-            new.phone,
-            new.occupation_code,
-            new.occupation_other,
-            json.dumps(new.answers),
-            json.dumps(new.claimed_decision),
-            json.dumps(new.decision, ensure_ascii=False),
-            new.fingerprint,
-            new.confirmed_at,
-            stamp,
-            stamp,
-        ),
+        booking_values(new, reference, stamp),
+    )
+
+
+def booking_values(new: NewBooking, reference: str, stamp: str) -> tuple[Any, ...]:
+    return (
+        new.booking_id,
+        reference,
+        new.citizen_key,
+        new.status,
+        new.slot_id,
+        new.channel,
+        new.terminal_id,
+        new.masked_cid,
+        json.dumps(new.card, ensure_ascii=False),
+        new.phone,
+        new.occupation_code,
+        new.occupation_other,
+        json.dumps(new.answers),
+        json.dumps(new.claimed_decision),
+        json.dumps(new.decision, ensure_ascii=False),
+        new.fingerprint,
+        new.confirmed_at,
+        stamp,
+        stamp,
     )

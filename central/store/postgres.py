@@ -50,6 +50,7 @@ from central.store.checks import ChecksStore
 from central.store.config import ConfigStore
 from central.store.connection import Connections
 from central.store.leases import LeasesStore
+from central.store.pg_writes import PgBookingWrites
 from central.store.registry import RegistryStore
 from central.store.sites import SitesStore
 from central.store.terminals import TerminalsStore
@@ -328,6 +329,7 @@ _WRITES = (
 
 class PostgresStore(
     PgConnections,
+    PgBookingWrites,
     ConfigStore,
     SitesStore,
     LeasesStore,
