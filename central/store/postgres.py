@@ -4,7 +4,10 @@ The parts (`bookings`, `leases`, `seats`, ...) are written once, in SQL both dat
 SQLite's placeholders; `PgConnections` gives them what `Connections` gives them on SQLite — a
 connection for single reads, a write transaction, a snapshot — over a psycopg 3
 `ConnectionPool`, translating the placeholders (`?` and `:name`) to psycopg's (`%s`,
-`%(name)s`) once per statement text.
+`%(name)s`) once per statement text. Two places of the booking path say in one PostgreSQL
+statement (data-modifying CTEs) what SQLite says in several, to save round trips: the claim in
+flight with the booking's context (`booking_context`) and the reference, booking and claim
+release (`pg_writes`); docs/central-performance.md has the figures.
 
 Concurrency. SQLite admits one writer at a time (`BEGIN IMMEDIATE`); PostgreSQL runs writers
 side by side. Transactions here are READ COMMITTED and the invariants still hold because every
