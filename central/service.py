@@ -1,11 +1,17 @@
-"""The running central: store, keys, clock, and the one thread that writes.
+"""The running central: store, keys, clock, and the threads that write.
 
-All writes go through a single writer thread. SQLite admits one writer at a time anyway; letting
-many threads contend for it makes each loser sleep in SQLite's busy handler (1, 2, 5, 10, ... ms),
-which turns a burst of bookings into a latency cliff. One writer in process serialises them in
-order with no sleeping; reads (WAL) run beside it without waiting. On PostgreSQL the same one
-writer thread runs per process; `serve --workers N` runs N processes whose transactions overlap
-in the database (central/store/postgres.py says how the invariants still hold).
+SQLite: all writes go through a single writer thread. SQLite admits one writer at a time anyway;
+letting many threads contend for it makes each loser sleep in SQLite's busy handler (1, 2, 5,
+10, ... ms), which turns a burst of bookings into a latency cliff. One writer in process
+serialises them in order with no sleeping; reads (WAL, a local file) run beside it on the event
+loop without waiting.
+
+PostgreSQL: writes run on `PG_WRITERS` threads and the booking path's reads on `PG_READERS`
+threads. A commit waits for its WAL flush; with one writer per process the flushes were taken
+one at a time, so bookings/s was one over the disk's flush time, while concurrent commits share
+a flush (group commit). And a read is a round trip to another process: done on the event loop
+it stopped every other request for its duration. Transactions of several threads overlap as
+those of `serve --workers N` do (central/store/postgres.py says how the invariants hold).
 """
 
 from __future__ import annotations
@@ -16,8 +22,9 @@ import logging
 import os
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import TypeVar
 
@@ -26,6 +33,7 @@ from central.errors import RequestInFlight, StoreError
 from central.keys import ServerKeys
 from central.settings import Settings
 from central.store import PostgresStore, open_store
+from central.store.booking_context import BookingContext
 from kiosk.dates import today_bangkok
 
 T = TypeVar("T")
@@ -40,7 +48,20 @@ IN_FLIGHT_HEARTBEAT = 4.0
 VERIFY_JOB = "registry-check"
 #: Seconds between attempts to release claims the database was away for.
 RELEASE_RETRY_SECONDS = 0.5
+#: PostgreSQL: threads for writes, and for the booking path's reads (within the pool's 16).
+PG_WRITERS = 8
+PG_READERS = 4
 log = logging.getLogger("central")
+
+
+@dataclass
+class Flight:
+    """A booking request in flight: what was read for it, and whether its claim is shared by
+    every server process (PostgreSQL) and was already ended by the booking's transaction."""
+
+    context: BookingContext
+    shared: bool
+    released: bool = False
 
 
 class Central:
@@ -48,12 +69,20 @@ class Central:
         self.settings = settings
         self.keys = ServerKeys.load_or_create(settings.keys_path)
         self.store = open_store(settings.db, synchronous=settings.synchronous)
-        self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="central-writer")
+        shared = isinstance(self.store, PostgresStore)
+        self._writer = ThreadPoolExecutor(
+            max_workers=PG_WRITERS if shared else 1, thread_name_prefix="central-writer"
+        )
+        self._reader = (
+            ThreadPoolExecutor(max_workers=PG_READERS, thread_name_prefix="central-reader")
+            if shared
+            else None
+        )
         #: Idempotency keys of booking requests being processed now (409 request-in-flight):
         #: in this process for SQLite (its central is one process), in the database for
         #: PostgreSQL, where several processes serve one database (`serve --workers`).
         self.in_flight: set[str] = set()
-        self._shared_in_flight = isinstance(self.store, PostgresStore)
+        self._shared_in_flight = shared
         self._stop = threading.Event()
         #: Claims whose release failed (the database away), released again in the background.
         self._unreleased: set[str] = set()
@@ -82,15 +111,11 @@ class Central:
                 raise
             if not claimed:
                 raise RequestInFlight()
-            with self._unreleased_lock:
-                self._claims[key] = self._claims.get(key, 0) + 1
+            self._hold_claim(key)
             try:
                 yield
             finally:
-                with self._unreleased_lock:
-                    self._claims[key] -= 1
-                    if not self._claims[key]:
-                        del self._claims[key]
+                self._drop_claim(key)
                 self._release(key)
             return
         if key in self.in_flight:
@@ -100,6 +125,58 @@ class Central:
             yield
         finally:
             self.in_flight.discard(key)
+
+    @contextlib.asynccontextmanager
+    async def booking_in_flight(
+        self, key: str, channel: str, occupation: str, slot_id: str, citizen_key: str
+    ) -> AsyncIterator[Flight]:
+        """Hold the booking request `key` in flight while the block runs (RequestInFlight if it
+        already is) and read what judging it needs (`Store.booking_context`).
+
+        On PostgreSQL the claim and the read are one statement, and a booking made ends the
+        claim in its own transaction when the block says so (`Flight.released`); otherwise
+        the claim is ended when the block ends, as `request_in_flight` does.
+        """
+        if not self._shared_in_flight:
+            with self.request_in_flight(key):
+                yield Flight(
+                    self.store.booking_context(key, channel, occupation, slot_id, citizen_key),
+                    shared=False,
+                )
+            return
+        claim = (datetime.now(tz=UTC), IN_FLIGHT_TTL)
+        try:
+            context = await self.read(
+                lambda: self.store.booking_context(
+                    key, channel, occupation, slot_id, citizen_key, claim=claim
+                )
+            )
+        except StoreError:
+            # As in `request_in_flight`: the claim may have been stored before the database
+            # went away; release it once it is back, or the terminal's retry would be refused.
+            self._release_later_on(key)
+            raise
+        if not context.claimed:
+            raise RequestInFlight()
+        self._hold_claim(key)
+        flight = Flight(context, shared=True)
+        try:
+            yield flight
+        finally:
+            self._drop_claim(key)
+            if not flight.released:
+                await self.read(lambda: self._release(key))
+
+    def _hold_claim(self, key: str) -> None:
+        """Count a claim this process holds, for the heartbeat that keeps it alive."""
+        with self._unreleased_lock:
+            self._claims[key] = self._claims.get(key, 0) + 1
+
+    def _drop_claim(self, key: str) -> None:
+        with self._unreleased_lock:
+            self._claims[key] -= 1
+            if not self._claims[key]:
+                del self._claims[key]
 
     def _release(self, key: str) -> None:
         """Let go of a request's claim; if the database is away (the reason the request is
@@ -157,6 +234,13 @@ class Central:
     async def write(self, fn: Callable[[], T]) -> T:
         return await asyncio.get_running_loop().run_in_executor(self._writer, fn)
 
+    async def read(self, fn: Callable[[], T]) -> T:
+        """Run the read `fn` off the event loop when it is a round trip (PostgreSQL); a SQLite
+        read of a local file is quicker than the hand-off to a thread."""
+        if self._reader is None:
+            return fn()
+        return await asyncio.get_running_loop().run_in_executor(self._reader, fn)
+
     def start(self) -> None:
         if self._shared_in_flight and self._heartbeat is None:
             self._heartbeat = threading.Thread(
@@ -208,4 +292,6 @@ class Central:
             if thread is not None:
                 thread.join(timeout=5)
         self._writer.shutdown(wait=True)
+        if self._reader is not None:
+            self._reader.shutdown(wait=True)
         self.store.close()

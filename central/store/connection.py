@@ -14,7 +14,7 @@ import os
 import sqlite3
 import threading
 from collections.abc import Iterator
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 
 from central.errors import StoreError
@@ -23,6 +23,11 @@ from kiosk.dates import BANGKOK
 
 def hash_secret(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def utc(moment: datetime) -> str:
+    """An instant as UTC ISO 8601 text with microseconds (compared as text, in order)."""
+    return moment.astimezone(UTC).isoformat(timespec="microseconds")
 
 
 def iso(now: datetime) -> str:

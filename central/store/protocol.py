@@ -9,6 +9,7 @@ from datetime import date, datetime, timedelta
 from typing import Any, Protocol
 
 from central.hours import ChannelHours
+from central.store.booking_context import BookingContext
 from central.store.leases import LeaseClaim, LeasePolicy, LeaseSeat, Refreshed, Signer, Spent
 from central.store.records import Booking, NewBooking, Occupation, Site, Slot, Terminal
 
@@ -24,7 +25,23 @@ class Store(Protocol):
     def slots(self, site_id: str, first: date, last: date) -> list[Slot]: ...
     def alternatives(self, slot: Slot, now: datetime, limit: int = 3) -> list[dict[str, Any]]: ...
     def booking_by_id(self, booking_id: str) -> Booking | None: ...
-    def book(self, new: NewBooking, now: datetime) -> tuple[bool, Booking]: ...
+    def booking_context(
+        self,
+        booking_id: str,
+        channel: str,
+        occupation: str,
+        slot_id: str,
+        citizen_key: str,
+        claim: tuple[datetime, timedelta] | None = None,
+    ) -> BookingContext: ...
+    def book(
+        self,
+        new: NewBooking,
+        now: datetime,
+        *,
+        release_claim: bool = False,
+        site: Site | None = None,
+    ) -> tuple[bool, Booking]: ...
     def active_booking(self, citizen_key: str) -> Booking | None: ...
     def change(
         self,

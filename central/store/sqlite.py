@@ -13,6 +13,7 @@ from pathlib import Path
 
 from central.errors import StoreError
 from central.store import migrations
+from central.store.booking_context import BookingContextStore
 from central.store.checks import ChecksStore
 from central.store.config import ConfigStore
 from central.store.leases import LeasesStore
@@ -21,7 +22,15 @@ from central.store.sites import SitesStore
 from central.store.terminals import TerminalsStore
 
 
-class SqliteStore(ConfigStore, SitesStore, LeasesStore, RegistryStore, TerminalsStore, ChecksStore):
+class SqliteStore(
+    ConfigStore,
+    SitesStore,
+    LeasesStore,
+    RegistryStore,
+    TerminalsStore,
+    ChecksStore,
+    BookingContextStore,
+):
     """The SQLite store. One connection per thread; every write in BEGIN IMMEDIATE."""
 
     def __init__(self, path: str | Path, *, synchronous: str = "FULL") -> None:
