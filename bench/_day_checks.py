@@ -1,0 +1,86 @@
+"""What bench/day_one.py checks in the central's database at the end of the day, and the SMS
+counts. Recounted from the rows (central/store/checks.py), not taken from the counters: a slot
+is overbooked if its active bookings outnumber its seats, whatever its `booked` column says.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+
+@dataclass
+class Consistency:
+    report: dict[str, int]
+    #: booking ids the central answered 201/200 for that it does not hold as active.
+    lost: list[str] = field(default_factory=list)
+
+    def failures(self) -> list[str]:
+        """Every broken invariant, in words; empty when the day kept them all."""
+        out = []
+        for name in ("overbooked_slots", "citizens_with_two_active", "counter_mismatches"):
+            if self.report.get(name, 0):
+                out.append(f"{name.replace('_', ' ')}: {self.report[name]}")
+        if self.lost:
+            out.append(f"bookings answered 201 but not held: {len(self.lost)}")
+        return out
+
+
+def consistency(db: str, answered: Iterable[str]) -> Consistency:
+    """The capacity report of the central's store, and which answered bookings it lacks."""
+    from central.store import open_store
+
+    store = open_store(db)
+    try:
+        report = store.capacity_report()
+        wanted = set(answered)
+        held: set[str] = set()
+        with store._snapshot() as c:
+            for (booking_id,) in c.execute(
+                "SELECT booking_id FROM bookings WHERE status != 'cancelled'"
+            ).fetchall():
+                held.add(booking_id)
+    finally:
+        store.close()
+    return Consistency(report, sorted(wanted - held))
+
+
+def hottest_slots(db: str, limit: int = 3) -> list[tuple[str, int, int]]:
+    """(slot, active bookings, capacity) of the slots with most bookings: the contention."""
+    from central.store import open_store
+
+    store = open_store(db)
+    try:
+        with store._snapshot() as c:
+            rows = c.execute(
+                "SELECT s.slot_id, count(b.booking_id), s.capacity FROM slots s "
+                "JOIN bookings b ON b.slot_id = s.slot_id AND b.status != 'cancelled' "
+                "GROUP BY s.slot_id, s.capacity ORDER BY count(b.booking_id) DESC LIMIT "
+                + str(int(limit))
+            ).fetchall()
+    finally:
+        store.close()
+    return [(r[0], r[1], r[2]) for r in rows]
+
+
+def sms_by_event(db: str) -> dict[str, dict[str, int]]:
+    """event -> state -> rows of the SMS outbox (`notifications`, the outbox's contract)."""
+    from central.store import open_store
+
+    store = open_store(db)
+    try:
+        with store._snapshot() as c:
+            rows = c.execute(
+                "SELECT event, state, count(*) FROM notifications GROUP BY event, state"
+            ).fetchall()
+    finally:
+        store.close()
+    out: dict[str, dict[str, int]] = {}
+    for event, state, n in rows:
+        out.setdefault(event, {})[state] = n
+    return out
+
+
+def sms_agree(by_event: dict[str, dict[str, int]], gateway_messages: int) -> bool:
+    """The outbox says sent exactly as many as the gateway accepted (one message per event)."""
+    return sum(states.get("sent", 0) for states in by_event.values()) == gateway_messages
