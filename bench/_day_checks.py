@@ -7,13 +7,20 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import datetime
 
 
 @dataclass
 class Consistency:
     report: dict[str, int]
-    #: booking ids the central answered 201/200 for that it does not hold as active.
+    #: booking ids the central answered 201/200 for that it has no row of.
     lost: list[str] = field(default_factory=list)
+    #: when each active booking was made (epoch seconds, the central's clock): what the
+    #: central did, whether or not the client was still waiting for the answer.
+    made_at: list[float] = field(default_factory=list)
+    #: answered, held, and cancelled since (the registry check cancels the ineligible): not
+    #: lost, but shown, since nothing in the bench should cancel.
+    cancelled: list[str] = field(default_factory=list)
 
     def failures(self) -> list[str]:
         """Every broken invariant, in words; empty when the day kept them all."""
@@ -33,16 +40,16 @@ def consistency(db: str, answered: Iterable[str]) -> Consistency:
     store = open_store(db)
     try:
         report = store.capacity_report()
-        wanted = set(answered)
-        held: set[str] = set()
         with store._snapshot() as c:
-            for (booking_id,) in c.execute(
-                "SELECT booking_id FROM bookings WHERE status != 'cancelled'"
-            ).fetchall():
-                held.add(booking_id)
+            rows = c.execute("SELECT booking_id, status, created_at FROM bookings").fetchall()
+        status = {r[0]: r[1] for r in rows}
+        made_at = [datetime.fromisoformat(r[2]).timestamp() for r in rows if r[1] != "cancelled"]
     finally:
         store.close()
-    return Consistency(report, sorted(wanted - held))
+    answered_ids = sorted(set(answered))
+    lost = [b for b in answered_ids if b not in status]
+    cancelled = [b for b in answered_ids if status.get(b) == "cancelled"]
+    return Consistency(report, lost, made_at, cancelled)
 
 
 def hottest_slots(db: str, limit: int = 3) -> list[tuple[str, int, int]]:

@@ -100,7 +100,8 @@ def expected_between(start_hour: float, end_hour: float, total: int) -> float:
 def arrivals(total: int, rng: random.Random) -> list[float]:
     """`total` arrival instants in hours since opening, sorted: stratified inverse-CDF samples
     (one per 1/total of the share, jittered inside it), so the count in any stretch of the day
-    is within one of the curve's and a small run still shows the burst."""
+    is within two of the curve's (one stratum at each end may fall either side) and a small run
+    still shows the burst."""
     return [inverse_cdf((i + rng.random()) / total) for i in range(total)]
 
 

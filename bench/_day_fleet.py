@@ -53,8 +53,9 @@ class Request:
 class Recorder:
     t0: float
     requests: list[Request] = field(default_factory=list)
-    #: booking id -> (wall seconds, channel) of every 201/200 answer: each must be in the db.
-    created: dict[str, tuple[float, str]] = field(default_factory=dict)
+    #: booking id -> (wall seconds, channel, status answered) of every 201/200 answer: each
+    #: must be active in the database at the end.
+    created: dict[str, tuple[float, str, str]] = field(default_factory=dict)
     outcomes: Counter = field(default_factory=Counter)
     in_flight: int = 0
     #: per interval index: the most requests in flight at once.
@@ -77,6 +78,11 @@ class Recorder:
         )
 
 
+def status_of(reply: Reply) -> str:
+    body = reply.json()
+    return str(body.get("status")) if isinstance(body, dict) else "?"
+
+
 class Fleet:
     """Everything the clients share: the central's address, the clock, the figures."""
 
@@ -86,6 +92,7 @@ class Fleet:
         self.bodies = bodies
         self.rng = random.Random(seed)
         self.rec = Recorder(time.monotonic(), interval=interval)
+        self.t0_epoch = time.time()
         self.lines_restored = False  # the end of the day: every terminal's line is back
         self.stopping = False
         self.terminals: list[Terminal] = []
@@ -95,6 +102,7 @@ class Fleet:
         self.behind_cut_lines = 0  # queued at the outage's end at terminals whose line was cut
         self.channel_tokens: dict[str, str] = {}
         self.tasks: set[asyncio.Task] = set()
+        self.background: set[asyncio.Task] = set()
         self.queue_samples: dict[int, int] = {}  # interval index -> queued at its end
 
     async def sample_queues(self) -> None:
@@ -102,10 +110,23 @@ class Fleet:
             await asyncio.sleep(self.rec.interval / 4)
             self.queue_samples[int(self.rec.now() // self.rec.interval)] = self.queued()
 
-    def spawn(self, coro) -> None:
-        task = asyncio.ensure_future(coro)
+    def spawn(self, coro, *, background: bool = False) -> None:
+        """Run a client; a client that fails is counted by its exception, never silent.
+        `background`: runs all day (a replay loop), so the end of the day does not wait on it."""
+        task = asyncio.ensure_future(self._guarded(coro))
         self.tasks.add(task)
         task.add_done_callback(self.tasks.discard)
+        if background:
+            self.background.add(task)
+            task.add_done_callback(self.background.discard)
+
+    async def _guarded(self, coro) -> None:
+        try:
+            await coro
+        except asyncio.CancelledError:
+            raise
+        except Exception as exc:  # noqa: BLE001  a bench bug must show in the figures
+            self.rec.outcomes[f"client error: {type(exc).__name__}: {exc}"[:120]] += 1
 
     def hour(self) -> float:
         return self.scale.day_minutes(self.rec.now()) / 60
@@ -147,7 +168,9 @@ class Terminal:
         self.index = index
         self.cuts = cuts
         self.headers = {"Authorization": f"Bearer {token}"}
+        # The kiosk's client pools connections: the counter and the replay never share one.
         self.conn = Connection("127.0.0.1", fleet.port)
+        self.replay_conn = Connection("127.0.0.1", fleet.port)
         k = fleet.scale.compression
         self.k = k
         self.breaker = CircuitBreaker(fail_max=3, reset_timeout=15.0 / k)
@@ -166,6 +189,7 @@ class Terminal:
     async def request(self, key: str, body: bytes, deadline: float, kind: str) -> Reply:
         """sync/client.py's `request`: up to three attempts within `deadline`; raises
         Unreachable (breaker failure counted) or returns the central's answer."""
+        conn = self.replay_conn if kind == "replay" else self.conn
         end = time.monotonic() + deadline
         last: Unreachable | None = None
         for attempt in range(1, CLIENT_RETRIES + 2):
@@ -180,9 +204,7 @@ class Terminal:
             else:
                 headers = {**self.headers, "Idempotency-Key": key}
                 try:
-                    reply = await self.fleet.post(
-                        self.conn, body, headers, remaining, "kiosk", kind
-                    )
+                    reply = await self.fleet.post(conn, body, headers, remaining, "kiosk", kind)
                 except Unreachable as exc:
                     self.breaker.failure()
                     last = exc
@@ -230,7 +252,7 @@ class Terminal:
             outcomes[f"kiosk queued: {'line cut' if str(exc) == 'line cut' else 'no answer'}"] += 1
             return "queued"
         if reply.status in (200, 201):
-            self.fleet.rec.created[key] = (self.fleet.rec.now(), "kiosk")
+            self.fleet.rec.created[key] = (self.fleet.rec.now(), "kiosk", status_of(reply))
             outcomes["kiosk booked online"] += 1
             return "booked"
         self._problem = reply.json()
@@ -267,8 +289,13 @@ class Terminal:
                 except TimeoutError:
                     pass
                 continue
-            await self._send_oldest()
-            self.breaker.abandon_trial()
+            try:
+                await self._send_oldest()
+            except Exception as exc:  # noqa: BLE001  the worker never dies of a bad moment
+                self.fleet.rec.outcomes[f"replay error: {type(exc).__name__}"] += 1
+                await asyncio.sleep(1.0 / self.k)
+            finally:
+                self.breaker.abandon_trial()
 
     async def _send_oldest(self) -> None:
         key, body = self.queue.popleft()
@@ -287,10 +314,13 @@ class Terminal:
             )
             self.not_before = max(self.not_before, time.monotonic() + delay)
             return
+        except BaseException:
+            self.queue.appendleft((key, body))  # nothing is dropped from a journal
+            raise
         finally:
             self.sending = None
         if reply.status in (200, 201):
-            self.fleet.rec.created[key] = (self.fleet.rec.now(), "kiosk")
+            self.fleet.rec.created[key] = (self.fleet.rec.now(), "kiosk", status_of(reply))
             outcomes["replay confirmed"] += 1
             self.attempt = 0
         else:
@@ -322,11 +352,11 @@ async def web_user(fleet: Fleet, person: int, channel: str | None = None) -> Non
                     channel,
                     "web",
                 )
-            except Unreachable:
-                await asyncio.sleep(fleet.scale.wall(rng.uniform(1, 3)))
+            except Unreachable:  # the site does not load: come back in a while
+                await asyncio.sleep(fleet.scale.wall(rng.uniform(2, 20)))
                 continue
             if reply.status in (200, 201):
-                fleet.rec.created[body["booking_id"]] = (fleet.rec.now(), channel)
+                fleet.rec.created[body["booking_id"]] = (fleet.rec.now(), channel, status_of(reply))
                 outcomes[f"{channel} booked"] += 1
                 return
             if reply.status in RETRYABLE:

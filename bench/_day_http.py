@@ -75,6 +75,9 @@ class Connection:
         except (OSError, TimeoutError, asyncio.IncompleteReadError, ValueError) as exc:
             self.close()
             raise Unreachable(f"read: {type(exc).__name__}", reached=True) from None
+        except BaseException:
+            self.close()  # never leave a half-read answer for the next request to take
+            raise
 
     async def _read(self) -> Reply:
         assert self._reader is not None

@@ -22,7 +22,8 @@ class Bucket:
     start: float
     end: float
     requests: int = 0
-    created: int = 0
+    created: int = 0  # 201/200 answers received
+    stored: int = 0  # bookings the central made (its created_at), answered or not
     refused: int = 0  # 429/503
     unanswered: int = 0
     latencies: list[float] | None = None
@@ -53,6 +54,7 @@ def rows(buckets: list[Bucket], fine_until: set[int]) -> list[Bucket]:
         for b in group:
             merged.requests += b.requests
             merged.created += b.created
+            merged.stored += b.stored
             merged.refused += b.refused
             merged.unanswered += b.unanswered
             merged.latencies += b.latencies or []
@@ -66,15 +68,15 @@ def rows(buckets: list[Bucket], fine_until: set[int]) -> list[Bucket]:
 
 def table(scale: Scale, printed: list[Bucket], cores: int) -> list[str]:
     lines = [
-        "day time     wall s   booked/s  req/s  refused  no-answer  p99 ms  in-flight  queued"
-        "  server CPU  machine",
+        "day time     wall s  answered/s  stored/s  req/s  refused  no-answer  p99 ms  in-flight"
+        "  queued  server CPU  machine",
     ]
     for b in printed:
         span = max(1e-9, b.end - b.start)
         answered = b.requests - b.unanswered
         lines.append(
             f"{clock(scale, b.start)}-{clock(scale, b.end)}  {b.start:6.0f}  "
-            f"{b.created / span:8.1f}  {b.requests / span:5.0f}  "
+            f"{b.created / span:10.1f}  {b.stored / span:8.1f}  {b.requests / span:5.0f}  "
             f"{b.refused / max(1, answered):7.1%}  {b.unanswered:9d}  "
             f"{pct(b.latencies or [], 0.99) * 1000:6.0f}  {b.peak_in_flight:9d}  "
             f"{b.queued_at_end:6d}  {b.server_cpu / span / cores:10.0%}  {b.machine_busy / span / cores:7.0%}"
