@@ -11,6 +11,7 @@ path, tested by the PostgreSQL store's own restart test.
 
 from __future__ import annotations
 
+import contextlib
 import importlib.util
 import json
 import os
@@ -19,6 +20,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
 from pathlib import Path
@@ -54,7 +56,11 @@ class PrivateCluster:
         self.port = free_port()
         self.env = {**os.environ, "KIOSK_PG_DIR": str(self.dir), "KIOSK_PG_PORT": str(self.port)}
         out = subprocess.run(
-            [str(ROOT / "scripts" / "postgres")], env=self.env, capture_output=True, text=True
+            [str(ROOT / "scripts" / "postgres")],
+            env=self.env,
+            capture_output=True,
+            text=True,
+            check=False,
         )
         if out.returncode != 0:
             raise SystemExit(f"day_one: the private PostgreSQL did not start: {out.stderr}")
@@ -73,13 +79,13 @@ class PrivateCluster:
         cmd = [str(bindir / "pg_ctl"), "-D", str(self.dir / "data"), "-m", "fast", "-w", "stop"]
         if os.geteuid() == 0:
             cmd = ["runuser", "-u", "postgres", "--", *cmd]
-        subprocess.run(cmd, capture_output=True, timeout=60)
+        subprocess.run(cmd, capture_output=True, timeout=60, check=False)
         shutil.rmtree(self.dir, ignore_errors=True)
 
 
 def cli(*args: str) -> str:
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    out = subprocess.run([*CLI, *args], capture_output=True, text=True, env=env)
+    out = subprocess.run([*CLI, *args], capture_output=True, text=True, env=env, check=False)
     if out.returncode != 0:
         raise SystemExit(f"kiosk-central {args[0]} failed: {out.stderr[-2000:]}")
     return out.stdout.strip()
@@ -119,20 +125,16 @@ class CentralProcess:
 
     def kill(self) -> None:
         if self.proc is not None:
-            try:
+            with contextlib.suppress(ProcessLookupError):
                 os.killpg(self.proc.pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
             self.proc.wait(timeout=30)
             self.proc = None
 
     def stop(self) -> None:
         if self.proc is not None and self.proc.poll() is None:
             os.killpg(self.proc.pid, signal.SIGTERM)
-            try:
+            with contextlib.suppress(subprocess.TimeoutExpired):
                 self.proc.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                pass
         self.kill()
 
 
@@ -217,3 +219,29 @@ class Sms:
         if self.proc is not None:
             self.proc.terminate()
             self.proc.wait(timeout=10)
+
+
+class Sampler(threading.Thread):
+    """CPU of the server processes and of the whole machine, every `every` wall seconds."""
+
+    def __init__(self, meter: CpuMeter, every: float, t0: float) -> None:
+        super().__init__(daemon=True)
+        self.meter, self.every, self.t0 = meter, every, t0
+        self.samples: list[tuple[float, float, float, float]] = []  # t, api, pg, machine busy
+        self.halt = threading.Event()
+        self.lock = threading.Lock()
+
+    def take(self) -> None:
+        with self.lock:
+            api, pg = self.meter.sample()
+            self.samples.append((time.monotonic() - self.t0, api, pg, machine_busy()))
+
+    def run(self) -> None:
+        while not self.halt.wait(self.every):
+            self.take()
+
+
+def machine_busy() -> float:
+    """CPU seconds all cores have been busy since boot (user, nice, system, irq, softirq)."""
+    fields = Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]
+    return sum(int(fields[i]) for i in (0, 1, 2, 5, 6)) / os.sysconf("SC_CLK_TCK")

@@ -20,6 +20,7 @@ give up after six tries.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import random
 import time
 from collections import Counter, deque
@@ -284,10 +285,8 @@ class Terminal:
                 wait = max(0.05, self.breaker.seconds_until_trial())
             if wait > 0:
                 self.wake.clear()
-                try:
+                with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(self.wake.wait(), wait)
-                except TimeoutError:
-                    pass
                 continue
             try:
                 await self._send_oldest()

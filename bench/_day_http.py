@@ -52,9 +52,10 @@ class Connection:
         self._reader = self._writer = None
 
     async def _open(self, timeout: float) -> None:
-        if self._reader is not None and not self._reader.at_eof() and self._writer is not None:
-            if not self._writer.is_closing():
-                return
+        reader, writer = self._reader, self._writer
+        alive = reader is not None and writer is not None
+        if alive and not reader.at_eof() and not writer.is_closing():
+            return  # still open: keep-alive
         self.close()
         try:
             self._reader, self._writer = await asyncio.wait_for(

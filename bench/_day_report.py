@@ -79,7 +79,8 @@ def table(scale: Scale, printed: list[Bucket], cores: int) -> list[str]:
             f"{b.created / span:10.1f}  {b.stored / span:8.1f}  {b.requests / span:5.0f}  "
             f"{b.refused / max(1, answered):7.1%}  {b.unanswered:9d}  "
             f"{pct(b.latencies or [], 0.99) * 1000:6.0f}  {b.peak_in_flight:9d}  "
-            f"{b.queued_at_end:6d}  {b.server_cpu / span / cores:10.0%}  {b.machine_busy / span / cores:7.0%}"
+            f"{b.queued_at_end:6d}  {b.server_cpu / span / cores:10.0%}  "
+            f"{b.machine_busy / span / cores:7.0%}"
         )
     return lines
 

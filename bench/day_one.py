@@ -40,19 +40,12 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _day_bodies import Bodies  # noqa: E402
-from _day_central import CentralProcess, CpuMeter, PrivateCluster, Sms, cli  # noqa: E402
-from _day_checks import consistency, hottest_slots, sms_agree, sms_by_event  # noqa: E402
-from _day_curve import (  # noqa: E402
-    Scale,
-    arrivals,
-    channel_mix,
-    link_cuts,
-    pick_channel,
-    real_rate_bookings,
-)
-from _day_fleet import REFUSED, Fleet, Terminal, web_user  # noqa: E402
-from _day_report import Bucket, extrapolation, pct, rows, table  # noqa: E402
+from _day_bodies import Bodies
+from _day_central import CentralProcess, CpuMeter, PrivateCluster, Sampler, Sms, cli
+from _day_checks import consistency, hottest_slots
+from _day_curve import Scale, arrivals, channel_mix, link_cuts, pick_channel, real_rate_bookings
+from _day_fleet import Fleet, Terminal, web_user
+from _day_summary import print_setup, report, sms_counts
 
 
 def parse(argv: list[str] | None = None) -> argparse.Namespace:
@@ -127,32 +120,6 @@ def sealing_key(port: int, token: str) -> str:
         return json.loads(r.read())["keys"]["journal_sealing"]["public"]
 
 
-class Sampler(threading.Thread):
-    """CPU of the server processes and of the whole machine, every `every` wall seconds."""
-
-    def __init__(self, meter: CpuMeter, every: float, t0: float) -> None:
-        super().__init__(daemon=True)
-        self.meter, self.every, self.t0 = meter, every, t0
-        self.samples: list[tuple[float, float, float, float]] = []  # t, api, pg, machine busy
-        self.halt = threading.Event()
-        self.lock = threading.Lock()
-
-    def take(self) -> None:
-        with self.lock:
-            api, pg = self.meter.sample()
-            self.samples.append((time.monotonic() - self.t0, api, pg, machine_busy()))
-
-    def run(self) -> None:
-        while not self.halt.wait(self.every):
-            self.take()
-
-
-def machine_busy() -> float:
-    """CPU seconds all cores have been busy since boot (user, nice, system, irq, softirq)."""
-    fields = Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]
-    return sum(int(fields[i]) for i in (0, 1, 2, 5, 6)) / os.sysconf("SC_CLK_TCK")
-
-
 def outage(args, scale, central: CentralProcess, sampler: Sampler, fleet: Fleet, loop, log):
     """Kill the central's processes at `--outage-at`, start them again 10 day-minutes later."""
     kill_at = scale.wall(args.outage_at * 60)
@@ -220,124 +187,20 @@ async def warm_up(fleet: Fleet, first_person: int, n: int = 40) -> None:
     fleet.rec.created = {k: (-1.0, *v[1:]) for k, v in fleet.rec.created.items()}
 
 
-def buckets(args, scale, fleet: Fleet, samples, made_at: list[float]) -> list[Bucket]:
-    width = scale.wall(args.interval_minutes)
-    horizon = max([r.sent for r in fleet.rec.requests] + [args.day_seconds])
-    out = [
-        Bucket(i * width, (i + 1) * width, latencies=[]) for i in range(int(horizon // width) + 1)
-    ]
-    for r in fleet.rec.requests:
-        b = out[int(r.sent // width)]
-        b.requests += 1
-        b.refused += r.status in REFUSED
-        b.unanswered += r.status == 0
-        if r.status:
-            b.latencies.append(r.latency)
-    for t, *_ in fleet.rec.created.values():
-        if t >= 0:
-            out[min(len(out) - 1, int(t // width))].created += 1
-    for epoch in made_at:  # the central stamps whole seconds: the first second counts as 0
-        t = epoch - fleet.t0_epoch
-        if t >= -1:
-            out[min(len(out) - 1, int(max(0.0, t) // width))].stored += 1
-    for i, b in enumerate(out):
-        b.peak_in_flight = fleet.rec.peak_in_flight.get(i, 0)
-        b.queued_at_end = fleet.queue_samples.get(i, 0)
-    for (_t0, a0, p0, m0), (t1, a1, p1, m1) in zip(samples, samples[1:], strict=False):
-        b = out[min(len(out) - 1, int(t1 // width))]
-        b.server_cpu += (a1 - a0) + (p1 - p0)
-        b.machine_busy += m1 - m0
-    out[-1].end = max(out[-1].start + 1e-3, samples[-1][0])  # the last stretch is partial
-    return out
-
-
 def run(args: argparse.Namespace) -> int:
+    """Set up, play the day, check and print; always stop what was started."""
     scale = Scale(args.day_seconds, args.bookings)
-    cores = os.cpu_count() or 1
     with tempfile.TemporaryDirectory(prefix="day-one-") as tmp_name:
         tmp = Path(tmp_name)
         os.chmod(tmp, 0o755)  # the cluster's owner (postgres) must reach its directory
         cluster = PrivateCluster(tmp)
-        central = sms = None
+        started: list = []
         try:
-            cli("migrate", "--db", cluster.url)
-            tokens = issue_tokens(cluster.url, args.terminals)
-            channel_tokens = {
-                ch: cli(
-                    "token", "--db", cluster.url, "--terminal", f"{ch}-frontend", "--channel", ch
-                )
-                for ch in ("web", "app")
-            }
-            slots_per_day = 25 * 7
-            capacity = args.capacity or max(2, round(1.25 * args.bookings / (slots_per_day * 13)))
-            sms = Sms(tmp)
-            central = CentralProcess(
-                tmp,
-                cluster.url,
-                [
-                    "--workers",
-                    str(args.workers),
-                    "--demo",
-                    "--always-open",
-                    "--capacity",
-                    str(capacity),
-                    "--max-in-flight",
-                    str(args.max_in_flight),
-                    *sms.flags,
-                ],
-            )
-            central.start()
-            slots = bookable_slots(cluster.url)
-            bodies = Bodies(slots, args.seed, sealing_key(central.port, tokens[0]))
-            fleet = Fleet(central.port, scale, bodies, args.seed, scale.wall(args.interval_minutes))
-            fleet.channel_tokens = channel_tokens
-            rng = random.Random(args.seed + 1)
-            fleet.terminals = [
-                Terminal(fleet, i, tok, link_cuts(args.offline_share, args.cut_minutes / 60, rng))
-                for i, tok in enumerate(tokens)
-            ]
-            print_setup(args, scale, capacity, len(slots), cores)
-            loop = asyncio.new_event_loop()
-            loop.run_until_complete(warm_up(fleet, args.bookings + 1_000_000))
-            time.sleep(1.1)  # the central stamps whole seconds: keep the warm-up out of the day
-            fleet.rec.t0, fleet.t0_epoch = time.monotonic(), time.time()
-            meter = CpuMeter(central, cluster.postmaster_pid())
-            sampler = Sampler(meter, fleet.rec.interval / 2, fleet.rec.t0)
-            sampler.take()
-            sampler.start()
-            log: dict[str, float] = {}
-            cut = threading.Thread(
-                target=outage, args=(args, scale, central, sampler, fleet, loop, log), daemon=True
-            )
-            client0 = os.times()
-            cut.start()
-            loop.run_until_complete(drive(args, scale, fleet, channel_mix(args.kiosk_share)))
-            client1 = os.times()
-            sampler.halt.set()
-            sampler.join()
-            sampler.take()
-            cut.join(timeout=120)
-            checks = consistency(cluster.url, fleet.rec.created)
-            hot = hottest_slots(cluster.url)
-            sms_report = sms_counts(sms, cluster.url)
-            ok = report(
-                args,
-                scale,
-                fleet,
-                sampler.samples,
-                log,
-                checks,
-                hot,
-                cores,
-                (client1.user + client1.system) - (client0.user + client0.system),
-            )
-            print(*sms_report, sep="\n")
-            return 0 if ok else 1
+            fleet, central, sms = set_up(args, scale, tmp, cluster, started)
+            return play(args, scale, fleet, central, sms, cluster)
         finally:
-            if central is not None:
-                central.stop()
-            if sms is not None:
-                sms.stop()
+            for thing in reversed(started):
+                thing.stop()
             if args.keep:
                 keep = Path(args.keep)
                 keep.mkdir(parents=True, exist_ok=True)
@@ -347,152 +210,67 @@ def run(args: argparse.Namespace) -> int:
             cluster.stop()
 
 
-def sms_counts(sms: Sms, url: str) -> list[str]:
-    if not sms.available:
-        return ["SMS: not available in this build (central.notify does not import)"]
-    deadline = time.monotonic() + 60
-    by_event = sms_by_event(url)
-    while time.monotonic() < deadline and any(
-        st.get("pending", 0) + st.get("sending", 0) for st in by_event.values()
-    ):
-        time.sleep(1)
-        by_event = sms_by_event(url)
-    messages = sms.messages()
-    lines = ["SMS per event (outbox rows by state):"]
-    lines += [f"  {event}: {states}" for event, states in sorted(by_event.items())]
-    agree = sms_agree(by_event, len(messages))
-    lines.append(
-        f"  the fake gateway accepted {len(messages)} messages; outbox 'sent' "
-        f"{'agrees' if agree else 'DISAGREES'}"
-    )
-    return lines
-
-
-def print_setup(args, scale: Scale, capacity: int, slots: int, cores: int) -> None:
-    print(
-        f"day one, scaled: {args.bookings:,} bookings in {args.day_seconds:.0f} s for the "
-        f"10-hour day ({scale.compression:.0f}x time, {scale.volume:.4f} of the volume: "
-        f"arrival rates {scale.rate_factor:.2f} x the real day's)"
-    )
-    print(
-        f"central: PostgreSQL (private cluster), serve --workers {args.workers} "
-        f"--max-in-flight {args.max_in_flight}; {slots} bookable slots of {capacity} seats; "
-        f"{cores} cores shared by server and clients"
-    )
-    print(
-        f"clients: {args.terminals} terminals ({args.kiosk_share:.0%} of bookings, "
-        f"{args.offline_share:.0%} cut at any time, cuts of {args.cut_minutes:.0f} day-min), "
-        f"web and app users; outage: the central's processes SIGKILLed at day hour "
-        f"{args.outage_at:g} for {args.outage_minutes:g} day-min ({scale.wall(args.outage_minutes):.1f} s)"
-    )
-
-
-def report(args, scale, fleet: Fleet, samples, log, checks, hot, cores, client_cpu) -> bool:
-    rec = fleet.rec
-    fine = buckets(args, scale, fleet, samples, checks.made_at)
-    width = scale.wall(args.interval_minutes)
-    outage_rows = {
-        i
-        for i, b in enumerate(fine)
-        if log.get("killed", 1e9) - 2 * width <= b.start <= log.get("back", 0) + 6 * width
+def set_up(args, scale: Scale, tmp: Path, cluster: PrivateCluster, started: list):
+    """Schema, tokens, the SMS fake (if any), the central, and the simulated clients."""
+    cli("migrate", "--db", cluster.url)
+    tokens = issue_tokens(cluster.url, args.terminals)
+    channel_tokens = {
+        ch: cli("token", "--db", cluster.url, "--terminal", f"{ch}-frontend", "--channel", ch)
+        for ch in ("web", "app")
     }
-    burst_rows = {i for i, b in enumerate(fine) if b.start < scale.wall(120)}
-    print()
-    print(*table(scale, rows(fine, outage_rows | burst_rows), cores), sep="\n")
-    answered = [r for r in rec.requests if r.status]
-    statuses: dict[int, int] = {}
-    for r in rec.requests:
-        statuses[r.status] = statuses.get(r.status, 0) + 1
-    refused = sum(1 for r in answered if r.status in REFUSED)
-    print()
-    print(
-        f"requests {len(rec.requests):,} by status {dict(sorted(statuses.items()))} (0: no answer)"
-    )
-    print(
-        f"latency of answered requests: p50 {pct([r.latency for r in answered], 0.5) * 1000:.0f} ms"
-        f"  p99 {pct([r.latency for r in answered], 0.99) * 1000:.0f} ms; refused with 429/503: "
-        f"{refused:,} = {refused / max(1, len(answered)):.1%} of answers"
-    )
-    for kind in ("online", "replay", "web"):
-        lat = [r.latency for r in answered if r.kind == kind]
-        print(f"  {kind:7s}: {len(lat):6,} answers, p99 {pct(lat, 0.99) * 1000:.0f} ms")
-    print("outcomes:", ", ".join(f"{k} {v:,}" for k, v in sorted(rec.outcomes.items())))
+    # seats for 1.25 x the bookings over the 13 bookable days of 25 sites x 7 hourly slots
+    capacity = args.capacity or max(2, round(1.25 * args.bookings / (25 * 7 * 13)))
+    sms = Sms(tmp)
+    started.append(sms)
+    serve = ["--workers", str(args.workers), "--demo", "--always-open"]
+    serve += ["--capacity", str(capacity), "--max-in-flight", str(args.max_in_flight)]
+    central = CentralProcess(tmp, cluster.url, [*serve, *sms.flags])
+    started.append(central)
+    central.start()
+    slots = bookable_slots(cluster.url)
+    bodies = Bodies(slots, args.seed, sealing_key(central.port, tokens[0]))
+    fleet = Fleet(central.port, scale, bodies, args.seed, scale.wall(args.interval_minutes))
+    fleet.channel_tokens = channel_tokens
+    rng = random.Random(args.seed + 1)
+    fleet.terminals = [
+        Terminal(fleet, i, tok, link_cuts(args.offline_share, args.cut_minutes / 60, rng))
+        for i, tok in enumerate(tokens)
+    ]
+    print_setup(args, scale, capacity, len(slots), os.cpu_count() or 1)
+    return fleet, central, sms
 
-    print()
-    killed, back = log.get("killed"), log.get("back")
-    admits = args.workers * args.max_in_flight
-    if killed is None or back is None:
-        print("outage: did not happen (the day ended first)")
-    else:
-        print(
-            f"outage: central killed at {killed:.1f} s, serving again at {back:.1f} s: "
-            f"{back - killed:.1f} s = {scale.day_minutes(back - killed):.1f} day-min unreachable"
-        )
-        drained = fleet.backlog_drained_at
-        print(
-            f"queues at the outage's end: {fleet.backlog_size:,} bookings at terminals on line "
-            f"(+{fleet.behind_cut_lines:,} behind cut lines, sent when their line is back); "
-            + (
-                f"drained in {drained - back:.1f} s = {scale.day_minutes(drained - back):.1f} "
-                "day-min"
-                if drained is not None
-                else "NOT drained by the end"
-            )
-        )
-        wave = [b for b in fine if back - width <= b.start <= (drained or back) + width]
-        peak = max((b.peak_in_flight for b in wave), default=0)
-        w_req = sum(b.requests for b in wave)
-        w_ref = sum(b.refused for b in wave)
-        span = sum(b.end - b.start for b in wave) or 1
-        print(
-            f"replay wave: at most {peak} requests in flight (the central admits {admits}: "
-            f"{args.workers} workers x {args.max_in_flight}); {w_ref:,} of {w_req:,} refused "
-            f"({w_ref / max(1, w_req):.1%}); server CPU "
-            f"{sum(b.server_cpu for b in wave) / span / cores:.0%} of {cores} cores, machine "
-            f"{sum(b.machine_busy for b in wave) / span / cores:.0%} -> "
-            + ("within what the central admits" if peak <= admits else "PAST the admission limit")
-        )
 
-    print()
-    failures = checks.failures()
-    r = checks.report
-    print(
-        f"database recount: active bookings {r['active_bookings']:,}, overbooked slots "
-        f"{r['overbooked_slots']}, citizens with two active {r['citizens_with_two_active']}, "
-        f"counter mismatches {r['counter_mismatches']}, answered 201 but not held "
-        f"{len(checks.lost)} of {len(rec.created):,} -> {'OK' if not failures else 'FAILED'}"
+def play(args, scale: Scale, fleet: Fleet, central, sms: Sms, cluster: PrivateCluster) -> int:
+    loop = asyncio.new_event_loop()
+    loop.run_until_complete(warm_up(fleet, args.bookings + 1_000_000))
+    time.sleep(1.1)  # the central stamps whole seconds: keep the warm-up out of the day
+    fleet.rec.t0, fleet.t0_epoch = time.monotonic(), time.time()
+    sampler = Sampler(
+        CpuMeter(central, cluster.postmaster_pid()), fleet.rec.interval / 2, fleet.rec.t0
     )
-    if checks.lost:
-        print("  answered 201/200, no row at the central:", ", ".join(checks.lost[:10]))
-    if checks.cancelled:
-        print(f"  answered 201/200 and cancelled since: {len(checks.cancelled)}")
-    print("hottest slots (booked/capacity):", ", ".join(f"{s} {n}/{c}" for s, n, c in hot))
-
-    print()
-    api0, pg0 = samples[0][1], samples[0][2]
-    api1, pg1 = samples[-1][1], samples[-1][2]
-    stored = max(1, sum(b.stored for b in fine))
-    print(
-        f"server CPU over the run: API {api1 - api0:.1f} s + PostgreSQL {pg1 - pg0:.1f} s for "
-        f"{stored:,} bookings made = {(api1 - api0) / stored * 1000:.2f} + "
-        f"{(pg1 - pg0) / stored * 1000:.2f} ms per booking ({len(rec.requests):,} requests: "
-        f"{((api1 - api0) + (pg1 - pg0)) / max(1, len(rec.requests)) * 1000:.2f} ms per request;"
-        f" the outage's restart included); the load generator itself {client_cpu:.1f} s"
+    sampler.take()
+    sampler.start()
+    log: dict[str, float] = {}
+    cut = threading.Thread(
+        target=outage, args=(args, scale, central, sampler, fleet, loop, log), daemon=True
     )
-    burst_end = scale.wall(60)
-    in_burst = [s for s in samples if s[0] <= burst_end + 1e-9]
-    b_end = in_burst[-1][0]
-    b_made = sum(1 for t in checks.made_at if -1 <= t - fleet.t0_epoch <= b_end)
-    api_ms = (in_burst[-1][1] - api0) / max(1, b_made) * 1000
-    pg_ms = (in_burst[-1][2] - pg0) / max(1, b_made) * 1000
-    print(
-        f"in the opening hour ({b_end:.0f} s wall): {b_made:,} bookings made, API "
-        f"{api_ms:.2f} ms + PostgreSQL {pg_ms:.2f} ms per booking"
-    )
-    print()
-    print(*extrapolation(api_ms, pg_ms, args.kiosk_share, args.outage_minutes, cores), sep="\n")
-    print()
-    return not failures
+    client0 = os.times()
+    cut.start()
+    loop.run_until_complete(drive(args, scale, fleet, channel_mix(args.kiosk_share)))
+    client1 = os.times()
+    sampler.halt.set()
+    sampler.join()
+    sampler.take()
+    cut.join(timeout=120)
+    loop.close()
+    checks = consistency(cluster.url, fleet.rec.created)
+    hot = hottest_slots(cluster.url)
+    sms_report = sms_counts(sms, cluster.url)
+    client_cpu = (client1.user + client1.system) - (client0.user + client0.system)
+    cores = os.cpu_count() or 1
+    ok = report(args, scale, fleet, sampler.samples, log, checks, hot, cores, client_cpu)
+    print(*sms_report, sep="\n")
+    return 0 if ok else 1
 
 
 def main() -> int:
