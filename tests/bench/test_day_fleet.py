@@ -59,7 +59,7 @@ def _fleet(port: int) -> Fleet:
 
 
 def test_a_queued_booking_is_replayed_under_one_key_honouring_retry_after() -> None:
-    async def scenario() -> tuple[ScriptedCentral, Fleet, float]:
+    async def scenario() -> tuple[ScriptedCentral, Fleet]:
         central = ScriptedCentral([503, 503, 503])
         server = await asyncio.start_server(central.handle, "127.0.0.1", 0)
         fleet = _fleet(server.sockets[0].getsockname()[1])
@@ -75,9 +75,9 @@ def test_a_queued_booking_is_replayed_under_one_key_honouring_retry_after() -> N
         terminal.wake.set()
         await replay
         server.close()
-        return central, fleet, started
+        return central, fleet
 
-    central, fleet, started = asyncio.run(scenario())
+    central, fleet = asyncio.run(scenario())
     keys = {key for _, key, _ in central.seen}
     assert len(central.seen) == 4 and len(keys) == 1  # three 503s, then the 201
     assert all(set(body) == {"booking_id", "sealed"} for _, _, body in central.seen)
