@@ -185,40 +185,37 @@ class CpuMeter:
 
 
 class Sms:
-    """The outbox's fake gateway (central.notify.fake_gateway) when this build has one."""
+    """The outbox's fake gateway (central.notify.fake_gateway.FakeGateway, on a loopback port in
+    this process) and the serve flags that point the central at it, when this build has the
+    outbox; `available` False otherwise."""
 
     def __init__(self, base: Path) -> None:
         self.available = importlib.util.find_spec("central.notify") is not None
-        self.proc: subprocess.Popen | None = None
+        self.gateway = None
         self.flags: list[str] = []
         if not self.available:
             return
-        self.port = free_port()
-        env = {**os.environ, "PYTHONPATH": str(ROOT)}
-        self.proc = subprocess.Popen(
-            [sys.executable, "-m", "central.notify.fake_gateway", "--port", str(self.port)],
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=(base / "sms-gateway.log").open("wb"),
-        )
-        if not wait_for_port(self.port, 20, lambda: self.proc.poll() is None):
-            raise SystemExit("day_one: the fake SMS gateway did not start")
-        token = base / "sms-token"
-        token.write_text("day-one-bench\n")
-        token.chmod(0o600)
-        self.flags = [
-            *("--sms-gateway-url", f"http://127.0.0.1:{self.port}"),
-            *("--sms-token-file", str(token)),
-        ]
+        import secrets
+
+        from central.notify.fake_gateway import FakeGateway
+
+        token = secrets.token_urlsafe(16)
+        token_file = base / "sms-token"
+        token_file.touch(mode=0o600)
+        token_file.write_text(token)
+        self.gateway = FakeGateway(token=token).start()
+        self.flags = ["--sms-gateway-url", self.gateway.url, "--sms-token-file", str(token_file)]
 
     def messages(self) -> list[dict]:
-        with urllib.request.urlopen(f"http://127.0.0.1:{self.port}/messages", timeout=10) as r:
+        """`GET /messages` of the fake: every message it accepted."""
+        assert self.gateway is not None
+        url = self.gateway.url.rsplit("/", 1)[0] + "/messages"
+        with urllib.request.urlopen(url, timeout=10) as r:
             return json.loads(r.read())
 
     def stop(self) -> None:
-        if self.proc is not None:
-            self.proc.terminate()
-            self.proc.wait(timeout=10)
+        if self.gateway is not None:
+            self.gateway.stop()
 
 
 class Sampler(threading.Thread):
