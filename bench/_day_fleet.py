@@ -45,7 +45,7 @@ RETRYABLE = (429, 500, 502, 503, 504)
 class Request:
     sent: float  # wall seconds since the day opened
     latency: float
-    status: int  # 0: no answer
+    status: int  # 0: sent, no answer in time; -1: could not connect
     channel: str
     kind: str  # "online" (a customer waiting), "replay", "web"
 
@@ -154,11 +154,14 @@ class Fleet:
         self, conn: Connection, body: bytes, headers: dict, deadline: float, channel: str, kind: str
     ) -> Reply:
         started = self.rec.begin()
-        status = 0
+        status = 0  # sent, and no answer in time (or a bench error)
         try:
             reply = await conn.post("/v1/bookings", body, headers, max(0.05, deadline))
             status = reply.status
             return reply
+        except Unreachable as exc:
+            status = 0 if exc.reached else -1  # -1: never connected
+            raise
         finally:
             self.rec.end(started, status, channel, kind)
 

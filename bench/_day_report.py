@@ -25,7 +25,8 @@ class Bucket:
     created: int = 0  # 201/200 answers received
     stored: int = 0  # bookings the central made (its created_at), answered or not
     refused: int = 0  # 429/503
-    unanswered: int = 0
+    unanswered: int = 0  # sent, no answer before the client gave up
+    unconnected: int = 0  # no connection (the outage, or a full listen queue)
     latencies: list[float] | None = None
     peak_in_flight: int = 0
     queued_at_end: int = 0
@@ -57,6 +58,7 @@ def rows(buckets: list[Bucket], fine_until: set[int]) -> list[Bucket]:
             merged.stored += b.stored
             merged.refused += b.refused
             merged.unanswered += b.unanswered
+            merged.unconnected += b.unconnected
             merged.latencies += b.latencies or []
             merged.peak_in_flight = max(merged.peak_in_flight, b.peak_in_flight)
             merged.server_cpu += b.server_cpu
@@ -68,16 +70,16 @@ def rows(buckets: list[Bucket], fine_until: set[int]) -> list[Bucket]:
 
 def table(scale: Scale, printed: list[Bucket], cores: int) -> list[str]:
     lines = [
-        "day time     wall s  answered/s  stored/s  req/s  refused  no-answer  p99 ms  in-flight"
-        "  queued  server CPU  machine",
+        "day time     wall s  answered/s  stored/s  req/s  refused  timed-out  no-conn  p99 ms"
+        "  in-flight  queued  server CPU  machine",
     ]
     for b in printed:
         span = max(1e-9, b.end - b.start)
-        answered = b.requests - b.unanswered
+        answered = b.requests - b.unanswered - b.unconnected
         lines.append(
             f"{clock(scale, b.start)}-{clock(scale, b.end)}  {b.start:6.0f}  "
             f"{b.created / span:10.1f}  {b.stored / span:8.1f}  {b.requests / span:5.0f}  "
-            f"{b.refused / max(1, answered):7.1%}  {b.unanswered:9d}  "
+            f"{b.refused / max(1, answered):7.1%}  {b.unanswered:9d}  {b.unconnected:7d}  "
             f"{pct(b.latencies or [], 0.99) * 1000:6.0f}  {b.peak_in_flight:9d}  "
             f"{b.queued_at_end:6d}  {b.server_cpu / span / cores:10.0%}  "
             f"{b.machine_busy / span / cores:7.0%}"

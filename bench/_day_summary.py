@@ -25,7 +25,8 @@ def buckets(args, scale, fleet: Fleet, samples, made_at: list[float]) -> list[Bu
         b.requests += 1
         b.refused += r.status in REFUSED
         b.unanswered += r.status == 0
-        if r.status:
+        b.unconnected += r.status == -1
+        if r.status > 0:
             b.latencies.append(r.latency)
     for t, *_ in fleet.rec.created.values():
         if t >= 0:
@@ -36,7 +37,7 @@ def buckets(args, scale, fleet: Fleet, samples, made_at: list[float]) -> list[Bu
             out[min(len(out) - 1, int(max(0.0, t) // width))].stored += 1
     for i, b in enumerate(out):
         b.peak_in_flight = fleet.rec.peak_in_flight.get(i, 0)
-        b.queued_at_end = fleet.queue_samples.get(i, 0)
+        b.queued_at_end = fleet.queue_samples.get(i, out[i - 1].queued_at_end if i else 0)
     for (_t0, a0, p0, m0), (t1, a1, p1, m1) in itertools.pairwise(samples):
         b = out[min(len(out) - 1, int(t1 // width))]
         b.server_cpu += (a1 - a0) + (p1 - p0)
@@ -105,19 +106,23 @@ def report(args, scale, fleet: Fleet, samples, log, checks, hot, cores, client_c
     print()
     print(*extrapolation(api_ms, pg_ms, args.kiosk_share, args.outage_minutes, cores), sep="\n")
     print()
-    return not failures
+    came_back = "killed" not in log or "back" in log
+    return not failures and came_back
 
 
 def print_traffic(fleet: Fleet) -> None:
     rec = fleet.rec
-    answered = [r for r in rec.requests if r.status]
+    answered = [r for r in rec.requests if r.status > 0]
     statuses: dict[int, int] = {}
     for r in rec.requests:
         statuses[r.status] = statuses.get(r.status, 0) + 1
     refused = sum(1 for r in answered if r.status in REFUSED)
     latencies = [r.latency for r in answered]
     print()
-    print(f"requests {len(rec.requests):,} by status {dict(sorted(statuses.items()))} (0: none)")
+    print(
+        f"requests {len(rec.requests):,} by status {dict(sorted(statuses.items()))} "
+        "(0: sent, no answer in time; -1: not connected)"
+    )
     print(
         f"latency of answered requests: p50 {pct(latencies, 0.5) * 1000:.0f} ms  p99 "
         f"{pct(latencies, 0.99) * 1000:.0f} ms; refused with 429/503: {refused:,} = "
@@ -132,6 +137,9 @@ def print_traffic(fleet: Fleet) -> None:
 def print_outage(args, scale: Scale, fleet: Fleet, fine: list[Bucket], log, cores: int) -> None:
     print()
     killed, back = log.get("killed"), log.get("back")
+    if killed is not None and back is None:
+        print(f"outage: central killed at {killed:.1f} s and NOT serving again (see stderr)")
+        return
     if killed is None or back is None:
         print("outage: none in this run (--outage-minutes 0, or the day ended first)")
         return

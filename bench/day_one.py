@@ -131,7 +131,12 @@ def outage(args, scale, central: CentralProcess, sampler: Sampler, fleet: Fleet,
     central.kill()
     log["killed"] = fleet.rec.now()
     time.sleep(max(0.0, back_at - fleet.rec.now()))
-    central.start()
+    try:
+        central.start()
+    except SystemExit as exc:  # said in the report, not lost in a thread
+        log["restart_failed"] = fleet.rec.now()
+        print(f"day_one: the central did not come back: {exc}", file=sys.stderr)
+        return
     log["back"] = fleet.rec.now()
     loop.call_soon_threadsafe(fleet.mark_backlog)
 
