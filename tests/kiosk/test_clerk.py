@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from kiosk import config
 from kiosk.clerk import (
     FIRST_LOCK_SECONDS,
     MAX_LOCK_SECONDS,
@@ -15,6 +20,7 @@ from kiosk.clerk import (
 )
 from kiosk.errors import InputError
 from kiosk.technician import hash_pin, verify_pin
+from tests.kiosk.test_technician import GOOD
 
 
 def test_the_clerk_pin_is_stored_as_a_salted_hash():
@@ -71,3 +77,41 @@ def test_inside_the_lock_every_try_is_ignored(t):
     for _ in range(3):
         g.attempt(False, 0.0)
     assert g.attempt(True, t) == "locked" and g.seconds_left(t) >= 1
+
+
+def clerk_set_pin(path, stdin, env):
+    return subprocess.run(
+        [sys.executable, "-m", "kiosk", "clerk", "set-pin", "--config", str(path), "--pin-stdin"],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        env={**os.environ, **env},
+        timeout=60,
+        check=False,
+    )
+
+
+def test_kiosk_clerk_set_pin_stores_a_hash_and_refuses_bad_pins(tmp_path):
+    path = tmp_path / "kiosk.toml"
+    path.write_text(GOOD, encoding="utf-8")
+    config.set_value(path, "technician", "pin_hash", hash_pin("24681357"))
+    env = {"KIOSK_HOME": str(tmp_path / "home")}
+    proc = clerk_set_pin(path, "11223344\n", env)
+    assert proc.returncode == 0, proc.stderr
+    loaded = config.load(path, env=env)
+    assert verify_pin("11223344", loaded.clerk_pin_hash)
+    assert "11223344" not in path.read_text(encoding="utf-8")
+    assert verify_pin("24681357", loaded.technician_pin_hash)  # the technician's is untouched
+    for bad in ("12\n", "24681357\n"):  # too short; the technician's own PIN
+        refused = clerk_set_pin(path, bad, env)
+        assert refused.returncode == 2 and "[bad-input]" in refused.stderr, refused.stderr
+        assert "พนักงาน" in refused.stderr
+    assert config.load(path, env=env).clerk_pin_hash == loaded.clerk_pin_hash  # unchanged
+
+
+def test_a_clerk_pin_written_in_clear_is_a_config_error(tmp_path):
+    path = tmp_path / "kiosk.toml"
+    path.write_text(GOOD + '\n[clerk]\npin_hash = "123456"\n', encoding="utf-8")
+    with pytest.raises(config.ConfigError) as caught:
+        config.load(path, env={"KIOSK_HOME": str(tmp_path)})
+    assert "[clerk] pin_hash" in caught.value.en
