@@ -19,7 +19,8 @@ def register(sub: argparse._SubParsersAction) -> None:
         help="check everything the terminal needs and say how to fix what fails",
         description="Check the config, the token, the central (reachability, clock, keys, rule "
         "set), the card reader, the printer, the journal, the queue, the terminal key, the seat "
-        "leases, the disk, an unanswered staff call and a clerk's pause. Exits 1 if anything fails.",
+        "leases, the disk, an unanswered staff call and a clerk's pause. Exits 1 if anything "
+        "fails.",
     )
     config_arg(doc)
     doc.add_argument(
