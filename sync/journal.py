@@ -472,6 +472,10 @@ class SqliteJournal:
             (booking_id, _iso(self._clock()), state, detail),
         )
 
+    def now(self) -> datetime:
+        """The clock this journal stamps its rows with (the machine's, unless a test sets one)."""
+        return self._clock()
+
     #: For sync/store_log.py, which keeps the store's tables in this same file and transactions.
     def transaction(self) -> contextlib.AbstractContextManager[sqlite3.Connection]:
         return self._immediate()

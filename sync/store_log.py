@@ -5,7 +5,9 @@ Kept in the journal file (migration 3) rather than in memory because other proce
 for a clerk, and a kiosk restarted by systemd must come back paused if a clerk had paused it.
 Nothing here is personal: times, the screen a call came from, a decision's route.
 
-One instance per journal connection (the journal lane's), like `SqliteJournal` itself.
+One instance per journal connection (the journal lane's), like `SqliteJournal` itself. Rows are
+stamped with the journal's own clock, the one its bookings carry, so "today" means the same day
+for a booking and for a staff call.
 """
 
 from __future__ import annotations
@@ -45,9 +47,10 @@ class StoreLog:
 
     # staff calls -------------------------------------------------------------------------------
 
-    def open_call(self, opened: datetime, screen: str) -> None:
-        """A customer called; an older call still open (there should be none) is answered by
+    def open_call(self, screen: str, at: datetime | None = None) -> None:
+        """A customer called; an older call still open (there should be none) is closed by
         this one, so at most one call is ever open."""
+        opened = at or self.journal.now()
         with self.journal.transaction() as conn:
             conn.execute(
                 "UPDATE staff_calls SET closed_utc = ?, closed_how = 'session-ended' "
@@ -59,15 +62,17 @@ class StoreLog:
                 (_iso(opened), screen),
             )
 
-    def close_call(self, at: datetime, how: str) -> None:
+    def close_call(self, how: str, at: datetime | None = None) -> None:
+        at = at or self.journal.now()
         with self.journal.transaction() as conn:
             conn.execute(
                 "UPDATE staff_calls SET closed_utc = ?, closed_how = ? WHERE closed_utc IS NULL",
                 (_iso(at), how),
             )
 
-    def close_left_open(self, at: datetime) -> int:
+    def close_left_open(self, at: datetime | None = None) -> int:
         """At start: a call left open by a kiosk that stopped belongs to a session that is gone."""
+        at = at or self.journal.now()
         with self.journal.transaction() as conn:
             cur = conn.execute(
                 "UPDATE staff_calls SET closed_utc = ?, closed_how = 'restarted' "
@@ -85,13 +90,15 @@ class StoreLog:
 
     # information slips and the pause -------------------------------------------------------------
 
-    def info_slip_printed(self, at: datetime, route: str | None) -> None:
+    def info_slip_printed(self, route: str | None, at: datetime | None = None) -> None:
+        at = at or self.journal.now()
         with self.journal.transaction() as conn:
             conn.execute(
                 "INSERT INTO info_slips (printed_utc, route) VALUES (?, ?)", (_iso(at), route)
             )
 
-    def set_paused(self, paused: bool, at: datetime) -> None:
+    def set_paused(self, paused: bool, at: datetime | None = None) -> None:
+        at = at or self.journal.now()
         with self.journal.transaction() as conn:
             conn.execute(
                 "INSERT INTO terminal_state (key, value, updated_utc) VALUES (?, ?, ?) "
@@ -111,10 +118,10 @@ class StoreLog:
 
     # today ---------------------------------------------------------------------------------------
 
-    def today(self, now: datetime) -> DayCounts:
-        """Counts for the Bangkok day containing `now`, each booking by its state now: a booking
-        queued this morning and confirmed since counts as confirmed."""
-        local = now.astimezone(BANGKOK)
+    def today(self, now: datetime | None = None) -> DayCounts:
+        """Counts for the Bangkok day containing `now` (the journal's clock), each booking by its
+        state now: a booking queued this morning and confirmed since counts as confirmed."""
+        local = (now or self.journal.now()).astimezone(BANGKOK)
         start = local.replace(hour=0, minute=0, second=0, microsecond=0)
         span = (_iso(start), _iso(start + timedelta(days=1)))
         (row,) = self.journal.read(

@@ -24,7 +24,7 @@ from datetime import datetime
 from typing import Any
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QSizePolicy, QVBoxLayout, QWidget
 
 from kiosk.dates import BANGKOK
 from kiosk.session import Session
@@ -95,19 +95,18 @@ class ClerkPanel(Overlay):
         self.today = Text("", "strong")
         counts = Panel("plain", m)
         counts.box.addWidget(self.today)
-        grid = QGridLayout()
-        grid.setHorizontalSpacing(m.margin)
-        grid.setVerticalSpacing(0)
+        self.grid = QGridLayout()
+        self.grid.setHorizontalSpacing(m.margin)
+        self.grid.setVerticalSpacing(0)
         self.counts: dict[str, tuple[Text, Text]] = {}
-        for i, key in enumerate(COUNTS):
+        for key in COUNTS:
             label, value = Text("", "body"), Text("", "strong")
             value.setObjectName(f"clerk-count-{key}")
-            grid.addWidget(label, i // 2, (i % 2) * 2)
-            grid.addWidget(value, i // 2, (i % 2) * 2 + 1)
             self.counts[key] = (label, value)
-        grid.setColumnStretch(0, 1)
-        grid.setColumnStretch(2, 1)
-        counts.box.addLayout(grid)
+        self.grid.setColumnStretch(0, 1)
+        self.grid.setColumnStretch(2, 1)
+        counts.box.addLayout(self.grid)
+        self._place_counts(COUNTS)
         self.queue_text = Text("", "strong")
         self.queue_text.setObjectName("clerk-queue")
         self.lease_text = Text("", "body")
@@ -139,11 +138,25 @@ class ClerkPanel(Overlay):
         self.said.setObjectName("clerk-said")
         self.back = Button(m, icon="back", role="primary", name="clerk-close", min_width=wide)
         self.back.clicked.connect(self._close)
+        self.back.setSizePolicy(QSizePolicy.Policy.Maximum, QSizePolicy.Policy.Preferred)
         bottom = QHBoxLayout()
         bottom.setSpacing(m.gap)
-        bottom.addWidget(self.said, 1)
+        bottom.addWidget(self.said, 3)
+        bottom.addStretch(1)  # Back to customers stays bottom right when nothing was said
         bottom.addWidget(self.back)
         self.panel.box.addLayout(bottom)
+
+    def _place_counts(self, keys: tuple[str, ...]) -> None:
+        """Two columns of the counts shown, in order, with no hole where one is left out."""
+        for key, (label, value) in self.counts.items():
+            self.grid.removeWidget(label)
+            self.grid.removeWidget(value)
+            label.setVisible(key in keys)
+            value.setVisible(key in keys)
+        for i, key in enumerate(keys):
+            label, value = self.counts[key]
+            self.grid.addWidget(label, i // 2, (i % 2) * 2)
+            self.grid.addWidget(value, i // 2, (i % 2) * 2 + 1)
 
     def _close(self) -> None:
         self.hide()
@@ -198,12 +211,13 @@ class ClerkPanel(Overlay):
         self.today.set(tr("clerk.today", lang))
         counts = st.get("counts") or {}
         leases = st.get("leases") or {}
+        # "confirmed offline" only where it can happen: the terminal holds or held leases
+        offline = bool(leases.get("held") or counts.get("confirmed_offline"))
         for key, (label, value) in self.counts.items():
-            shown = key != "confirmed_offline" or bool(leases.get("held") or counts.get(key))
             label.set(tr(f"clerk.count.{key}", lang))
             value.set(str(counts[key]) if key in counts else "…")
-            label.setVisible(shown)
-            value.setVisible(shown)
+        # after the texts: setting a text shows its label again
+        self._place_counts(tuple(k for k in COUNTS if offline or k != "confirmed_offline"))
         queue = st.get("queue")
         if queue is None:
             self.queue_text.set(f"{tr('clerk.queue', lang)}: …")

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 from concurrent.futures import TimeoutError as FutureTimeout
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from kiosk.booking.errors import JournalError
@@ -31,18 +31,16 @@ class ClerkActions:
         self.alarm.start()
         call = effect.call
         log.info("a customer called for staff (from the %s screen)", call.screen)
-        self._store(lambda s: s.open_call(call.opened, call.screen))
+        self._store(lambda s: s.open_call(call.screen))
 
     def _do_StaffCallClosed(self, effect: ev.StaffCallClosed) -> None:
         self.alarm.stop()
         log.info("the staff call ended: %s", effect.how)
-        now = self.terminal.now()
-        self._store(lambda s: s.close_call(now, effect.how))
+        self._store(lambda s: s.close_call(effect.how))
 
     def _do_PauseRecorded(self, effect: ev.PauseRecorded) -> None:
         log.info("service %s by a clerk", "paused" if effect.paused else "resumed")
-        now = self.terminal.now()
-        self._store(lambda s: s.set_paused(effect.paused, now))
+        self._store(lambda s: s.set_paused(effect.paused))
 
     def _store(self, write: Any) -> None:
         def job() -> None:
@@ -54,8 +52,7 @@ class ClerkActions:
         self._submit(self._journal_lane, job)
 
     def _info_slip_printed(self, route: str | None) -> None:
-        now = self.terminal.now()
-        self._store(lambda s: s.info_slip_printed(now, route))
+        self._store(lambda s: s.info_slip_printed(route))
 
     def _restore_store_state(self) -> None:
         """At start: a pause set before a restart stands; a call left open does not (its
@@ -63,7 +60,7 @@ class ClerkActions:
 
         def restore() -> bool:
             store = StoreLog(self._lane_journal())
-            left = store.close_left_open(datetime.now(UTC))
+            left = store.close_left_open()
             if left:
                 log.info("closed %d staff call(s) left open by the last run", left)
             return store.paused() is not None
@@ -92,12 +89,12 @@ class ClerkActions:
             counts = journal.counts()
             oldest = journal.oldest_pending()
             age = 0
-            if oldest is not None:
+            if oldest is not None:  # the journal's clock stamped it: age by the same clock
                 created = datetime.fromisoformat(oldest.created_utc)
-                age = max(0, int((now - created).total_seconds() // 60))
-            seats = journal.lease_seats(now)
+                age = max(0, int((journal.now() - created).total_seconds() // 60))
+            seats = journal.lease_seats(now)  # leases go by the central's clock
             return {
-                "counts": StoreLog(journal).today(now).to_json(),
+                "counts": StoreLog(journal).today().to_json(),
                 "queue": {
                     "waiting": counts["queued"] + counts["sending"] + counts["confirmed-offline"],
                     "age": age,

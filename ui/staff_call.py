@@ -26,8 +26,9 @@ def render_call_button(button: Button, s: Session, lang: str) -> None:
     called = s.staff_call is not None
     button.setText(tr("call.called" if called else "call", lang))
     button.set_role("choice" if called else "secondary")
+    # stays enabled (a disabled button would grey out the words that say help is coming); a
+    # second tap is a no-op in the session, and the banner offers to take the call back
     button.set_selected(called)
-    button.setEnabled(not called)  # one call at a time; the banner can take it back
 
 
 class StaffBanner(QWidget):

@@ -37,9 +37,9 @@ STAFF: dict[str, tuple[str, str]] = {
     ),
     "clerk.answer": ("รับเรื่องแล้ว", "Answer the call"),
     "clerk.service.open": ("เปิดให้บริการอยู่", "Taking customers"),
-    "clerk.service.paused": ("ปิดให้บริการชั่วคราวอยู่", "Paused: temporarily closed"),
+    "clerk.service.paused": ("ปิดให้บริการชั่วคราว", "Paused: temporarily closed"),
     "clerk.service.finishing": (
-        "ลูกค้าที่กำลังทำรายการจะทำต่อจนเสร็จ",
+        "ลูกค้าคนปัจจุบันทำต่อจนเสร็จ",
         "The customer at the screen finishes first",
     ),
     "clerk.pause": ("ปิดชั่วคราว", "Pause service"),

@@ -47,6 +47,7 @@ class CornerHold(QObject):
         hold_seconds: float = 3.0,
         *,
         right: bool = False,
+        area: Callable[[], QRect] | None = None,
     ) -> None:
         super().__init__(window)
         self.window = window
@@ -54,12 +55,16 @@ class CornerHold(QObject):
         self.allowed = allowed
         #: The clerk's hold is the bottom-right corner, the technician's the bottom-left.
         self.right = right
+        #: Any other area to hold instead of a corner (global coordinates).
+        self.area = area
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setInterval(max(1, int(hold_seconds * 1000)))
         self._timer.timeout.connect(self.held)
 
     def _corner(self) -> QRect:
+        if self.area is not None:
+            return self.area()
         h, w = self.window.height(), self.window.width()
         top_left = self.window.mapToGlobal(self.window.rect().topLeft())
         x = top_left.x() + (w - self.size if self.right else 0)

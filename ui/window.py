@@ -9,7 +9,7 @@ name, ID or phone number.
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import QRect, Qt, QTimer
 from PySide6.QtWidgets import (
     QApplication,
     QHBoxLayout,
@@ -206,6 +206,15 @@ class MainWindow(QWidget):
             hold_seconds,
             right=True,
         )
+        # a clerk answering a call finds a customer mid-session, where that corner holds Next:
+        # while a call is open, holding the call banner (not its button) opens the PIN pad too
+        self.call_hold = CornerHold(
+            self,
+            0,
+            lambda: self.b.session.staff_call is not None and not self._overlaid(),
+            hold_seconds,
+            area=self._banner_area,
+        )
 
     def _wire(self) -> None:
         self.corner.held.connect(lambda: self.pin.open_pad(self.b.session.language))
@@ -231,11 +240,13 @@ class MainWindow(QWidget):
         app.installEventFilter(self.idle)
         app.installEventFilter(self.corner)
         app.installEventFilter(self.clerk_corner)
+        app.installEventFilter(self.call_hold)
 
     def remove_filters(self, app: QApplication) -> None:
         app.removeEventFilter(self.idle)
         app.removeEventFilter(self.corner)
         app.removeEventFilter(self.clerk_corner)
+        app.removeEventFilter(self.call_hold)
         self.idle.stop()
         self.goodbye.stop()
 
@@ -332,6 +343,7 @@ class MainWindow(QWidget):
         self.top.call.clicked.connect(lambda: b.send(ev.StaffCalled()))
         self.staff_banner.cancel.clicked.connect(lambda: b.send(ev.StaffCallCancelled()))
         self.clerk_corner.held.connect(lambda: self.clerk_pin.open_pad(b.session.language))
+        self.call_hold.held.connect(lambda: self.clerk_pin.open_pad(b.session.language))
         self.clerk_pin.accepted.connect(self._clerk_in)
         self.clerk.closed.connect(self._technician_out)
         self.clerk.answer.clicked.connect(b.answer_call)
@@ -343,6 +355,14 @@ class MainWindow(QWidget):
         b.paper_result.connect(self.paper_guide.show_result)
         b.clerk_status.connect(self._clerk_status)
         b.clerk_said.connect(self.clerk.say)
+
+    def _banner_area(self) -> QRect:
+        """The call banner left of its button, in global coordinates (empty when hidden)."""
+        banner = self.staff_banner
+        if not banner.isVisible():
+            return QRect()
+        top_left = banner.mapToGlobal(banner.rect().topLeft())
+        return QRect(top_left.x(), top_left.y(), banner.cancel.x(), banner.height())
 
     def _clerk_in(self) -> None:
         self.b.suspended = True

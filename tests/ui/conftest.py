@@ -208,6 +208,7 @@ def make_kiosk(qtbot, tmp_path: Path, central: RunningCentral) -> Iterator[Calla
         reader_name: str = READER,
         central_url: str | None = None,
         pin_hash: str | None = None,
+        clerk_pin_hash: str | None = None,
         refresh: bool = True,
         start: bool = True,
         options: Options = FAST,
@@ -224,6 +225,8 @@ def make_kiosk(qtbot, tmp_path: Path, central: RunningCentral) -> Iterator[Calla
         }
         if pin_hash:
             values["technician"] = {"pin_hash": pin_hash}
+        if clerk_pin_hash:
+            values["clerk"] = {"pin_hash": clerk_pin_hash}
         path = write_terminal(home / "kiosk.toml", central.tokens["kiosk-1"], values)
         cfg = kconfig.load(path, env={"KIOSK_HOME": str(home)})
         terminal = Terminal(cfg)

@@ -288,8 +288,6 @@ def test_doctor_without_config(run_kiosk, tmp_path):
 
 
 def test_doctor_json_carries_an_open_staff_call_and_the_pause(provisioned, run_kiosk):
-    from datetime import UTC, datetime
-
     from kiosk.config import load
     from sync.journal import SqliteJournal
     from sync.store_log import StoreLog
@@ -300,8 +298,8 @@ def test_doctor_json_carries_an_open_staff_call_and_the_pause(provisioned, run_k
     cfg = load(p["cfg"], env=p["env"])
     journal = SqliteJournal(cfg.journal_path)
     log = StoreLog(journal)
-    log.open_call(datetime.now(UTC), "slot")
-    log.set_paused(True, datetime.now(UTC))
+    log.open_call("slot")
+    log.set_paused(True)
     proc = run_kiosk("doctor", "--config", str(p["cfg"]), "--json", env=p["env"])
     out = json.loads(proc.stdout)
     checks = {c["name"]: c for c in out["checks"]}
@@ -310,8 +308,8 @@ def test_doctor_json_carries_an_open_staff_call_and_the_pause(provisioned, run_k
         checks["staff-call"]["status"] == "warn" and "clerk screen" in checks["staff-call"]["fix"]
     )
     assert checks["service"]["status"] == "warn"
-    log.close_call(datetime.now(UTC), "answered")
-    log.set_paused(False, datetime.now(UTC))
+    log.close_call("answered")
+    log.set_paused(False)
     journal.close()
     out = json.loads(run_kiosk("doctor", "--config", str(p["cfg"]), "--json", env=p["env"]).stdout)
     assert out["staff"] == {"call": None, "paused": None}
