@@ -179,6 +179,11 @@ def texts_of(widget: QWidget) -> list[str]:
 
 def personal_data_on_screen(card: dict[str, Any], phone: str) -> list[str]:
     """Which pieces of this customer any widget in the application still holds."""
+    return personal_data_in(QApplication.allWidgets(), card, phone)
+
+
+def personal_data_in(widgets: list[QWidget], card: dict[str, Any], phone: str) -> list[str]:
+    """Which pieces of this customer these widgets hold (the clerk screen's check)."""
     grouped = f"{phone[:3]}-{phone[3:6]}-{phone[6:]}"
     needles = {
         "cid": card["cid"],
@@ -190,7 +195,7 @@ def personal_data_on_screen(card: dict[str, Any], phone: str) -> list[str]:
         "phone-grouped": grouped,
     }
     found = []
-    for widget in QApplication.allWidgets():
+    for widget in widgets:
         for text in texts_of(widget):
             for what, needle in needles.items():
                 if needle and needle in text:
