@@ -19,7 +19,7 @@ from PySide6.QtWidgets import QWidget
 from ui.overlays import Overlay
 from ui.strings import tr
 from ui.theme import Metrics
-from ui.widgets import Button, Icon, Panel, Text, hbox
+from ui.widgets import Button, Icon, Panel, Text, hbox, row
 
 STEPS = ("paper-open", "paper-roll", "paper-close", "printer")
 DONE = len(STEPS) + 1
@@ -55,12 +55,10 @@ class PaperGuide(Overlay):
         self.next.clicked.connect(self._next)
         self.panel.box.addWidget(self.heading)
         self.panel.box.addWidget(self.count)
-        line = hbox(self.picture, spacing=m.margin, stretch_at=0)
         words = Panel("plain", m)
         words.box.addWidget(self.text)
         words.box.addWidget(self.more)
-        line.addWidget(words, 1)
-        self.panel.box.addLayout(line)
+        self.panel.box.addLayout(row(self.picture, words, spacing=m.margin))
         self.panel.box.addWidget(self.result)
         self.panel.box.addLayout(hbox(self.back, self.next, spacing=m.gap, stretch_at=1))
         self.picture.setAlignment(Qt.AlignmentFlag.AlignCenter)

@@ -78,7 +78,8 @@ def overlay(window, name: str, lang: str) -> bool:
     """Open the staff overlay `name`; False if it is not one of ours."""
     if name in ("clerk-pin", "clerk-pin-locked"):
         if name == "clerk-pin-locked":
-            window.clerk_pin.guard = PinGuard(locked_until=10**12)
+            pad = window.clerk_pin
+            pad.guard = PinGuard(locked_until=pad._clock() + 60)  # three wrong PINs just now
         window.clerk_pin.open_pad(lang)
         if name == "clerk-pin":
             for key in "1357":

@@ -135,8 +135,9 @@ class PinOverlay(Overlay):
         self.ok.clicked.connect(self._submit)
         self.cancel.clicked.connect(self.close_pad)
         self.panel.box.addLayout(row(Icon("lock", m.target), self.heading, spacing=m.gap))
-        self.panel.box.addWidget(self.dots)
-        self.panel.box.addWidget(self.message)
+        # the message beside the dots, not under them: a message line must not push the
+        # keypad's last row off a 1280x800 screen
+        self.panel.box.addLayout(row(self.dots, self.message, spacing=m.margin))
         self.panel.box.addWidget(self.pad)
         self.panel.box.addLayout(hbox(self.cancel, self.ok, spacing=m.gap, stretch_at=1))
 
