@@ -317,16 +317,18 @@ def staff_state(t: Terminal) -> dict:
     a clerk (when, from which screen) and the clerk's pause. No personal data."""
     from sync.store_log import StoreLog  # noqa: PLC0415 - doctor only
 
-    log = StoreLog(t.journal)
     try:
+        log = StoreLog(t.journal)
         return {"call": log.open_call_now(), "paused": log.paused()}
-    except JournalError:
-        return {"call": None, "paused": None}
+    except JournalError:  # the journal check says what is wrong with it
+        return {"call": None, "paused": None, "unknown": True}
 
 
 def staff_checks(t: Terminal, now: datetime | None = None) -> list[Check]:
     now = now or datetime.now(UTC)
     state = staff_state(t)
+    if state.get("unknown"):
+        return []  # an unreadable journal: its own check fails, with the fix
     checks = []
     call = state["call"]
     if call is None:

@@ -135,6 +135,8 @@ class ClerkActions:
 
         def done(outcome: dict[str, Any]) -> None:
             self._bridge.paper.emit(outcome)
+            if outcome.get("state") == "done":
+                self.check_service()  # out of service for the paper: back in service now
 
         self._submit(self._net, check, name="paper", signal=done)
 

@@ -347,6 +347,7 @@ class MainWindow(QWidget):
         self.clerk_pin.accepted.connect(self._clerk_in)
         self.clerk.closed.connect(self._technician_out)
         self.clerk.answer.clicked.connect(b.answer_call)
+        self.clerk.answer.clicked.connect(b.refresh_clerk)  # the count of calls moves on
         self.clerk.pause.clicked.connect(lambda: b.set_paused(not b.session.paused))
         self.clerk.send.clicked.connect(b.clerk_send_now)
         self.clerk.paper.clicked.connect(lambda: self.paper_guide.start(self.clerk.lang))
