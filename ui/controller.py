@@ -447,8 +447,8 @@ class Controller(ClerkActions, SessionBinding):
                     self._printer_seen = (False, exc)
                     return ev.PrintFailed(exc)
             self._printer_seen = (True, None)
-            if slip.get("kind") == "decision":
-                self._info_slip_printed(slip.get("route"))
+            if slip.get("kind") == "decision":  # an information slip: counted, by route only
+                self._info_slip_printed((slip.get("decision") or {}).get("route"))
             return ev.Printed()
 
         self._submit(self._net, print_it)

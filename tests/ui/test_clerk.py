@@ -20,7 +20,7 @@ from sync.store_log import StoreLog
 from sync.terminal import Terminal
 from tests.sync.test_journal import record
 from tests.ui.conftest import FAST, personal_data_in, personal_data_on_screen
-from tests.ui.test_journey import PHONE, book_as_bangkok_resident
+from tests.ui.test_journey import PHONE, book_as_bangkok_resident, finish_information_slip
 from tests.ui.test_technician import enter_pin, hold_corner
 from ui.app import build
 from ui.chime import RecordingChime
@@ -235,3 +235,22 @@ def test_counts_match_the_journal(make_kiosk):
             assert widget.text() == str(value), key
     assert d.find("clerk-queue").text() == "รอส่ง 2 รายการ รายการแรกรอมา 0 นาที"
     journal.close()
+
+
+def test_a_printed_information_slip_is_counted(make_kiosk, card_slot, central):
+    d = make_kiosk(hold_seconds=0.2, **HASHES)
+    d.wait_screen(Screen.WELCOME)
+    person = central.person("senior")  # over the age limit: the hospital route, an info slip
+    vc = card_slot(person.card)
+    d.wait_screen(Screen.CONSENT)
+    d.next()
+    d.wait_screen(Screen.DECISION)
+    assert d.s.decision.route == "hospital"
+    finish_information_slip(d, "hospital")
+    d.wait(lambda: store(d).today().info_slips == 1)
+    rows = store(d).journal.read("SELECT route FROM info_slips")
+    assert rows == [{"route": "hospital"}]  # the route only: nothing about the person
+    vc.remove()
+    d.wait_screen(Screen.WELCOME)
+    clerk_in(d)
+    assert d.find("clerk-count-info_slips").text() == "1"
