@@ -10,12 +10,14 @@ set -euo pipefail
 SRC="$(cd "$(dirname "$0")/.." && pwd)"
 APP=/opt/thairuamjai-kiosk
 
-# 1. system packages: the card service, the kiosk compositor, what Qt and Pillow need
+# 1. system packages: the card service, the kiosk compositor, what Qt and Pillow need, and
+#    alsa-utils for the staff-call chime (ui/chime.py plays it straight to ALSA)
 DEBIAN_FRONTEND=noninteractive apt-get update -qq
 DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
   python3 python3-venv python3-dev gcc swig libpcsclite-dev pcscd pcsc-tools libccid \
   cage xwayland libfribidi0 libegl1 libgl1 libxkbcommon0 libfontconfig1 libdbus-1-3 libglib2.0-0 \
-  libwayland-client0 libwayland-cursor0 libwayland-egl1 libusb-1.0-0 logrotate rsync
+  libwayland-client0 libwayland-cursor0 libwayland-egl1 libusb-1.0-0 logrotate rsync \
+  alsa-utils
 
 # 2. the unprivileged kiosk user (no login shell, no home worth having)
 "$SRC/deploy/kiosk-user.sh" kiosk

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The unprivileged user the kiosk runs as (no login shell, no home worth having), in the groups
-# that reach the display, input devices, the printer and serial ports. Idempotent; run as root.
+# that reach the display, input devices, the printer, serial ports and the sound card (the
+# staff-call chime). Idempotent; run as root.
 # Used by install.sh on the appliance and by the compositor test (tests/deploy) on CI, so the
 # test runs the kiosk as the same kind of user the appliance does.
 #
@@ -11,7 +12,7 @@ NAME="${1:-kiosk}"
 id "$NAME" >/dev/null 2>&1 || useradd --system --create-home --home-dir "/var/lib/$NAME-user" \
   --shell /usr/sbin/nologin "$NAME"
 # a group that does not exist on this machine (render on a headless box) is skipped, not fatal
-for group in video input render lp dialout; do
+for group in video input render lp dialout audio; do
   getent group "$group" >/dev/null && usermod -a -G "$group" "$NAME"
 done
 exit 0

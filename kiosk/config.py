@@ -26,6 +26,10 @@ if it exists, else `~/.config/thairuamjai-kiosk/kiosk.toml`. Where the journal a
     pin_hash = ""                           # optional: set with `kiosk technician set-pin`
                                             # (a salted scrypt hash; empty: no technician mode)
 
+    [clerk]
+    pin_hash = ""                           # optional: set with `kiosk clerk set-pin`
+                                            # (a salted scrypt hash; empty: no clerk screen)
+
 A technician reads the error and fixes the file; nothing falls back silently to a default that
 would book against the wrong central.
 """
@@ -79,6 +83,8 @@ class TerminalConfig:
     home: Path
     #: The technician PIN as a salted scrypt hash (kiosk.technician); None: no technician mode.
     technician_pin_hash: str | None = None
+    #: The store clerks' PIN as a salted scrypt hash (kiosk.clerk); None: no clerk screen.
+    clerk_pin_hash: str | None = None
 
     @property
     def journal_path(self) -> Path:
@@ -197,6 +203,13 @@ def from_mapping(
             "is not a PIN hash; set it with kiosk technician set-pin (never write the PIN itself)",
             path,
         )
+    clerk_hash = text("clerk", "pin_hash", required=False)
+    if clerk_hash and not looks_like_hash(clerk_hash):
+        raise ConfigError(
+            "[clerk] pin_hash",
+            "is not a PIN hash; set it with kiosk clerk set-pin (never write the PIN itself)",
+            path,
+        )
     return TerminalConfig(
         path=path,
         central_url=url,
@@ -211,6 +224,7 @@ def from_mapping(
         reader_name=reader or None,
         home=default_home(env),
         technician_pin_hash=pin_hash or None,
+        clerk_pin_hash=clerk_hash or None,
     )
 
 

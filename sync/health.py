@@ -310,3 +310,45 @@ def _age(delta: timedelta) -> str:
     if seconds < 7200:
         return f"{seconds // 60} min"
     return f"{seconds // 3600} h {seconds % 3600 // 60} min"
+
+
+def staff_state(t: Terminal) -> dict:
+    """What the health report says about the store's staff (DESIGN §13, §14): an open call for
+    a clerk (when, from which screen) and the clerk's pause. No personal data."""
+    from sync.store_log import StoreLog  # noqa: PLC0415 - doctor only
+
+    try:
+        log = StoreLog(t.journal)
+        return {"call": log.open_call_now(), "paused": log.paused()}
+    except JournalError:  # the journal check says what is wrong with it
+        return {"call": None, "paused": None, "unknown": True}
+
+
+def staff_checks(t: Terminal, now: datetime | None = None) -> list[Check]:
+    now = now or datetime.now(UTC)
+    state = staff_state(t)
+    if state.get("unknown"):
+        return []  # an unreadable journal: its own check fails, with the fix
+    checks = []
+    call = state["call"]
+    if call is None:
+        checks.append(ok("staff-call", "no customer is waiting for a clerk"))
+    else:
+        age = now - datetime.fromisoformat(call["opened_utc"])
+        checks.append(
+            warn(
+                "staff-call",
+                f"a customer called for a clerk {_age(age)} ago (from the {call['screen']} "
+                "screen) and has not been answered",
+                "go to the terminal; answer on the clerk screen (hold the bottom-right corner)",
+            )
+        )
+    if state["paused"]:
+        checks.append(
+            warn(
+                "service",
+                f"paused by a clerk since {state['paused']['since'][:16].replace('T', ' ')} UTC",
+                "resume on the clerk screen when the terminal should take customers again",
+            )
+        )
+    return checks

@@ -18,6 +18,7 @@ untouched for recovery and the kiosk goes out of service rather than writing aro
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import os
@@ -170,6 +171,29 @@ MIGRATIONS: list[str] = [
         acknowledged INTEGER NOT NULL DEFAULT 0,
         PRIMARY KEY (lease_id, reference),
         CHECK ((booking_id IS NULL) = (spent_utc IS NULL))
+    );
+    """,
+    # 3: the store's own day (DESIGN §14, sync/store_log.py): calls for a clerk, information
+    # slips printed, and the clerk's pause. No personal data: times, screens, routes.
+    """
+    CREATE TABLE staff_calls (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        opened_utc TEXT NOT NULL,
+        screen TEXT NOT NULL,
+        closed_utc TEXT,
+        closed_how TEXT CHECK (closed_how IN ('answered','cancelled','session-ended','restarted')),
+        CHECK ((closed_utc IS NULL) = (closed_how IS NULL))
+    );
+    CREATE INDEX staff_calls_open ON staff_calls (closed_utc);
+    CREATE TABLE info_slips (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        printed_utc TEXT NOT NULL,
+        route TEXT
+    );
+    CREATE TABLE terminal_state (
+        key TEXT PRIMARY KEY,
+        value TEXT NOT NULL,
+        updated_utc TEXT NOT NULL
     );
     """,
 ]
@@ -447,6 +471,17 @@ class SqliteJournal:
             "INSERT INTO events (booking_id, at_utc, state, detail) VALUES (?, ?, ?, ?)",
             (booking_id, _iso(self._clock()), state, detail),
         )
+
+    def now(self) -> datetime:
+        """The clock this journal stamps its rows with (the machine's, unless a test sets one)."""
+        return self._clock()
+
+    #: For sync/store_log.py, which keeps the store's tables in this same file and transactions.
+    def transaction(self) -> contextlib.AbstractContextManager[sqlite3.Connection]:
+        return self._immediate()
+
+    def read(self, sql: str, params: tuple[Any, ...] = ()) -> list[dict[str, Any]]:
+        return self._read(sql, params)
 
     def _read(self, sql: str, params: tuple[Any, ...] = ()) -> list[dict[str, Any]]:
         try:

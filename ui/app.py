@@ -18,6 +18,7 @@ from PySide6.QtWidgets import QApplication
 from kiosk.config import TerminalConfig
 from printer.fonts import require_raqm
 from sync.terminal import Terminal
+from ui.chime import Chime
 from ui.controller import Controller, Options
 from ui.theme import load_fonts, metrics_for_screen
 from ui.window import MainWindow
@@ -51,12 +52,13 @@ def build(
     options: Options | None = None,
     size: tuple[int, int] | None = None,
     terminal: Terminal | None = None,
+    chime: Chime | None = None,
     **window: Any,
 ) -> Kiosk:
     app = QApplication.instance() or QApplication(sys.argv[:1])
     family = load_fonts()
     terminal = terminal or Terminal(config)
-    controller = Controller(terminal, options)
+    controller = Controller(terminal, options, chime)
     screen = app.primaryScreen()
     if size is None:
         geometry = screen.geometry()

@@ -27,6 +27,12 @@ class SessionBinding(QObject):
     technician_said = Signal(str)
     #: A technician asked to leave the kiosk for the desktop.
     exit_requested = Signal()
+    #: For the clerk screen: a status snapshot (printer, counts, queue, leases), a dict.
+    clerk_status = Signal(object)
+    #: For the clerk screen: the outcome of an action (a short text).
+    clerk_said = Signal(str)
+    #: For the paper change: the printer's answer once the clerk tapped "Check" (a dict).
+    paper_result = Signal(object)
 
     def __init__(
         self,
@@ -34,11 +40,13 @@ class SessionBinding(QObject):
         *,
         occupations: Iterable[Mapping[str, Any]] = (),
         pin_hash: str | None = None,
+        clerk_pin_hash: str | None = None,
     ) -> None:
         super().__init__()
         self.session = session
         self.occupations = [dict(o) for o in occupations]
         self.pin_hash = pin_hash
+        self.clerk_pin_hash = clerk_pin_hash
         #: While a technician is at the screen, card insertions are not served.
         self.suspended = False
         self.effects: list[ev.Effect] = []
@@ -67,3 +75,20 @@ class SessionBinding(QObject):
 
     def request_exit(self) -> None:
         self.exit_requested.emit()
+
+    # the clerk screen's actions (the controller does the I/O ones for real) ------------------
+
+    def set_paused(self, paused: bool) -> None:
+        self.send(ev.PauseChanged(paused))
+
+    def answer_call(self) -> None:
+        self.send(ev.StaffAnswered())
+
+    def refresh_clerk(self) -> None:
+        self.clerk_status.emit({})
+
+    def clerk_send_now(self) -> None:
+        self.clerk_said.emit("")
+
+    def paper_check(self) -> None:
+        self.paper_result.emit({})

@@ -48,6 +48,8 @@ from sync.cache import slot_from_json
 from sync.journal import Entry, SqliteJournal
 from sync.terminal import Terminal
 from ui.binding import SessionBinding
+from ui.chime import Chime, StaffAlarm, SystemChime
+from ui.clerk_actions import ClerkActions
 
 log = logging.getLogger(__name__)
 
@@ -67,6 +69,8 @@ class Options:
     change_deadline: float = 4.0
     start_replay: bool = True
     presence_settle: float = 0.2
+    #: How often the staff-call chime repeats while nobody has answered.
+    chime_interval: float = 15.0
 
 
 class _Bridge(QObject):
@@ -78,10 +82,14 @@ class _Bridge(QObject):
     service = Signal(object)
     technician = Signal(object)
     said = Signal(str)
+    clerk = Signal(object)
+    paper = Signal(object)
 
 
-class Controller(SessionBinding):
-    def __init__(self, terminal: Terminal, options: Options | None = None) -> None:
+class Controller(ClerkActions, SessionBinding):
+    def __init__(
+        self, terminal: Terminal, options: Options | None = None, chime: Chime | None = None
+    ) -> None:
         self.terminal = terminal
         self.options = options or Options()
         config = terminal.config
@@ -95,7 +103,9 @@ class Controller(SessionBinding):
             session,
             occupations=terminal.cache.occupations(),
             pin_hash=config.technician_pin_hash,
+            clerk_pin_hash=config.clerk_pin_hash,
         )
+        self.alarm = StaffAlarm(chime or SystemChime(), self.options.chime_interval, self)
         self._generation = 0
         self._stopping = False
         self._net = ThreadPoolExecutor(max_workers=3, thread_name_prefix="kiosk-net")
@@ -112,6 +122,8 @@ class Controller(SessionBinding):
         self._bridge.service.connect(self._on_service)
         self._bridge.technician.connect(self.technician_status)
         self._bridge.said.connect(self.technician_said)
+        self._bridge.clerk.connect(self.clerk_status)
+        self._bridge.paper.connect(self.paper_result)
         self.monitor = PresenceMonitor(
             self._bridge.card.emit,
             on_service=self._bridge.pcsc.emit,
@@ -138,6 +150,8 @@ class Controller(SessionBinding):
         except (JournalError, FutureTimeout) as exc:
             journal_ok = False  # the service check will say so on the screen
             log.error("journal not usable at start: %s", getattr(exc, "code", exc))
+        if journal_ok:
+            self._restore_store_state()
         if self.worker is not None and journal_ok:
             self.worker.start()
         self._service_timer.start()
@@ -151,6 +165,7 @@ class Controller(SessionBinding):
         if self._stopping:
             return
         self._stopping = True
+        self.alarm.stop()
         self._service_timer.stop()
         self._refresh_timer.stop()
         self.monitor.stop()
@@ -432,6 +447,8 @@ class Controller(SessionBinding):
                     self._printer_seen = (False, exc)
                     return ev.PrintFailed(exc)
             self._printer_seen = (True, None)
+            if slip.get("kind") == "decision":  # an information slip: counted, by route only
+                self._info_slip_printed((slip.get("decision") or {}).get("route"))
             return ev.Printed()
 
         self._submit(self._net, print_it)

@@ -310,3 +310,6 @@ def _tools(p: QPainter, s: float, c: QColor) -> None:
     _pen(p, c, s, 0.1)
     p.drawLine(QPointF(s * 0.2, s * 0.8), QPointF(s * 0.62, s * 0.38))
     p.drawEllipse(QRectF(s * 0.56, s * 0.14, s * 0.3, s * 0.3))
+
+
+import ui.icons_staff  # noqa: E402, F401 - registers the staff icons in _ICONS

@@ -25,7 +25,7 @@ from printer.thai_text import warm_up
 from printer.transports import open_printer
 from printer.uri import parse_printer_uri
 
-__all__ = ["print_booking_slip", "print_test_slip", "status", "warm_up"]
+__all__ = ["print_booking_slip", "print_test_slip", "state", "status", "warm_up"]
 
 
 def print_booking_slip(slip: Mapping[str, Any], config: TerminalConfig, now: datetime) -> None:
@@ -55,6 +55,37 @@ def status(config: TerminalConfig) -> KioskError | None:
     except KioskError as exc:
         return exc
     return state.problem(str(target)) if state is not None else None
+
+
+def state(config: TerminalConfig) -> tuple[str, KioskError | None]:
+    """The printer in the clerk's words: "ready", "near-end", "paper-out", "cover-open",
+    "offline", "missing" (cannot be reached) or "preview" (no printer: pictures), with the
+    error that stops printing, if any."""
+    try:
+        target = parse_printer_uri(config.printer_uri)
+    except KioskError as exc:
+        return "missing", exc
+    if target.scheme == "preview":
+        problem = status(config)
+        return ("preview", None) if problem is None else ("missing", problem)
+    try:
+        device = open_printer(target, paper(config.paper))
+        try:
+            found = read_status(device) if target.reads_status else None
+        finally:
+            device.close()
+    except KioskError as exc:
+        return "missing", exc
+    if found is None or not found.readable:
+        return "ready", None  # file, cups, or a printer that does not answer DLE EOT
+    problem = found.problem(str(target))
+    if found.cover_open:
+        return "cover-open", problem
+    if found.paper == "out":
+        return "paper-out", problem
+    if found.online is False:
+        return "offline", problem
+    return ("near-end" if found.paper == "near-end" else "ready"), None
 
 
 def print_test_slip(config: TerminalConfig, now: datetime) -> str:

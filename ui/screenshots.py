@@ -379,14 +379,16 @@ def take(out: Path, sizes: list[tuple[int, int, float]], only: str | None = None
                 out / lang if (width, height) == (1280, 800) else out / lang / f"{width}x{height}"
             )
             folder.mkdir(parents=True, exist_ok=True)
-            for shot in SHOTS:
+            for shot in all_shots():
                 if only and only not in shot.name:
                     continue
                 s = session(shot.now)
                 if lang == "en":
                     s.handle(ev.LanguageToggled())
                 shot.step(s)
-                binding = SessionBinding(s, occupations=OCCUPATIONS, pin_hash=pin_hash)
+                binding = SessionBinding(
+                    s, occupations=OCCUPATIONS, pin_hash=pin_hash, clerk_pin_hash=pin_hash
+                )
                 window = MainWindow(binding, m, family=family)
                 window.resize(width, height)
                 window.show()
@@ -428,6 +430,17 @@ def _overlay(window, overlay: str | None, lang: str) -> None:
         contact_view = window.views[window.b.session.screen]
         contact_view.typing = True
         window.render()
+    elif overlay is not None:
+        from ui import screenshots_clerk  # noqa: PLC0415 - it imports this module
+
+        assert screenshots_clerk.overlay(window, overlay, lang), overlay
+
+
+def all_shots() -> tuple[Shot, ...]:
+    """01-54 here; 55-75, the store staff's, in ui/screenshots_clerk.py."""
+    from ui import screenshots_clerk  # noqa: PLC0415 - it imports this module
+
+    return SHOTS + screenshots_clerk.SHOTS
 
 
 def main(argv: list[str] | None = None) -> int:

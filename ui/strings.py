@@ -16,6 +16,7 @@ from __future__ import annotations
 from datetime import date
 
 from kiosk import dates
+from ui.strings_staff import STAFF
 
 T: dict[str, tuple[str, str]] = {
     # chrome
@@ -411,6 +412,7 @@ T: dict[str, tuple[str, str]] = {
     "tech.close": ("กลับหน้าลูกค้า", "Back to customers"),
     "tech.refresh": ("ตรวจสอบอีกครั้ง", "Check again"),
 }
+T.update(STAFF)
 
 
 def tr(key: str, lang: str, **values: object) -> str:

@@ -1,8 +1,8 @@
 """Technician mode: a hidden gesture, then a PIN, then the terminal's health and three actions.
 
 The gesture is a press held for 3 s in the bottom-left corner, and only on a resting screen
-(welcome, closed, out of service), where no customer data is shown and no control sits in that
-corner; a customer resting a hand there gets a PIN pad they cannot pass. The PIN is checked
+(welcome, closed, paused, out of service), where no customer data is shown and no control sits
+in that corner; a customer resting a hand there gets a PIN pad they cannot pass. The PIN is checked
 against the salted scrypt hash in the config (kiosk.technician); after three wrong PINs the pad
 locks for a minute. Without a hash in the config the mode cannot be entered at all.
 
@@ -20,7 +20,8 @@ from typing import Any
 from PySide6.QtCore import QEvent, QObject, QPointF, QRect, QTimer, Signal
 from PySide6.QtWidgets import QGridLayout, QWidget
 
-from kiosk.session import Screen
+from kiosk.clerk import PinGuard
+from kiosk.session.machine import RESTING_SCREENS
 from kiosk.technician import verify_pin
 from ui import keypad
 from ui.overlays import Overlay
@@ -28,7 +29,7 @@ from ui.strings import tr
 from ui.theme import Metrics
 from ui.widgets import Button, Icon, Panel, Text, hbox, row
 
-RESTING = frozenset({Screen.WELCOME, Screen.CLOSED, Screen.OUT_OF_SERVICE})
+RESTING = RESTING_SCREENS
 MAX_TRIES = 3
 LOCK_SECONDS = 60.0
 
@@ -44,20 +45,30 @@ class CornerHold(QObject):
         size: int,
         allowed: Callable[[], bool],
         hold_seconds: float = 3.0,
+        *,
+        right: bool = False,
+        area: Callable[[], QRect] | None = None,
     ) -> None:
         super().__init__(window)
         self.window = window
         self.size = size
         self.allowed = allowed
+        #: The clerk's hold is the bottom-right corner, the technician's the bottom-left.
+        self.right = right
+        #: Any other area to hold instead of a corner (global coordinates).
+        self.area = area
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setInterval(max(1, int(hold_seconds * 1000)))
         self._timer.timeout.connect(self.held)
 
     def _corner(self) -> QRect:
-        h = self.window.height()
+        if self.area is not None:
+            return self.area()
+        h, w = self.window.height(), self.window.width()
         top_left = self.window.mapToGlobal(self.window.rect().topLeft())
-        return QRect(top_left.x(), top_left.y() + h - self.size, self.size, self.size)
+        x = top_left.x() + (w - self.size if self.right else 0)
+        return QRect(x, top_left.y() + h - self.size, self.size, self.size)
 
     def _in_corner(self, global_pos: QPointF) -> bool:
         return self._corner().contains(global_pos.toPoint())
@@ -100,13 +111,18 @@ class PinOverlay(Overlay):
         m: Metrics,
         pin_hash: Callable[[], str | None],
         clock: Callable[[], float] = time.monotonic,
+        *,
+        name: str = "technician-pin",
+        words: str = "tech",
+        guard: PinGuard | None = None,
     ) -> None:
-        super().__init__(parent, m, "technician-pin")
+        super().__init__(parent, m, name)
         self._hash = pin_hash
         self._clock = clock
+        #: "tech" or "clerk": which heading and "no PIN set" text (ui.strings)
+        self.words = words
+        self.guard = guard or PinGuard(MAX_TRIES, LOCK_SECONDS, LOCK_SECONDS)
         self.pin = ""
-        self.tries = 0
-        self.locked_until = 0.0
         self.lang = "th"
         self.heading = Text("", "heading")
         self.dots = Text("", "big", wrap=False)
@@ -119,15 +135,20 @@ class PinOverlay(Overlay):
         self.ok.clicked.connect(self._submit)
         self.cancel.clicked.connect(self.close_pad)
         self.panel.box.addLayout(row(Icon("lock", m.target), self.heading, spacing=m.gap))
-        self.panel.box.addWidget(self.dots)
-        self.panel.box.addWidget(self.message)
+        # the message beside the dots, not under them: a message line must not push the
+        # keypad's last row off a 1280x800 screen
+        self.panel.box.addLayout(row(self.dots, self.message, spacing=m.margin))
         self.panel.box.addWidget(self.pad)
         self.panel.box.addLayout(hbox(self.cancel, self.ok, spacing=m.gap, stretch_at=1))
 
     def open_pad(self, lang: str) -> None:
         self.lang = lang
         self.pin = ""
-        self.message.set("" if self._hash() else tr("tech.pin.none", lang))
+        left = self.guard.seconds_left(self._clock())
+        if left:
+            self.message.set(tr("tech.pin.locked", lang, n=left))
+        else:
+            self.message.set("" if self._hash() else tr(f"{self.words}.pin.none", lang))
         self.render()
         self.open()
 
@@ -141,30 +162,23 @@ class PinOverlay(Overlay):
 
     def _submit(self) -> None:
         now = self._clock()
-        if now < self.locked_until:
-            left = int(self.locked_until - now) + 1
-            self.message.set(tr("tech.pin.locked", self.lang, n=left))
-            self.pin = ""
-            self.render()
-            return
-        ok = verify_pin(self.pin, self._hash())
+        # a locked pad does not even run the hash: the wait is the answer
+        ok = not self.guard.seconds_left(now) and verify_pin(self.pin, self._hash())
         self.pin = ""
-        if ok:
-            self.tries = 0
+        outcome = self.guard.attempt(ok, now)
+        if outcome == "ok":
             self.hide()
             self.accepted.emit()
             return
-        self.tries += 1
-        if self.tries >= MAX_TRIES:
-            self.tries = 0
-            self.locked_until = now + LOCK_SECONDS
-            self.message.set(tr("tech.pin.locked", self.lang, n=int(LOCK_SECONDS)))
+        if outcome in ("locked", "locked-now"):
+            left = self.guard.seconds_left(now)
+            self.message.set(tr("tech.pin.locked", self.lang, n=left))
         else:
             self.message.set(tr("tech.pin.wrong", self.lang) if self._hash() else "")
         self.render()
 
     def render(self) -> None:
-        self.heading.set(tr("tech.pin", self.lang))
+        self.heading.set(tr(f"{self.words}.pin", self.lang))
         self.dots.setText("•" * len(self.pin) if self.pin else "–")
         self.pad.render(self.lang)
         self.ok.setText(tr("ok", self.lang))

@@ -223,6 +223,7 @@ QFrame[panel="plain"] {{ background: {PAPER}; border: {b}px solid {INK}; border-
 QFrame[panel="overlay"] {{ background: {PAPER}; border: {b * 2}px solid {INK};
     border-radius: {r}px; }}
 QWidget#banner {{ background: {WARN_BG}; border-bottom: {b}px solid {WARN_EDGE}; }}
+QWidget#staff-banner {{ background: {INFO_BG}; border-bottom: {b * 2}px solid {PRIMARY}; }}
 QWidget#scrim {{ background: rgba(17, 17, 17, 190); }}
 QPushButton {{ font-size: {m.body}px; border-radius: {r}px; padding: 0px; background: {PAPER};
     border: {b}px solid {INK}; }}

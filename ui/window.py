@@ -9,7 +9,7 @@ name, ID or phone number.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QCoreApplication, QEvent, Qt, QTimer
+from PySide6.QtCore import QCoreApplication, QEvent, QRect, Qt, QTimer
 from PySide6.QtWidgets import (
     QApplication,
     QHBoxLayout,
@@ -19,12 +19,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from kiosk.clerk import PinGuard
 from kiosk.session import Screen
 from kiosk.session import events as ev
 from kiosk.session.machine import BUSY_SCREENS
 from ui.binding import SessionBinding
+from ui.clerk import ClerkPanel
 from ui.idle import IdleWatcher
 from ui.overlays import ConfirmOverlay, IdleOverlay
+from ui.paper_guide import PaperGuide
 from ui.screens.base import ScreenView
 from ui.screens.consent import ConsentView
 from ui.screens.contact import ContactView
@@ -37,14 +40,13 @@ from ui.screens.result import PrintingView, ResultView
 from ui.screens.review import ReviewView
 from ui.screens.site import SiteView
 from ui.screens.slot import SlotView
+from ui.staff_call import StaffBanner, call_button, render_call_button
 from ui.strings import age_text, tr
 from ui.technician import RESTING, CornerHold, PinOverlay, TechnicianPanel
 from ui.theme import Metrics, style_sheet
 from ui.widgets import Button, Icon, Text
 
-NO_START_OVER = frozenset(
-    {Screen.WELCOME, Screen.CLOSED, Screen.OUT_OF_SERVICE, Screen.GOODBYE} | BUSY_SCREENS
-)
+NO_START_OVER = frozenset(RESTING | {Screen.GOODBYE} | BUSY_SCREENS)
 
 
 class TopBar(QWidget):
@@ -57,11 +59,13 @@ class TopBar(QWidget):
         self.title.setObjectName("screen-title")
         self.title.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.language = Button(m, icon="globe", name="language", min_width=m.target * 2)
+        self.call = call_button(m)
         lay = QHBoxLayout(self)
         lay.setContentsMargins(m.margin, m.gap // 2, m.margin, m.gap // 2)
         lay.setSpacing(m.gap)
         lay.addWidget(self.start_over)
         lay.addWidget(self.title, 1)
+        lay.addWidget(self.call)
         lay.addWidget(self.language)
 
 
@@ -107,6 +111,7 @@ class MainWindow(QWidget):
         self.setStyleSheet(style_sheet(metrics, family))
         self.top = TopBar(metrics)
         self.banner = OfflineBanner(metrics)
+        self.staff_banner = StaffBanner(metrics)
         self.stack = QStackedWidget()
         lay = QVBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
@@ -115,6 +120,7 @@ class MainWindow(QWidget):
         lay.setSizeConstraint(QLayout.SizeConstraint.SetNoConstraint)
         lay.addWidget(self.top)
         lay.addWidget(self.banner)
+        lay.addWidget(self.staff_banner)
         lay.addWidget(self.stack, 1)
         self._build_views(binding, metrics)
         self._build_overlays(
@@ -144,7 +150,7 @@ class MainWindow(QWidget):
             ((Screen.RESULT,), ResultView(binding, metrics)),
             ((Screen.PRINTING,), PrintingView(binding, metrics)),
             ((Screen.GOODBYE,), GoodbyeView(binding, metrics)),
-            ((Screen.CLOSED, Screen.OUT_OF_SERVICE), service),
+            ((Screen.CLOSED, Screen.OUT_OF_SERVICE, Screen.PAUSED), service),
         ):
             self.stack.addWidget(view)
             for screen in screens:
@@ -182,6 +188,33 @@ class MainWindow(QWidget):
             lambda: self._screen() in RESTING and not self._overlaid(),
             hold_seconds,
         )
+        # the clerk's way in: the other bottom corner, its own PIN and lockout (kiosk/clerk.py)
+        self.clerk_pin = PinOverlay(
+            self,
+            metrics,
+            lambda: self.b.clerk_pin_hash,
+            name="clerk-pin",
+            words="clerk",
+            guard=PinGuard(),
+        )
+        self.clerk = ClerkPanel(self, metrics)
+        self.paper_guide = PaperGuide(self, metrics)
+        self.clerk_corner = CornerHold(
+            self,
+            metrics.target,
+            lambda: self._screen() in RESTING and not self._overlaid(),
+            hold_seconds,
+            right=True,
+        )
+        # a clerk answering a call finds a customer mid-session, where that corner holds Next:
+        # while a call is open, holding the call banner (not its button) opens the PIN pad too
+        self.call_hold = CornerHold(
+            self,
+            0,
+            lambda: self.b.session.staff_call is not None and not self._overlaid(),
+            hold_seconds,
+            area=self._banner_area,
+        )
 
     def _wire(self) -> None:
         self.corner.held.connect(lambda: self.pin.open_pad(self.b.session.language))
@@ -193,6 +226,7 @@ class MainWindow(QWidget):
         self.technician.exit.clicked.connect(self.b.request_exit)
         self.b.technician_status.connect(self.technician.render)
         self.b.technician_said.connect(self.technician.say)
+        self._wire_staff()
         # wiring
         self.top.start_over.clicked.connect(self._ask_start_over)
         self.confirm.yes.clicked.connect(self._start_over)
@@ -205,10 +239,14 @@ class MainWindow(QWidget):
     def install_filters(self, app: QApplication) -> None:
         app.installEventFilter(self.idle)
         app.installEventFilter(self.corner)
+        app.installEventFilter(self.clerk_corner)
+        app.installEventFilter(self.call_hold)
 
     def remove_filters(self, app: QApplication) -> None:
         app.removeEventFilter(self.idle)
         app.removeEventFilter(self.corner)
+        app.removeEventFilter(self.clerk_corner)
+        app.removeEventFilter(self.call_hold)
         self.idle.stop()
         self.goodbye.stop()
 
@@ -218,7 +256,8 @@ class MainWindow(QWidget):
         return self.b.session.screen
 
     def _overlaid(self) -> bool:
-        return any(o.isVisible() for o in (self.pin, self.technician, self.confirm))
+        staff = (self.clerk_pin, self.clerk, self.paper_guide)
+        return any(o.isVisible() for o in (self.pin, self.technician, self.confirm, *staff))
 
     def render_all(self) -> None:
         """Render every view from the session: after a wipe, that blanks them all."""
@@ -239,7 +278,15 @@ class MainWindow(QWidget):
         self.top.start_over.setText(tr("start_over", lang))
         self.top.start_over.setVisible(s.screen not in NO_START_OVER)
         self.top.language.setText(tr("language", lang))
-        offline = not s.status.online and s.screen not in (Screen.CLOSED, Screen.OUT_OF_SERVICE)
+        render_call_button(self.top.call, s, lang)
+        self.staff_banner.render(s, lang)
+        if self.clerk.isVisible():
+            self.clerk.render(s)
+        offline = not s.status.online and s.screen not in (
+            Screen.CLOSED,
+            Screen.OUT_OF_SERVICE,
+            Screen.PAUSED,
+        )
         self.banner.setVisible(offline)
         if offline:
             # with lease seats loaded, "sent later" is no longer true of every booking
@@ -289,6 +336,45 @@ class MainWindow(QWidget):
     def _technician_out(self) -> None:
         self.b.suspended = False
         self.render()
+
+    # store staff --------------------------------------------------------------------------------
+
+    def _wire_staff(self) -> None:
+        b = self.b
+        self.top.call.clicked.connect(lambda: b.send(ev.StaffCalled()))
+        self.staff_banner.cancel.clicked.connect(lambda: b.send(ev.StaffCallCancelled()))
+        self.clerk_corner.held.connect(lambda: self.clerk_pin.open_pad(b.session.language))
+        self.call_hold.held.connect(lambda: self.clerk_pin.open_pad(b.session.language))
+        self.clerk_pin.accepted.connect(self._clerk_in)
+        self.clerk.closed.connect(self._technician_out)
+        self.clerk.answer.clicked.connect(b.answer_call)
+        self.clerk.answer.clicked.connect(b.refresh_clerk)  # the count of calls moves on
+        self.clerk.pause.clicked.connect(lambda: b.set_paused(not b.session.paused))
+        self.clerk.send.clicked.connect(b.clerk_send_now)
+        self.clerk.paper.clicked.connect(lambda: self.paper_guide.start(self.clerk.lang))
+        self.paper_guide.check.connect(b.paper_check)
+        self.paper_guide.finished.connect(b.refresh_clerk)
+        b.paper_result.connect(self.paper_guide.show_result)
+        b.clerk_status.connect(self._clerk_status)
+        b.clerk_said.connect(self.clerk.say)
+
+    def _banner_area(self) -> QRect:
+        """The call banner left of its button, in global coordinates (empty when hidden)."""
+        banner = self.staff_banner
+        if not banner.isVisible():
+            return QRect()
+        top_left = banner.mapToGlobal(banner.rect().topLeft())
+        return QRect(top_left.x(), top_left.y(), banner.cancel.x(), banner.height())
+
+    def _clerk_in(self) -> None:
+        self.b.suspended = True
+        self.clerk.open_panel(self.b.session.language)
+        self.clerk.render(self.b.session)
+        self.b.refresh_clerk()
+
+    def _clerk_status(self, status: object) -> None:
+        self.clerk.set_status(status)  # type: ignore[arg-type]
+        self.clerk.render(self.b.session)
 
 
 def settle_layouts() -> None:

@@ -23,16 +23,22 @@ def register(sub: argparse._SubParsersAction) -> None:
             "seat leases (warns when none is usable although leases have been refreshed "
             "for 30 min and the last refresh is under 15 min old; warns for spent seats "
             "not yet sent past their lease, fails when their slot starts within the hour;"
-            " fails on a reference mismatch) and disk; one line each with the fix; exit 1"
+            " fails on a reference mismatch), disk, an unanswered staff call and a"
+            " clerk's pause; one line each with the fix; exit 1"
             " if anything fails."
         ),
     )
     config_arg(doc)
-    doc.add_argument("--json", action="store_true")
+    doc.add_argument(
+        "--json",
+        action="store_true",
+        help='print {"verdict", "checks", "staff": {"call", "paused"}} as one JSON object',
+    )
     doc.set_defaults(handler=cmd_doctor)
 
 
-def run_checks(config_path: Path | None) -> list[Check]:
+def run_checks(config_path: Path | None, staff: dict | None = None) -> list[Check]:
+    """Every check; `staff`, if given, is filled with the open staff call and the pause."""
     from kiosk import config as cfg
     from kiosk.card.health import reader_check
     from kiosk.config import ConfigError
@@ -65,20 +71,21 @@ def run_checks(config_path: Path | None) -> list[Check]:
         checks.append(health.terminal_key_check(terminal))
         checks += health.lease_checks(terminal)
         checks.append(health.disk_check(terminal))
+        checks += health.staff_checks(terminal)
+        if staff is not None:
+            staff.update(health.staff_state(terminal))
     finally:
         terminal.close()
     return checks
 
 
 def cmd_doctor(args: argparse.Namespace) -> int:
-    checks = run_checks(args.config)
+    staff: dict = {"call": None, "paused": None}
+    checks = run_checks(args.config, staff)
     result = verdict(checks)
     if args.json:
-        print(
-            json.dumps(
-                {"verdict": result, "checks": [c.to_json() for c in checks]}, ensure_ascii=False
-            )
-        )
+        out = {"verdict": result, "checks": [c.to_json() for c in checks], "staff": staff}
+        print(json.dumps(out, ensure_ascii=False))
     else:
         width = max(len(c.name) for c in checks)
         for c in checks:

@@ -1,4 +1,4 @@
-"""`kiosk run` (the touchscreen) and `kiosk technician set-pin`.
+"""`kiosk run` (the touchscreen), `kiosk technician set-pin` and `kiosk clerk set-pin`.
 
 Qt is imported only inside `cmd_run`, so every other subcommand starts without it.
 """
@@ -51,6 +51,24 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
     pin.set_defaults(handler=cmd_set_pin)
 
+    clerk = sub.add_parser("clerk", help="store clerk access to the touchscreen")
+    clerk_sub = clerk.add_subparsers(dest="clerk_command", required=True, metavar="ACTION")
+    cpin = clerk_sub.add_parser(
+        "set-pin",
+        help="set the store clerks' PIN (stored as a salted scrypt hash in the config)",
+        description="Ask for a new clerk PIN (6 to 12 digits, not the technician's) twice and "
+        "store its salted scrypt hash as [clerk] pin_hash in the terminal config. Clerks open "
+        "their screen by holding the bottom-right corner of a resting screen for 3 s, then this "
+        "PIN. The PIN itself is never stored.",
+    )
+    config_arg(cpin)
+    cpin.add_argument(
+        "--pin-stdin",
+        action="store_true",
+        help="read the PIN from the first line of standard input (for provisioning scripts)",
+    )
+    cpin.set_defaults(handler=cmd_clerk_set_pin)
+
 
 def cmd_run(args: argparse.Namespace) -> int:
     from kiosk import config
@@ -74,4 +92,22 @@ def cmd_set_pin(args: argparse.Namespace) -> int:
     check_pin_format(pin)
     config.set_value(Path(path), "technician", "pin_hash", hash_pin(pin))
     print(f"technician PIN set in {path} (stored as a salted scrypt hash)", file=sys.stderr)
+    return 0
+
+
+def cmd_clerk_set_pin(args: argparse.Namespace) -> int:
+    from kiosk import config
+    from kiosk.clerk import hash_clerk_pin
+
+    path = args.config or config.default_path()
+    loaded = config.load(path)  # a broken config is reported as such, before asking anything
+    if args.pin_stdin:
+        pin = sys.stdin.readline().strip()
+    else:
+        pin = getpass.getpass("New clerk PIN (6-12 digits): ")
+        if getpass.getpass("The same PIN again: ") != pin:
+            raise InputError("the two PINs differ; nothing was changed", "รหัส PIN สองครั้งไม่ตรงกัน")
+    stored = hash_clerk_pin(pin, loaded.technician_pin_hash)
+    config.set_value(Path(path), "clerk", "pin_hash", stored)
+    print(f"clerk PIN set in {path} (stored as a salted scrypt hash)", file=sys.stderr)
     return 0

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from kiosk.booking.model import BookingOutcome, Occupation, Site, Slot
@@ -245,6 +246,37 @@ class ServiceChanged:
     availability_age: float | None = None
 
 
+@dataclass(frozen=True)
+class StaffCalled:
+    """The customer tapped "Call staff" (DESIGN §14)."""
+
+
+@dataclass(frozen=True)
+class StaffCallCancelled:
+    """The customer no longer needs the clerk they called."""
+
+
+@dataclass(frozen=True)
+class StaffAnswered:
+    """A clerk answered the call on the clerk screen."""
+
+
+@dataclass(frozen=True)
+class PauseChanged:
+    """A clerk paused (or resumed) service; `restored`: read back from the journal at start."""
+
+    paused: bool
+    restored: bool = False
+
+
+@dataclass(frozen=True)
+class StaffCall:
+    """An open call for a clerk: when, and from which screen (no personal data)."""
+
+    opened: datetime
+    screen: str
+
+
 # effects ---------------------------------------------------------------------------------------
 
 
@@ -309,6 +341,28 @@ class Acknowledge(Effect):
     """The customer has seen a notice about an earlier queued booking."""
 
     booking_id: str
+
+
+@dataclass(frozen=True)
+class StaffCallOpened(Effect):
+    """Record the call (the health report carries it) and start the chime."""
+
+    call: StaffCall
+
+
+@dataclass(frozen=True)
+class StaffCallClosed(Effect):
+    """Stop the chime and record how the call ended: "answered", "cancelled", "session-ended"."""
+
+    call: StaffCall
+    how: str
+
+
+@dataclass(frozen=True)
+class PauseRecorded(Effect):
+    """Keep the clerk's pause in the journal, so a restart (and `kiosk doctor`) knows it."""
+
+    paused: bool
 
 
 @dataclass(frozen=True)

@@ -38,6 +38,7 @@ from kiosk.errors import KioskError
 from kiosk.session import availability, slips
 from kiosk.session import events as ev
 from kiosk.session.availability import DayState, SlotState
+from kiosk.session.staff import StaffMixin
 
 log = logging.getLogger(__name__)
 
@@ -63,10 +64,14 @@ class Screen(StrEnum):
     GOODBYE = "goodbye"
     CLOSED = "closed"
     OUT_OF_SERVICE = "out-of-service"
+    #: A clerk paused service ("temporarily closed"); a customer mid-session finishes first.
+    PAUSED = "paused"
 
 
+#: Screens a terminal rests on between customers; no customer data, no control in the corners.
+RESTING_SCREENS = frozenset({Screen.WELCOME, Screen.CLOSED, Screen.OUT_OF_SERVICE, Screen.PAUSED})
 #: Screens with no customer on them: where service changes may switch the terminal.
-IDLE_SCREENS = frozenset({Screen.WELCOME, Screen.CLOSED, Screen.OUT_OF_SERVICE, Screen.GOODBYE})
+IDLE_SCREENS = RESTING_SCREENS | {Screen.GOODBYE}
 #: Screens where a customer's request is in flight: an idle timeout must not cut it off.
 BUSY_SCREENS = frozenset({Screen.BOOKING, Screen.CHANGING, Screen.READING})
 
@@ -81,7 +86,7 @@ class ContactCheck:
         return self.phone_ok and self.occupation_ok
 
 
-class Session:
+class Session(StaffMixin):
     def __init__(
         self,
         rule_set: RuleSet,
@@ -95,6 +100,7 @@ class Session:
         self._today = today
         self._now = now
         self.status = ev.ServiceChanged()
+        self._staff_init()
         self.screen = Screen.WELCOME
         self.card_present = False
         #: A card inserted while the goodbye screen was up: a new customer to read next.
@@ -262,7 +268,7 @@ class Session:
         handler = getattr(self, f"_on_{type(event).__name__}", None)
         if handler is None:
             return []
-        effects = handler(event) or []
+        effects = self._end_call_on_wipe(event, handler(event) or [])
         # what the site and slot screens are waiting for, so they can say "loading"
         for effect in effects:
             if isinstance(effect, ev.LoadSites):
@@ -287,6 +293,8 @@ class Session:
         return [ev.Wiped()]
 
     def _resting_screen(self) -> Screen:
+        if self.paused:
+            return Screen.PAUSED  # the clerk's word stands, whatever else is wrong
         if not self.can_serve:
             return Screen.OUT_OF_SERVICE
         if not self.status.open_now:
@@ -328,7 +336,7 @@ class Session:
             return []  # the slip is on its way: finish it, then say goodbye
         if self.booked or self.screen == Screen.PRINTING:
             return self._say_goodbye()
-        if self.screen in (Screen.CLOSED, Screen.OUT_OF_SERVICE, Screen.WELCOME):
+        if self.screen in RESTING_SCREENS:
             return []
         return self._go_welcome()
 
@@ -464,7 +472,7 @@ class Session:
             return []
         if self.booked and not self.printed and self.print_error is None:
             return []  # printing: the slip will finish, then goodbye
-        if self.screen in (Screen.WELCOME, Screen.CLOSED, Screen.OUT_OF_SERVICE):
+        if self.screen in RESTING_SCREENS:
             return []
         return self._go_welcome()
 

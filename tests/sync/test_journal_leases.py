@@ -101,7 +101,7 @@ def test_a_journal_made_by_the_schema_1_code_migrates_in_place(tmp_path, path):
         events_before = db.execute("SELECT COUNT(*) FROM events").fetchone()[0]
 
     j = SqliteJournal(path)
-    assert j.db.conn.execute("PRAGMA user_version").fetchone()[0] == len(MIGRATIONS) == 2
+    assert j.db.conn.execute("PRAGMA user_version").fetchone()[0] == len(MIGRATIONS) == 3
     rows = j.db.conn.execute("SELECT * FROM bookings ORDER BY seq").fetchall()
     assert [r[:26] for r in rows] == before  # every old column of every row, unchanged
     assert {r[2]: r[-1] for r in rows}["confirmed"] == "central"

@@ -179,6 +179,11 @@ def texts_of(widget: QWidget) -> list[str]:
 
 def personal_data_on_screen(card: dict[str, Any], phone: str) -> list[str]:
     """Which pieces of this customer any widget in the application still holds."""
+    return personal_data_in(QApplication.allWidgets(), card, phone)
+
+
+def personal_data_in(widgets: list[QWidget], card: dict[str, Any], phone: str) -> list[str]:
+    """Which pieces of this customer these widgets hold (the clerk screen's check)."""
     grouped = f"{phone[:3]}-{phone[3:6]}-{phone[6:]}"
     needles = {
         "cid": card["cid"],
@@ -190,7 +195,7 @@ def personal_data_on_screen(card: dict[str, Any], phone: str) -> list[str]:
         "phone-grouped": grouped,
     }
     found = []
-    for widget in QApplication.allWidgets():
+    for widget in widgets:
         for text in texts_of(widget):
             for what, needle in needles.items():
                 if needle and needle in text:
@@ -208,6 +213,7 @@ def make_kiosk(qtbot, tmp_path: Path, central: RunningCentral) -> Iterator[Calla
         reader_name: str = READER,
         central_url: str | None = None,
         pin_hash: str | None = None,
+        clerk_pin_hash: str | None = None,
         refresh: bool = True,
         start: bool = True,
         options: Options = FAST,
@@ -224,6 +230,8 @@ def make_kiosk(qtbot, tmp_path: Path, central: RunningCentral) -> Iterator[Calla
         }
         if pin_hash:
             values["technician"] = {"pin_hash": pin_hash}
+        if clerk_pin_hash:
+            values["clerk"] = {"pin_hash": clerk_pin_hash}
         path = write_terminal(home / "kiosk.toml", central.tokens["kiosk-1"], values)
         cfg = kconfig.load(path, env={"KIOSK_HOME": str(home)})
         terminal = Terminal(cfg)

@@ -105,7 +105,8 @@ class GoodbyeView(ScreenView):
 
 
 class ServiceView(ScreenView):
-    """Closed outside the channel's hours, or out of service (reader, printer, journal)."""
+    """Closed outside the channel's hours, paused by a clerk ("temporarily closed"), or out of
+    service (reader, printer, journal)."""
 
     def __init__(self, binding: SessionBinding, m: Metrics) -> None:
         super().__init__(binding, m)
@@ -133,6 +134,13 @@ class ServiceView(ScreenView):
 
     def render(self, s: Session, lang: str) -> None:
         st = s.status
+        if s.screen == Screen.PAUSED:  # a clerk's pause (ui/clerk.py): no reason is owed
+            self.icon.set("pause")
+            self.heading.set(tr("paused.title", lang))
+            self.line1.set(tr("paused.line", lang))
+            self.line2.set(tr("closed.other", lang))
+            self.panel.hide()
+            return
         if s.screen == Screen.CLOSED:
             self.icon.set("clock")
             self.heading.set(tr("closed.title", lang))

@@ -285,3 +285,31 @@ def test_doctor_journal_corrupt(provisioned, run_kiosk, tmp_path):
 def test_doctor_without_config(run_kiosk, tmp_path):
     proc = run_kiosk("doctor", "--config", str(tmp_path / "none.toml"))
     assert proc.returncode == 1 and "kiosk provision" in proc.stdout
+
+
+def test_doctor_json_carries_an_open_staff_call_and_the_pause(provisioned, run_kiosk):
+    from kiosk.config import load
+    from sync.journal import SqliteJournal
+    from sync.store_log import StoreLog
+
+    p = provisioned
+    _, _, checks = doctor(run_kiosk, p)
+    assert checks["staff-call"]["status"] == "ok" and "service" not in checks
+    cfg = load(p["cfg"], env=p["env"])
+    journal = SqliteJournal(cfg.journal_path)
+    log = StoreLog(journal)
+    log.open_call("slot")
+    log.set_paused(True)
+    proc = run_kiosk("doctor", "--config", str(p["cfg"]), "--json", env=p["env"])
+    out = json.loads(proc.stdout)
+    checks = {c["name"]: c for c in out["checks"]}
+    assert out["staff"]["call"]["screen"] == "slot" and out["staff"]["paused"]["since"]
+    assert (
+        checks["staff-call"]["status"] == "warn" and "clerk screen" in checks["staff-call"]["fix"]
+    )
+    assert checks["service"]["status"] == "warn"
+    log.close_call("answered")
+    log.set_paused(False)
+    journal.close()
+    out = json.loads(run_kiosk("doctor", "--config", str(p["cfg"]), "--json", env=p["env"]).stdout)
+    assert out["staff"] == {"call": None, "paused": None}

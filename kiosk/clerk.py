@@ -1,0 +1,83 @@
+"""The clerk PIN and its lockout: pure rules, no Qt, no files (DESIGN §14).
+
+Store clerks get their own PIN, separate from the technician's, because they are many, they
+change often, and what they may do (pause, paper, counts, send now, answer a call) is a strict
+subset of the technician's. The hash is the technician's scheme (salted scrypt, kiosk.technician)
+stored as `[clerk] pin_hash`; a clerk PIN equal to the technician's is refused, so knowing one
+never opens the other screen.
+
+Lockout policy (`PinGuard`): three wrong PINs in a row lock the pad for one minute; every further
+lockout without a right PIN in between doubles the wait, up to fifteen minutes. A right PIN resets
+it. A clerk who mistypes twice loses nothing; a customer trying PINs at random gets about a dozen
+tries an hour (6 digits: a million possibilities), and the wait is shown, so staff see it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from kiosk.errors import InputError
+from kiosk.technician import PIN_PATTERN, hash_pin, verify_pin
+
+MAX_TRIES = 3
+FIRST_LOCK_SECONDS = 60.0
+MAX_LOCK_SECONDS = 15 * 60.0
+
+
+def check_clerk_pin(pin: str, technician_hash: str | None = None) -> str:
+    """6 to 12 digits, and not the technician's PIN."""
+    if not PIN_PATTERN.match(pin or ""):
+        raise InputError(
+            "the clerk PIN must be 6 to 12 digits",
+            "รหัส PIN ของพนักงานต้องเป็นตัวเลข 6 ถึง 12 หลัก",
+        )
+    if technician_hash and verify_pin(pin, technician_hash):
+        raise InputError(
+            "the clerk PIN must differ from the technician PIN; nothing was changed",
+            "รหัส PIN ของพนักงานต้องไม่ซ้ำกับรหัสของช่างเทคนิค ยังไม่ได้เปลี่ยนแปลงใด ๆ",
+        )
+    return pin
+
+
+def hash_clerk_pin(pin: str, technician_hash: str | None = None) -> str:
+    check_clerk_pin(pin, technician_hash)
+    return hash_pin(pin)
+
+
+@dataclass
+class PinGuard:
+    """Counts wrong PINs and says how long the pad stays locked. Time is passed in (monotonic
+    seconds), so the policy is tested without waiting."""
+
+    max_tries: int = MAX_TRIES
+    first_lock: float = FIRST_LOCK_SECONDS
+    max_lock: float = MAX_LOCK_SECONDS
+    tries: int = 0
+    lockouts: int = 0
+    locked_until: float = 0.0
+
+    def seconds_left(self, now: float) -> int:
+        """Whole seconds until the pad takes a PIN again (0: it takes one now)."""
+        if now >= self.locked_until:
+            return 0
+        return int(self.locked_until - now) + (0 if (self.locked_until - now).is_integer() else 1)
+
+    def attempt(self, ok: bool, now: float) -> str:
+        """Record one try: "locked" (ignored, still locked), "ok", "wrong" or "locked-now"."""
+        if self.seconds_left(now):
+            return "locked"
+        if ok:
+            self.tries = 0
+            self.lockouts = 0
+            return "ok"
+        self.tries += 1
+        if self.tries < self.max_tries:
+            return "wrong"
+        self.tries = 0
+        self.locked_until = now + self.lock_seconds()
+        self.lockouts += 1
+        return "locked-now"
+
+    def lock_seconds(self) -> float:
+        """The wait the next lockout imposes: doubling from the first, capped."""
+        return min(self.max_lock, self.first_lock * (2**self.lockouts))
