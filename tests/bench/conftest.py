@@ -9,4 +9,10 @@ if str(BENCH) not in sys.path:
     sys.path.insert(0, str(BENCH))
 
 # Both backends, as the central's tests have them (a test asks for `backend` and `new_db`).
-from tests.central.conftest import backend, new_db, pg_databases  # noqa: E402, F401
+# The parametrisation over the backends is the central conftest's hook, so it is imported too.
+from tests.central.conftest import (  # noqa: E402, F401
+    backend,
+    new_db,
+    pg_databases,
+    pytest_generate_tests,
+)
