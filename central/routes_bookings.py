@@ -36,6 +36,7 @@ from central.auth import CentralDep, TerminalDep
 from central.errors import (
     AlreadyBooked,
     BadRequest,
+    CentralError,
     ChannelNotAllowed,
     IdempotencyKeyReused,
     Ineligible,
@@ -152,6 +153,7 @@ def _prepare(
     plain: dict[str, Any],
     booking: BookingIn,
     fingerprint: str,
+    queued: bool,
 ) -> NewBooking:
     now = central.now()
     if booking.channel != terminal.channel:
@@ -227,6 +229,7 @@ def _prepare(
         decision=decision.to_json(),
         fingerprint=fingerprint,
         confirmed_at=booking.confirmed_at.isoformat(),
+        queued=queued,
     )
 
 
@@ -258,6 +261,31 @@ async def _store(
         raise SlotFull(new.slot_id, central.store.alternatives(slot, now)) from None
 
 
+#: Refusals that do not settle a queued booking: the terminal sends it again later (or the
+#: central failed), so the customer has nothing to hear yet; `idempotency-key-reused` is a
+#: terminal bug about a booking that exists, for the technician, not the customer.
+_NOT_FINAL = frozenset({"request-in-flight", "idempotency-key-reused"})
+
+
+async def _announce_refusal(central: Central, booking: BookingIn, exc: CentralError) -> None:
+    """The SMS row of a queued booking the central refused. A refusal the store decides
+    (slot full, already booked, lease expired) was written with it in the store's transaction;
+    the insert here then finds it and writes nothing. Refusals decided here (hours, eligibility,
+    a passed slot) have no other transaction to be part of: this one decides nothing else."""
+    if exc.code in _NOT_FINAL or exc.status >= 500 or exc.status == 429:
+        return
+    other = exc.extra.get("reference") if isinstance(exc, AlreadyBooked) else None
+    now = central.now()
+    try:
+        await central.write(
+            lambda: central.store.notify_refusal(
+                booking.booking_id, booking.phone, booking.slot_id, now, other
+            )
+        )
+    except Exception:  # noqa: BLE001  the refusal stands; the log says the SMS is missing
+        log.exception("could not write the refusal SMS of booking %s", booking.booking_id)
+
+
 @router.post(
     "/bookings",
     status_code=201,
@@ -284,6 +312,9 @@ async def create_booking(
             "An Idempotency-Key header (the booking_id) is required.",
             code="idempotency-key-missing",
         )
+    # A sealed body comes from a terminal's journal: the booking was queued there, and the
+    # customer left with a slip promising an SMS with the outcome (DESIGN §12).
+    queued = isinstance(body, SealedBookingIn)
     if isinstance(body, SealedBookingIn):
         plain, booking = _unseal(central, body)
         lease = body.lease or booking.lease
@@ -305,8 +336,13 @@ async def create_booking(
             await asyncio.sleep(central.settings.booking_delay)
         existing = central.store.booking_by_id(key)
         if existing is None:
-            new = _prepare(central, terminal, plain, booking, fingerprint)
-            created, result = await _store(central, new, lease)
+            try:
+                new = _prepare(central, terminal, plain, booking, fingerprint, queued)
+                created, result = await _store(central, new, lease)
+            except CentralError as exc:
+                if queued:
+                    await _announce_refusal(central, booking, exc)
+                raise
         else:
             # Same answer as the store would give, without taking the write lock.
             if existing.fingerprint != fingerprint:

@@ -30,6 +30,12 @@ from central.errors import (
     VersionMismatch,
 )
 from central.store.connection import Connections, iso
+from central.store.notifications import (
+    creation_event,
+    enqueue_for,
+    enqueue_refused,
+    slot_subject,
+)
 from central.store.records import Booking, NewBooking, Site, Slot
 from central.store.seats import take_free_seat
 
@@ -68,13 +74,16 @@ class BookingsStore(Connections):
         return False, existing
 
     def book(self, new: NewBooking, now: datetime) -> tuple[bool, Booking]:
-        """Take a seat and record the booking, or refuse, all in one transaction.
+        """Take a seat and record the booking, or refuse, all in one transaction, together
+        with the SMS outbox row the outcome needs (`notifications.creation_event`; a queued
+        booking's refusal too, committed before the refusal is raised).
 
         Returns (created, booking): created is False for an idempotent replay of the same key
         and body. Raises IdempotencyKeyReused, AlreadyBooked, SlotFull (without alternatives;
         the caller adds them outside the write lock).
         """
         stamp = iso(now)
+        refusal: Exception | None = None
         with self._write() as c:
             existing = self._booking(c, "WHERE b.booking_id = ?", (new.booking_id,))
             if existing is not None:
@@ -89,12 +98,32 @@ class BookingsStore(Connections):
             if other is not None:
                 # The request carries the card, so its bearer may see the booking it collides
                 # with (the terminal offers to show, reprint or change it).
-                raise AlreadyBooked(other.reference, other.to_json())
-            if not take_free_seat(c, new.slot_id, now):
-                raise SlotFull(new.slot_id, [])
-            reference = issue_reference(c, "booking", now)
-            insert_booking(c, new, reference, stamp)
-            created = self._booking(c, "WHERE b.booking_id = ?", (new.booking_id,))
+                refusal = AlreadyBooked(other.reference, other.to_json())
+            elif not take_free_seat(c, new.slot_id, now):
+                refusal = SlotFull(new.slot_id, [])
+            if refusal is not None:
+                # Nothing else was written: the outbox row of a queued booking's refusal is
+                # the only thing this transaction commits.
+                if new.queued:
+                    enqueue_refused(
+                        c,
+                        new.booking_id,
+                        new.phone,
+                        slot_subject(c, new.slot_id),
+                        now,
+                        other.reference if other is not None else None,
+                    )
+                created = None
+            else:
+                reference = issue_reference(c, "booking", now)
+                insert_booking(c, new, reference, stamp)
+                created = self._booking(c, "WHERE b.booking_id = ?", (new.booking_id,))
+                assert created is not None
+                event = creation_event(new.queued, new.channel, created.status)
+                if event is not None:
+                    enqueue_for(c, created, event, f"{reference}:{event}", now)
+        if refusal is not None:
+            raise refusal
         assert created is not None
         return True, created
 
@@ -147,7 +176,12 @@ class BookingsStore(Connections):
                 (*params, booking.booking_id),
             )
             changed = self._booking(c, "WHERE b.booking_id = ?", (booking.booking_id,))
-        assert changed is not None
+            assert changed is not None
+            moved = changed.slot.slot_id != booking.slot.slot_id
+            if moved or changed.phone != booking.phone:
+                # to the number now on the booking: a new phone hears of its own booking
+                event_id = f"{changed.reference}:changed:{changed.version}"
+                enqueue_for(c, changed, "changed", event_id, now)
         return changed
 
     def cancel(
@@ -171,7 +205,13 @@ class BookingsStore(Connections):
         return cancelled
 
     @staticmethod
-    def _cancel(c: sqlite3.Connection, booking: Booking, reason: str, now: datetime) -> None:
+    def _cancel(
+        c: sqlite3.Connection,
+        booking: Booking,
+        reason: str,
+        now: datetime,
+        event: str = "cancelled",
+    ) -> None:
         # The seat goes back only if this statement cancelled the booking: a concurrent cancel
         # (PostgreSQL runs writers side by side) must not free it twice.
         cancelled = c.execute(
@@ -183,6 +223,7 @@ class BookingsStore(Connections):
             c.execute(
                 "UPDATE slots SET booked = booked - 1 WHERE slot_id = ?", (booking.slot.slot_id,)
             )
+            enqueue_for(c, booking, event, f"{booking.reference}:{event}", now)
 
     def verify_pending(self, now: datetime) -> tuple[int, int]:
         """Settle provisional bookings against the registry: (confirmed, cancelled)."""
@@ -191,15 +232,19 @@ class BookingsStore(Connections):
             confirmed = c.execute(
                 "UPDATE bookings SET status = 'confirmed', version = version + 1, "
                 "updated_at = ? WHERE status = 'pending-verification' "
-                "AND citizen_key IN (SELECT citizen_key FROM registry)",
+                "AND citizen_key IN (SELECT citizen_key FROM registry) RETURNING booking_id",
                 (stamp,),
-            ).rowcount
+            ).fetchall()
+            for row in confirmed:
+                booking = self._booking(c, "WHERE b.booking_id = ?", (row[0],))
+                assert booking is not None
+                enqueue_for(c, booking, "verified", f"{booking.reference}:verified", now)
             rejected = c.execute(
                 self._BOOKING_SELECT + "WHERE b.status = 'pending-verification'"
             ).fetchall()
             for row in rejected:
-                self._cancel(c, booking_row(row), "not-in-registry", now)
-        return confirmed, len(rejected)
+                self._cancel(c, booking_row(row), "not-in-registry", now, "not-verified")
+        return len(confirmed), len(rejected)
 
 
 def booking_row(r: sqlite3.Row) -> Booking:

@@ -32,6 +32,7 @@ from typing import Any
 from central.errors import AlreadyBooked, LeaseExpired, LeaseInvalid
 from central.store.bookings import BookingsStore, insert_booking, issue_reference
 from central.store.connection import iso
+from central.store.notifications import enqueue_refused, slot_subject
 from central.store.records import Booking, NewBooking, slot_key
 from central.store.seats import (
     SLOT_STARTED,
@@ -467,6 +468,18 @@ class LeasesStore(BookingsStore):
                 if refusal is None:
                     insert_booking(c, new, claim.reference, stamp)
                     created = self._booking(c, "WHERE b.booking_id = ?", (new.booking_id,))
+            if refusal is not None and new.queued:
+                # The customer holds a slip saying "confirmed" that the central does not
+                # honour: they must hear it (DESIGN §12), in the transaction of the refusal.
+                # A booking made from its lease announces nothing: its slip is already final.
+                enqueue_refused(
+                    c,
+                    new.booking_id,
+                    new.phone,
+                    slot_subject(c, new.slot_id),
+                    now,
+                    other.reference if isinstance(refusal, AlreadyBooked) and other else None,
+                )
         if refusal is not None:
             raise refusal
         assert created is not None

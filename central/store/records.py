@@ -138,6 +138,9 @@ class NewBooking:
     decision: dict[str, Any]
     fingerprint: str
     confirmed_at: str
+    #: Sent from a terminal's journal (the sealed body): the customer left with a slip saying
+    #: "queued, confirmation by SMS", so the outcome, confirmed or refused, is announced.
+    queued: bool = False
 
 
 @dataclass(frozen=True)

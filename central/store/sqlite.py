@@ -16,12 +16,21 @@ from central.store import migrations
 from central.store.checks import ChecksStore
 from central.store.config import ConfigStore
 from central.store.leases import LeasesStore
+from central.store.notifications import NotificationsStore
 from central.store.registry import RegistryStore
 from central.store.sites import SitesStore
 from central.store.terminals import TerminalsStore
 
 
-class SqliteStore(ConfigStore, SitesStore, LeasesStore, RegistryStore, TerminalsStore, ChecksStore):
+class SqliteStore(
+    ConfigStore,
+    SitesStore,
+    LeasesStore,
+    RegistryStore,
+    TerminalsStore,
+    ChecksStore,
+    NotificationsStore,
+):
     """The SQLite store. One connection per thread; every write in BEGIN IMMEDIATE."""
 
     def __init__(self, path: str | Path, *, synchronous: str = "FULL") -> None:
