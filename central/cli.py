@@ -9,6 +9,8 @@
     kiosk-central leases --db FILE [--json]                    seats held per slot and terminal
     kiosk-central check-slip --db FILE TEXT                    verify an offline slip's QR text
     kiosk-central migrate --db FILE                            apply migrations, print the version
+    kiosk-central notify --db FILE --sms-gateway-url URL ...   send the SMS outbox
+    kiosk-central notifications --db FILE [--json]             the SMS outbox, phones masked
     kiosk-central openapi [--output FILE]                      the served OpenAPI document
 
 --db takes a SQLite file or a postgresql:// URL; with a URL, --keys-dir DIR is required for the
@@ -29,6 +31,8 @@ from dataclasses import replace
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
+from central.cli_notify import add_parsers as notify_parsers
+from central.cli_notify import check_gateway, read_token, serve_flags
 from central.hours import CHANNELS, END_OF_DAY, ChannelHours, minutes
 from kiosk.errors import InputError, run_reporting
 
@@ -82,6 +86,11 @@ def serve_settings(args: argparse.Namespace, *, demo: bool):
         lease_lead=timedelta(hours=args.lease_lead_hours),
         lease_life=timedelta(hours=args.lease_life_hours),
         lease_grace=timedelta(minutes=args.lease_grace_minutes),
+        notify=not args.no_notify,
+        sms_gateway_url=args.sms_gateway_url,
+        sms_token=read_token(args.sms_token_file),
+        sms_timeout=args.sms_timeout,
+        notify_interval=args.notify_interval,
     )
 
 
@@ -99,6 +108,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
             "--workers N needs a postgresql:// database: a SQLite central is one process",
             th="--workers ใช้ได้กับฐานข้อมูล PostgreSQL เท่านั้น",
         )
+    check_gateway(args.sms_gateway_url, args.sms_token_file, required=False)
     settings = serve_settings(args, demo=args.demo)
     central = Central(settings)  # migrates, creates the keys, seeds the demo data
     if args.always_open:
@@ -277,6 +287,11 @@ def _lease_flags(serve: argparse.ArgumentParser) -> None:
     group.add_argument("--lease-grace-minutes", type=float, default=5.0)
 
 
+def _log_flags(serve: argparse.ArgumentParser) -> None:
+    serve.add_argument("--log-level", default="info", help="uvicorn's log level")
+    serve.add_argument("--no-access-log", action="store_true", help="no line per request")
+
+
 def with_db(p: argparse.ArgumentParser) -> argparse.ArgumentParser:
     p.add_argument("--db", required=True, help="a SQLite database file or a postgresql:// URL")
     p.add_argument(
@@ -317,8 +332,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     serve.add_argument("--booking-delay", type=float, default=0.0, help=argparse.SUPPRESS)
     _lease_flags(serve)
-    serve.add_argument("--log-level", default="info")
-    serve.add_argument("--no-access-log", action="store_true")
+    serve_flags(serve)
+    _log_flags(serve)
     serve.set_defaults(handler=cmd_serve)
 
     code = with_db(sub.add_parser("enrolment-code", help="print a one-time enrolment code"))
@@ -344,8 +359,9 @@ def build_parser() -> argparse.ArgumentParser:
     hours.add_argument("--always-open", action="store_true")
     hours.set_defaults(handler=cmd_hours)
 
-    verify = with_db(sub.add_parser("verify", help="settle pending-verification bookings now"))
-    verify.set_defaults(handler=cmd_verify)
+    with_db(sub.add_parser("verify", help="settle pending-verification bookings now")).set_defaults(
+        handler=cmd_verify
+    )
 
     leases = with_db(sub.add_parser("leases", help="seats held in leases per slot and terminal"))
     leases.add_argument("--json", action="store_true", help="print JSON")
@@ -357,6 +373,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     migrate = with_db(sub.add_parser("migrate", help="apply the schema migrations; the version"))
     migrate.set_defaults(handler=cmd_migrate)
+
+    notify_parsers(sub, with_db)
 
     openapi = sub.add_parser("openapi", help="print the OpenAPI document")
     openapi.add_argument("--output", help="write it to this file")

@@ -60,6 +60,7 @@ from central.models import (
     OccupationIn,
     SealedBookingIn,
 )
+from central.notify.refusals import announce_refusal
 from central.problems import responses
 from central.service import Central
 from central.store import Booking, LeaseClaim, NewBooking, Slot, Terminal
@@ -261,31 +262,6 @@ async def _store(
         raise SlotFull(new.slot_id, central.store.alternatives(slot, now)) from None
 
 
-#: Refusals that do not settle a queued booking: the terminal sends it again later (or the
-#: central failed), so the customer has nothing to hear yet; `idempotency-key-reused` is a
-#: terminal bug about a booking that exists, for the technician, not the customer.
-_NOT_FINAL = frozenset({"request-in-flight", "idempotency-key-reused"})
-
-
-async def _announce_refusal(central: Central, booking: BookingIn, exc: CentralError) -> None:
-    """The SMS row of a queued booking the central refused. A refusal the store decides
-    (slot full, already booked, lease expired) was written with it in the store's transaction;
-    the insert here then finds it and writes nothing. Refusals decided here (hours, eligibility,
-    a passed slot) have no other transaction to be part of: this one decides nothing else."""
-    if exc.code in _NOT_FINAL or exc.status >= 500 or exc.status == 429:
-        return
-    other = exc.extra.get("reference") if isinstance(exc, AlreadyBooked) else None
-    now = central.now()
-    try:
-        await central.write(
-            lambda: central.store.notify_refusal(
-                booking.booking_id, booking.phone, booking.slot_id, now, other
-            )
-        )
-    except Exception:  # noqa: BLE001  the refusal stands; the log says the SMS is missing
-        log.exception("could not write the refusal SMS of booking %s", booking.booking_id)
-
-
 @router.post(
     "/bookings",
     status_code=201,
@@ -341,13 +317,16 @@ async def create_booking(
                 created, result = await _store(central, new, lease)
             except CentralError as exc:
                 if queued:
-                    await _announce_refusal(central, booking, exc)
+                    await announce_refusal(central, booking, exc)
                 raise
         else:
             # Same answer as the store would give, without taking the write lock.
             if existing.fingerprint != fingerprint:
                 raise IdempotencyKeyReused()
             created, result = False, existing
+            if queued:
+                now = central.now()
+                await central.write(lambda: central.store.notify_queued_replay(key, now))
     if created:
         log.info(
             "booked %s slot %s channel %s terminal %s status %s%s",

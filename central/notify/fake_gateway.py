@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 import threading
 import time
 from datetime import UTC, datetime
@@ -32,7 +33,11 @@ class FakeGateway:
     """The gateway's state and its server; `start()` serves on 127.0.0.1:`port` (0: any)."""
 
     def __init__(
-        self, token: str = "test-token", port: int = 0, mode: str = "ok", delay: float = 3.0
+        self,
+        token: str = "test-token",  # noqa: S107  a loopback fake's token, never a real one
+        port: int = 0,
+        mode: str = "ok",
+        delay: float = 3.0,
     ) -> None:
         self.token = token
         self.mode = mode
@@ -101,7 +106,7 @@ def _handler(gateway: FakeGateway) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
 
-        def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
+        def log_message(self, format: str, *args: Any) -> None:
             """Silent: a request line is harmless, but nothing here may ever log a number."""
 
         def _reply(self, status: int, body: Any, headers: dict[str, str] | None = None) -> None:
@@ -118,7 +123,7 @@ def _handler(gateway: FakeGateway) -> type[BaseHTTPRequestHandler]:
             length = int(self.headers.get("Content-Length") or 0)
             return json.loads(self.rfile.read(length) or b"null")
 
-        def do_GET(self) -> None:  # noqa: N802
+        def do_GET(self) -> None:
             if self.path == "/messages":
                 self._reply(200, gateway.snapshot())
             elif self.path == "/stats":
@@ -127,7 +132,7 @@ def _handler(gateway: FakeGateway) -> type[BaseHTTPRequestHandler]:
             else:
                 self._reply(404, {"error": "not found"})
 
-        def do_POST(self) -> None:  # noqa: N802
+        def do_POST(self) -> None:
             try:
                 body = self._body()
             except ValueError:
@@ -188,7 +193,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--mode", choices=MODES, default="ok", help="how it answers at first")
     args = parser.parse_args(argv)
     gateway = FakeGateway(token=args.token, port=args.port, mode=args.mode)
-    print(f"fake SMS gateway on {gateway.url}", flush=True)
+    sys.stdout.write(f"fake SMS gateway on {gateway.url}\n")
+    sys.stdout.flush()
     try:
         gateway._server.serve_forever()
     except KeyboardInterrupt:

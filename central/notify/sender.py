@@ -99,7 +99,7 @@ class Sender:
         while not stop.is_set():
             try:
                 self.drain()
-            except Exception:  # noqa: BLE001  the database or the gateway failing: try again
+            except Exception:
                 log.exception("sending notifications failed; trying again in %.0f s", interval)
             stop.wait(interval)
 

@@ -120,12 +120,29 @@ class BookingsStore(Connections):
                 created = self._booking(c, "WHERE b.booking_id = ?", (new.booking_id,))
                 assert created is not None
                 event = creation_event(new.queued, new.channel, created.status)
-                if event is not None:
+                if event is not None and new.announce:
                     enqueue_for(c, created, event, f"{reference}:{event}", now)
         if refusal is not None:
             raise refusal
         assert created is not None
         return True, created
+
+    def notify_queued_replay(self, booking_id: str, now: datetime) -> bool:
+        """A queued booking replayed that the central already holds from a plain request (the
+        terminal's online attempt was committed but its answer lost, so the customer left with
+        a "queued" slip): announce its outcome now, unless an SMS about it was ever written."""
+        with self._write() as c:
+            booking = self._booking(c, "WHERE b.booking_id = ?", (booking_id,))
+            if booking is None or not booking.active:
+                return False
+            told = c.execute(
+                "SELECT 1 FROM notifications WHERE reference = ?", (booking.reference,)
+            ).fetchone()
+            if told is not None:
+                return False
+            event = creation_event(True, booking.channel, booking.status)
+            assert event is not None
+            return enqueue_for(c, booking, event, f"{booking.reference}:{event}", now)
 
     def _owned(self, c: sqlite3.Connection, reference: str, citizen_key: str) -> Booking:
         booking = self._booking(c, "WHERE b.reference = ?" + self._lock_rows("b"), (reference,))

@@ -468,18 +468,7 @@ class LeasesStore(BookingsStore):
                 if refusal is None:
                     insert_booking(c, new, claim.reference, stamp)
                     created = self._booking(c, "WHERE b.booking_id = ?", (new.booking_id,))
-            if refusal is not None and new.queued:
-                # The customer holds a slip saying "confirmed" that the central does not
-                # honour: they must hear it (DESIGN §12), in the transaction of the refusal.
-                # A booking made from its lease announces nothing: its slip is already final.
-                enqueue_refused(
-                    c,
-                    new.booking_id,
-                    new.phone,
-                    slot_subject(c, new.slot_id),
-                    now,
-                    other.reference if isinstance(refusal, AlreadyBooked) and other else None,
-                )
+            _announce_refusal(c, new, refusal, now)
         if refusal is not None:
             raise refusal
         assert created is not None
@@ -585,3 +574,13 @@ def _lease_seat(row: Mapping[str, Any]) -> LeaseSeat:
         use_until=datetime.fromisoformat(row["use_until"]),
         envelope=json.loads(row["envelope_json"]),
     )
+
+
+def _announce_refusal(c: Any, new: NewBooking, refusal: Exception | None, now: datetime) -> None:
+    """A queued lease-backed booking refused: the customer holds a slip saying "confirmed"
+    that the central does not honour, and must hear it (DESIGN §12), in the transaction of
+    the refusal. A booking made from its lease announces nothing: its slip already is final."""
+    if refusal is None or not new.queued:
+        return
+    other = refusal.extra.get("reference") if isinstance(refusal, AlreadyBooked) else None
+    enqueue_refused(c, new.booking_id, new.phone, slot_subject(c, new.slot_id), now, other)

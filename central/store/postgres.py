@@ -307,6 +307,7 @@ _WRITES = (
     "issue_token",
     "revoke",
     "notify_refusal",
+    "notify_queued_replay",
     "claim_notifications",
     "settle_notification",
 )
