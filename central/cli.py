@@ -32,7 +32,7 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 
 from central.cli_notify import add_parsers as notify_parsers
-from central.cli_notify import check_gateway, read_token, serve_flags
+from central.cli_notify import check_gateway, notify_line, read_token, serve_flags
 from central.hours import CHANNELS, END_OF_DAY, ChannelHours, minutes
 from kiosk.errors import InputError, run_reporting
 
@@ -118,6 +118,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
         f"with {args.workers} worker(s) (keys in {settings.keys_path})",
         file=sys.stderr,
     )
+    print(f"kiosk-central: {notify_line(settings, args.workers)}", file=sys.stderr)
     options = {
         "host": args.host,
         "port": args.port,

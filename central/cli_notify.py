@@ -14,6 +14,7 @@ import json
 import sys
 import threading
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from central.store.notifications import STATES
 from kiosk.errors import InputError
@@ -79,6 +80,20 @@ def serve_flags(serve: argparse.ArgumentParser) -> None:
         "--no-notify",
         action="store_true",
         help="run no SMS sender in the server (run `kiosk-central notify` instead)",
+    )
+
+
+def notify_line(settings, workers: int) -> str:
+    """What `serve` says at start about SMS, in one line (the gateway's host only: a URL may
+    carry credentials)."""
+    if not settings.notify:
+        return "SMS sender off (--no-notify): outbox rows wait for `kiosk-central notify`"
+    if not settings.sms_gateway_url:
+        return "no SMS gateway configured (--sms-gateway-url): SMS rows stay pending"
+    host = urlsplit(settings.sms_gateway_url).hostname
+    return (
+        f"SMS sender in each of {workers} worker(s), every {settings.notify_interval:g} s, "
+        f"through {host}"
     )
 
 
