@@ -26,20 +26,20 @@ MIN_SITE = 10
 #: `{when}` the date and time (`2 มิ.ย. 09:00`).
 TEMPLATES: dict[str, str] = {
     # a web or app booking (no slip in the customer's hand)
-    "booked": "จองวัคซีนแล้ว {ref} {site} {when}",
+    "booked": "จองแล้ว {ref} {site} {when}",
     # a queued booking the central confirmed when the terminal replayed it
     "confirmed": "ยืนยันการจอง {ref} {site} {when}",
     # a queued (or web) booking taken, the registry check still to come
-    "pending": "รับจอง {ref} รอตรวจสิทธิ์ {site} {when}",
-    # the registry check passed / failed
-    "verified": "ผ่านตรวจสิทธิ์ ยืนยันจอง {ref} {site} {when}",
-    "not-verified": "ไม่ผ่านตรวจสิทธิ์ ยกเลิกจอง {ref} {site} {when}",
-    "cancelled": "ยกเลิกการจอง {ref} {site} {when} แล้ว",
-    "changed": "เปลี่ยนการจอง {ref} เป็น {site} {when}",
+    "pending": "รอตรวจสิทธิ์ {ref} {site} {when}",
+    # the registry check passed / failed (the booking is cancelled)
+    "verified": "ผ่านตรวจสิทธิ์ {ref} {site} {when}",
+    "not-verified": "สิทธิ์ไม่ผ่าน ยกเลิก {ref} {site} {when}",
+    "cancelled": "ยกเลิกจองแล้ว {ref} {site} {when}",
+    "changed": "เปลี่ยนนัด {ref} {site} {when}",
     # a queued booking refused on replay: no booking exists, so no reference
     "refused": "จองไม่สำเร็จ {site} {when} กรุณาจองใหม่",
     # a queued booking refused because the citizen already holds a booking: its reference
-    "already-booked": "ท่านมีการจองอยู่แล้ว {ref} {site} {when}",
+    "already-booked": "มีจองอยู่แล้ว {ref} {site} {when}",
 }
 
 
