@@ -40,8 +40,10 @@ def test_a_queued_booking_confirmed_on_replay_writes_one_row_however_often_it_is
 def test_an_ordinary_kiosk_booking_sends_nothing_and_a_web_booking_sends_booked(central):
     assert central.book(booking_body(citizen(1), central.slot_id())).status_code == 201
     assert rows(central) == []
-    web = central.book(booking_body(citizen(2), central.slot_id(), channel="web"), "web-1")
+    body = booking_body(citizen(2), central.slot_id(), channel="web")
+    web = central.book(body, "web-1")
     assert web.status_code == 201, web.text
+    assert central.book(body, "web-1").status_code == 200  # the same Idempotency-Key again
     assert _events(central) == [("booked", web.json()["reference"])]
 
 
