@@ -1,17 +1,39 @@
-"""Sustained booking throughput of the reference central on loopback, and an overbooking check.
+"""Sustained booking throughput of the central and its CPU per booking, on SQLite and PostgreSQL.
 
-Starts `kiosk-central serve` (uvicorn, SQLite WAL, synchronous=FULL unless told) on 127.0.0.1, then
-drives it with N concurrent clients (worker processes x threads, persistent HTTP/1.1 connections)
-for a fixed time. Every request books a new citizen; a share of them aims at a few "hot" slots so
-that seats run out under contention. At the end it checks the database: no slot holds more active
+Starts `kiosk-central serve` on 127.0.0.1 and drives it with concurrent clients (processes x
+threads, persistent HTTP/1.1 connections) for a fixed time. Every request books a new citizen.
+Two workloads per configuration:
+
+- spread: requests over all the demo's slots, a share of them (--hot-share) on a few hot slots
+  of --capacity seats, so seats run out under contention (409 slot-full);
+- hot: every request on ONE slot with room for all of them: contention on one hot row.
+
+For each it prints bookings/s, latency p50/p95/p99, the share of 409/429/503/other answers, and
+the CPU milliseconds per booking of ALL server processes together (the uvicorn parent and its
+workers, and every process of the PostgreSQL cluster: postmaster, backends, background
+workers), plus the clients' CPU (not counted, but it shares the cores). PostgreSQL runs in a
+private cluster the bench starts and stops itself (bench/_server_cpu.py), so nobody else's
+queries are counted; there it also counts statements and transactions per booking
+(pg_stat_statements). At the end of every run it checks the database: no slot holds more active
 bookings than its capacity, every slot's counter equals its active bookings, no citizen has two,
-and the number of 201 answers equals the bookings stored.
+and the 201 answers equal the bookings stored.
 
-    .venv/bin/python bench/central_load.py [--seconds 20] [--processes 2] [--threads 16]
-        [--hot-share 0.1] [--capacity 200] [--synchronous FULL]
+    .venv/bin/python bench/central_load.py                 # the matrix: SQLite 1 worker,
+                                                           # PostgreSQL 1 and 2 workers
+    .venv/bin/python bench/central_load.py --db FILE       # one SQLite configuration
+    .venv/bin/python bench/central_load.py --db postgres --workers 2    # private cluster
+    .venv/bin/python bench/central_load.py --db postgresql://... --workers 2
+        [--seconds 8] [--processes 2] [--threads 16] [--hot-share 0.1] [--capacity 200]
+        [--workload spread|hot|both] [--statements]
 
-Budget (DESIGN §9): over 500 bookings/s sustained on 2 cores, zero overbooking. Client and server
-share the machine's cores, so the figure is a lower bound for the server alone.
+With a postgresql:// URL the bench makes a fresh database `kiosk_bench` on that server (and
+drops it after); the server's CPU is counted only if its data directory is on this machine
+(and then everything that server does is counted).
+
+Budget (DESIGN §9): CPU per booking, all server processes, under 1.0 ms; over 1,000 bookings/s
+with 2 workers on 2 cores, hot slots included, zero overbooking. Client and server share the
+machine's cores, so bookings/s is a lower bound for the server alone; CPU per booking is not.
+Before -> after figures: docs/central-performance.md.
 """
 
 from __future__ import annotations
@@ -22,24 +44,24 @@ import json
 import multiprocessing as mp
 import os
 import random
-import socket
-import statistics
+import resource
 import subprocess
 import sys
 import tempfile
 import time
 import uuid
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import _profile
+from _server_cpu import Cluster, TreeSample, free_port, private_cluster
+
 ROOT = Path(__file__).resolve().parent.parent
 CLI = [sys.executable, "-c", "from central.cli import main; raise SystemExit(main())"]
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+DBNAME = "kiosk_bench"
+HOT_CAPACITY = 1_000_000
 
 
 def make_cid(n: int) -> str:
@@ -49,14 +71,15 @@ def make_cid(n: int) -> str:
     return first12 + str(check_digit(first12))
 
 
-def bodies(worker: int, count: int, slots: list[str], hot: list[str], hot_share: float):
+def bodies(worker: int, slots: list[str], hot: list[str], hot_share: float):
     from kiosk.dates import today_bangkok
     from kiosk.demo_people import demo_person
 
     base = demo_person("bangkok", today_bangkok()).card
     rng = random.Random(worker)
     now = datetime.now().astimezone().isoformat(timespec="seconds")
-    for i in range(count):
+    i = 0
+    while True:
         booking_id = str(uuid.uuid4())
         slot = rng.choice(hot) if rng.random() < hot_share else rng.choice(slots)
         body = {
@@ -74,6 +97,7 @@ def bodies(worker: int, count: int, slots: list[str], hot: list[str], hot_share:
             },
             "confirmed_at": now,
         }
+        i += 1
         yield booking_id, json.dumps(body).encode()
 
 
@@ -81,15 +105,15 @@ def client_thread(args) -> list[tuple[float, int]]:
     port, token, worker, seconds, slots, hot, hot_share, start_at = args
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
     results: list[tuple[float, int]] = []
-    gen = bodies(worker, 10_000_000, slots, hot, hot_share)
-    prepared = [next(gen) for _ in range(200)]
+    gen = bodies(worker, slots, hot, hot_share)
+    prepared = [next(gen) for _ in range(300)]
     while time.time() < start_at:
         time.sleep(0.001)
     deadline = start_at + seconds
     i = 0
     while time.time() < deadline:
         if i >= len(prepared):
-            prepared.extend(next(gen) for _ in range(200))
+            prepared.extend(next(gen) for _ in range(100))
         booking_id, payload = prepared[i]
         i += 1
         headers = {
@@ -112,7 +136,13 @@ def client_thread(args) -> list[tuple[float, int]]:
     return results
 
 
-def client_process(args) -> list[tuple[float, int]]:
+def _cpu_self() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+def client_process(args) -> tuple[list[tuple[float, int]], float]:
+    """The answers of this process's threads, and its CPU seconds while they ran."""
     from concurrent.futures import ThreadPoolExecutor
 
     port, token, worker, threads, seconds, slots, hot, hot_share, start_at = args
@@ -121,10 +151,15 @@ def client_process(args) -> list[tuple[float, int]]:
         for t in range(threads)
     ]
     with ThreadPoolExecutor(threads) as pool:
+        futures = [pool.submit(client_thread, job) for job in jobs]
+        while time.time() < start_at:
+            time.sleep(0.001)
+        cpu = _cpu_self()
         out: list[tuple[float, int]] = []
-        for part in pool.map(client_thread, jobs):
-            out.extend(part)
-    return out
+        for f in futures:
+            out.extend(f.result())
+        cpu = _cpu_self() - cpu
+    return out, cpu
 
 
 def pct(values: list[float], q: float) -> float:
@@ -132,13 +167,54 @@ def pct(values: list[float], q: float) -> float:
     return values[min(len(values) - 1, round(q * (len(values) - 1)))] if values else float("nan")
 
 
-def start_server(
-    tmp: Path, db: Path, args: argparse.Namespace
-) -> tuple[subprocess.Popen, int, str]:
+@dataclass
+class Config:
+    backend: str  # "sqlite" or "postgres"
+    workers: int
+    workload: str  # "spread" or "hot"
+    db: str = ""
+    label: str = ""
+
+
+@dataclass
+class Outcome:
+    config: Config
+    seconds: float
+    results: list[tuple[float, int]]
+    server_cpu: float
+    pg_cpu: float | None
+    client_cpu: float
+    report: dict[str, int]
+    stored: int
+    hot_booked: list[int]
+    capacity: int
+    statements: list[tuple[int, str]] = field(default_factory=list)
+    transactions: int | None = None
+    #: CPU seconds per second of all server processes while idle, measured before the run.
+    idle: float = 0.0
+
+    @property
+    def created(self) -> int:
+        return sum(1 for _, s in self.results if s == 201)
+
+    @property
+    def ok(self) -> bool:
+        r = self.report
+        return (
+            r["overbooked_slots"] == 0
+            and r["counter_mismatches"] == 0
+            and r["citizens_with_two_active"] == 0
+            and self.stored == self.created
+            and all(b <= self.capacity for b in self.hot_booked)
+        )
+
+
+def _serve(tmp: Path, config: Config, capacity: int, args) -> tuple[subprocess.Popen, int, str]:
     port = free_port()
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    db = ["--db", config.db, "--keys-dir", str(tmp / "keys")]
     token = subprocess.run(
-        [*CLI, "token", "--db", str(db), "--terminal", "bench"],
+        [*CLI, "token", *db, "--terminal", "bench"],
         capture_output=True,
         text=True,
         check=True,
@@ -147,14 +223,13 @@ def start_server(
     command = [
         *CLI,
         "serve",
-        "--db",
-        str(db),
+        *db,
         "--port",
         str(port),
         "--demo",
         "--always-open",
         "--capacity",
-        str(args.capacity),
+        str(capacity),
         "--no-access-log",
         "--log-level",
         "warning",
@@ -162,29 +237,43 @@ def start_server(
         "1024",
         "--synchronous",
         args.synchronous,
+        "--workers",
+        str(config.workers),
     ]
     with (tmp / "server.log").open("wb") as log:
         server = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=log)
-    deadline = time.monotonic() + 20
+    deadline = time.monotonic() + 30
     while True:
         try:
-            with socket.create_connection(("127.0.0.1", port), timeout=0.2):
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
+            conn.request("GET", "/v1/config", headers={"Authorization": f"Bearer {token}"})
+            if conn.getresponse().status == 200:
+                conn.close()
+                # every worker up: uvicorn's workers accept on one socket; give them a moment
+                time.sleep(0.5 * config.workers)
                 return server, port, token
         except OSError:
-            if time.monotonic() > deadline or server.poll() is not None:
-                server.kill()
-                raise SystemExit("the central did not start") from None
-            time.sleep(0.05)
+            pass
+        if time.monotonic() > deadline or server.poll() is not None:
+            server.kill()
+            sys.stderr.write((tmp / "server.log").read_text(errors="replace")[-3000:])
+            raise SystemExit("the central did not start")
+        time.sleep(0.1)
 
 
-def run(args: argparse.Namespace) -> tuple[list[tuple[float, int]], dict[str, int], int, list[int]]:
-    """Serve, drive, stop; answer (results, capacity report, bookings before, hot slots booked)."""
-    from central.store import SqliteStore
+def run_one(config: Config, args, cluster: Cluster | None) -> Outcome:
+    from central.store import open_store
 
+    capacity = HOT_CAPACITY if config.workload == "hot" else args.capacity
     with tempfile.TemporaryDirectory() as tmp:
-        db = Path(tmp) / "bench.db"
-        server, port, token = start_server(Path(tmp), db, args)
-        store = SqliteStore(db)
+        if config.backend == "sqlite":
+            config.db = args.db if args.db and not args.db.startswith("postgres") else ""
+            config.db = config.db or str(Path(tmp) / "bench.db")
+        else:
+            assert cluster is not None
+            config.db = cluster.database(DBNAME)
+        server, port, token = _serve(Path(tmp), config, capacity, args)
+        store = open_store(config.db)
         try:
             tomorrow = (datetime.now().astimezone() + timedelta(days=1)).date()
             slots = [
@@ -192,15 +281,16 @@ def run(args: argparse.Namespace) -> tuple[list[tuple[float, int]], dict[str, in
                 for site in store.sites()
                 for s in store.slots(site.site_id, tomorrow, tomorrow + timedelta(days=12))
             ]
-            hot = slots[: args.hot_slots]
+            if config.workload == "hot":
+                hot, share = slots[:1], 1.0
+            else:
+                hot, share = slots[: args.hot_slots], args.hot_share
             before = store.capacity_report()["active_bookings"]
-            start_at = time.time() + 2.0
-            jobs = [
-                (port, token, p, args.threads, args.seconds, slots, hot, args.hot_share, start_at)
-                for p in range(args.processes)
-            ]
-            with mp.get_context("spawn").Pool(args.processes) as pool:
-                results = [r for part in pool.map(client_process, jobs) for r in part]
+            if args.profile:
+                args.profile.mkdir(parents=True, exist_ok=True)
+                name = f"{config.backend}-{config.workers}w-{config.workload}.txt"
+                args.profile_to = args.profile / name
+            drive = _drive(port, token, slots, hot, share, args, server.pid, cluster)
         except BaseException:
             sys.stderr.write((Path(tmp) / "server.log").read_text(errors="replace")[-3000:])
             raise
@@ -213,62 +303,231 @@ def run(args: argparse.Namespace) -> tuple[list[tuple[float, int]], dict[str, in
         report = store.capacity_report()
         hot_booked = [store.slot(s).booked for s in hot]
         store.close()
-    return results, report, before, hot_booked
+    results, server_cpu, pg_cpu, client_cpu, statements, transactions, idle = drive
+    return Outcome(
+        config,
+        args.seconds,
+        results,
+        server_cpu,
+        pg_cpu,
+        client_cpu,
+        report,
+        report["active_bookings"] - before,
+        hot_booked,
+        capacity,
+        statements,
+        transactions,
+        idle,
+    )
+
+
+def _drive(port, token, slots, hot, share, args, server_pid, cluster):
+    """Run the clients; (results, server CPU s, PostgreSQL CPU s or None, client CPU s,
+    statements, transactions) over the time the clients ran."""
+    start_at = time.time() + 4.0
+    jobs = [
+        (port, token, p, args.threads, args.seconds, slots, hot, share, start_at)
+        for p in range(args.processes)
+    ]
+    with mp.get_context("spawn").Pool(args.processes) as pool:
+        pending = pool.map_async(client_process, jobs)
+        # the server's CPU while it serves nothing (pool upkeep, timers, the verifier loop,
+        # PostgreSQL's background processes): part of every figure below, shown apart
+        time.sleep(0.3)
+        i0 = TreeSample.take(server_pid), TreeSample.take(cluster.postmaster()) if cluster else None
+        idle_from = time.monotonic()
+        while time.time() < start_at - 0.3:
+            time.sleep(0.01)
+        i1 = TreeSample.take(server_pid), TreeSample.take(cluster.postmaster()) if cluster else None
+        idle = i1[0].seconds_since(i0[0]) + (i1[1].seconds_since(i0[1]) if cluster else 0.0)
+        idle /= time.monotonic() - idle_from
+        if cluster is not None:
+            cluster.statements(DBNAME, reset=True)
+            xacts = cluster.transactions(DBNAME)
+        while time.time() < start_at:
+            time.sleep(0.001)
+        s0 = TreeSample.take(server_pid)
+        p0 = TreeSample.take(cluster.postmaster()) if cluster else None
+        spy = _profile.start(server_pid, args.profile_to, args.seconds) if args.profile else None
+        parts = pending.get()
+        s1 = TreeSample.take(server_pid)
+        p1 = TreeSample.take(cluster.postmaster()) if cluster else None
+    results = [r for part, _ in parts for r in part]
+    client_cpu = sum(cpu for _, cpu in parts)
+    statements, transactions = [], None
+    if cluster is not None:
+        statements = cluster.statements(DBNAME)
+        transactions = cluster.transactions(DBNAME) - xacts
+    pg_cpu = p1.seconds_since(p0) if p0 and p1 else None
+    if spy is not None:
+        spy.wait(timeout=60)
+    return results, s1.seconds_since(s0), pg_cpu, client_cpu, statements, transactions, idle
+
+
+def shares(results: list[tuple[float, int]]) -> str:
+    n = len(results) or 1
+    counts = {"201": 0, "409": 0, "429": 0, "503": 0, "other": 0}
+    for _, s in results:
+        counts[str(s) if str(s) in counts else "other"] += 1
+    return "  ".join(f"{k} {v / n:.1%}" for k, v in counts.items())
+
+
+def describe(o: Outcome, args) -> str:
+    c = o.config
+    created = o.created or 1
+    ok_ms = [t * 1000 for t, s in o.results if s == 201]
+    pg = o.pg_cpu or 0.0
+    lines = [
+        f"== {c.backend}, {c.workers} worker(s), workload {c.workload}"
+        + (
+            f" (all on one slot of {o.capacity:,} seats)"
+            if c.workload == "hot"
+            else f" ({args.hot_share:.0%} on {args.hot_slots} hot slots of {o.capacity} seats)"
+        ),
+        f"requests {len(o.results)} in {o.seconds:.0f} s; {shares(o.results)}",
+        f"bookings/s {o.created / o.seconds:.0f}; latency of 201s p50 {pct(ok_ms, 0.5):.1f} ms "
+        f"p95 {pct(ok_ms, 0.95):.1f} ms p99 {pct(ok_ms, 0.99):.1f} ms",
+        f"server CPU per booking {(o.server_cpu + pg) * 1000 / created:.2f} ms "
+        f"(API processes {o.server_cpu * 1000 / created:.2f}"
+        + ("" if o.pg_cpu is None else f" + PostgreSQL {pg * 1000 / created:.2f}")
+        + f"); clients {o.client_cpu * 1000 / created:.2f} ms (not counted)",
+        f"of which idle upkeep {o.idle * o.seconds * 1000 / created:.2f} ms "
+        f"({o.idle * 1000:.0f} ms CPU per second with no requests)",
+    ]
+    if o.transactions is not None:
+        calls = sum(n for n, _ in o.statements)
+        lines.append(
+            f"PostgreSQL per request: {calls / max(1, len(o.results)):.1f} statements, "
+            f"{o.transactions / max(1, len(o.results)):.1f} transactions"
+        )
+        if args.statements:
+            for n, query in o.statements[:16]:
+                text = " ".join(query.split())[:100]
+                lines.append(f"  {n / max(1, len(o.results)):5.2f}/req  {text}")
+    r = o.report
+    lines.append(
+        f"check: overbooked slots {r['overbooked_slots']}, counter mismatches "
+        f"{r['counter_mismatches']}, citizens with two active {r['citizens_with_two_active']}, "
+        f"stored {o.stored} vs 201s {o.created}, hot slots booked {o.hot_booked}"
+        f"  ->  {'OK' if o.ok else 'FAILED'}"
+    )
+    return "\n".join(lines)
+
+
+def table(outcomes: list[Outcome]) -> str:
+    head = (
+        "| backend | workers | workload | bookings/s | p50 ms | p99 ms | 409 | 429+503 "
+        "| server CPU ms/booking (API + PG) | of it idle | client CPU ms | statements/req "
+        "| check |"
+    )
+    rows = [head, "|" + "---|" * 13]
+    for o in outcomes:
+        created = o.created or 1
+        n = max(1, len(o.results))
+        ok_ms = [t * 1000 for t, s in o.results if s == 201]
+        s409 = sum(1 for _, s in o.results if s == 409) / n
+        s5 = sum(1 for _, s in o.results if s in (429, 503)) / n
+        pg = o.pg_cpu or 0.0
+        stmts = "-" if o.transactions is None else f"{sum(c for c, _ in o.statements) / n:.1f}"
+        rows.append(
+            f"| {o.config.backend} | {o.config.workers} | {o.config.workload} "
+            f"| {o.created / o.seconds:.0f} | {pct(ok_ms, 0.5):.1f} | {pct(ok_ms, 0.99):.1f} "
+            f"| {s409:.1%} | {s5:.1%} | {(o.server_cpu + pg) * 1000 / created:.2f} "
+            f"({o.server_cpu * 1000 / created:.2f} + {pg * 1000 / created:.2f}) "
+            f"| {o.idle * o.seconds * 1000 / created:.2f} "
+            f"| {o.client_cpu * 1000 / created:.2f} | {stmts} | {'OK' if o.ok else 'FAILED'} |"
+        )
+    return "\n".join(rows)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument(
+        "--db",
+        help="a SQLite file, `postgres` (a private cluster) or a postgresql:// URL; "
+        "without it the matrix: SQLite 1 worker, PostgreSQL 1 and 2 workers",
+    )
+    parser.add_argument("--workers", type=int, default=1, help="server processes (with --db)")
+    parser.add_argument("--seconds", type=float, default=8, help="length of each run")
+    parser.add_argument("--processes", type=int, default=2, help="client processes")
+    parser.add_argument("--threads", type=int, default=16, help="client threads per process")
+    parser.add_argument(
+        "--hot-share", type=float, default=0.1, help="share of spread requests on hot slots"
+    )
+    parser.add_argument("--hot-slots", type=int, default=3, help="hot slots of the spread load")
+    parser.add_argument("--capacity", type=int, default=200, help="seats per slot (spread)")
+    parser.add_argument(
+        "--workload",
+        default="both",
+        choices=("spread", "hot", "both"),
+        help="spread slots, one hot slot, or both",
+    )
+    parser.add_argument(
+        "--synchronous", default="FULL", choices=("FULL", "NORMAL"), help="SQLite synchronous"
+    )
+    parser.add_argument(
+        "--statements", action="store_true", help="list PostgreSQL statements per request"
+    )
+    parser.add_argument(
+        "--profile",
+        type=Path,
+        help="record the server with py-spy into this directory and print its top functions "
+        "(costs CPU itself: CPU figures of a profiled run are not the budget's)",
+    )
+    return parser
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--seconds", type=float, default=20)
-    parser.add_argument("--processes", type=int, default=2)
-    parser.add_argument("--threads", type=int, default=16)
-    parser.add_argument("--hot-share", type=float, default=0.1)
-    parser.add_argument("--hot-slots", type=int, default=3)
-    parser.add_argument("--capacity", type=int, default=200)
-    parser.add_argument("--synchronous", default="FULL", choices=("FULL", "NORMAL"))
-    args = parser.parse_args()
-    results, report, before, hot_booked = run(args)
+    args = build_parser().parse_args()
+    workloads = ("spread", "hot") if args.workload == "both" else (args.workload,)
+    if args.db is None:
+        combos = [("sqlite", 1), ("postgres", 1), ("postgres", 2)]
+    elif args.db.startswith("postgres"):
+        combos = [("postgres", args.workers)]
+    else:
+        if args.workers != 1:
+            raise SystemExit("a SQLite central is one process: --workers 1")
+        combos = [("sqlite", 1)]
+    configs = [Config(b, w, wl) for b, w in combos for wl in workloads]
+    print(
+        f"{os.cpu_count()} cores shared by server and clients; clients "
+        f"{args.processes} processes x {args.threads} threads; {args.seconds:.0f} s per run",
+        flush=True,
+    )
+    outcomes: list[Outcome] = []
+    needs_pg = any(c.backend == "postgres" for c in configs)
+    url = args.db if args.db and args.db.startswith("postgresql://") else None
+    with _cluster(needs_pg, url) as cluster:
+        for config in configs:
+            outcome = run_one(config, args, cluster if config.backend == "postgres" else None)
+            outcomes.append(outcome)
+            print(describe(outcome, args), flush=True)
+            if args.profile and args.profile_to.exists():
+                print(_profile.top(args.profile_to), flush=True)
+    print()
+    print(table(outcomes))
+    return 0 if all(o.ok for o in outcomes) else 1
 
-    by_status: dict[int, int] = {}
-    for _, status in results:
-        by_status[status] = by_status.get(status, 0) + 1
-    created = [t for t, s in results if s == 201]
-    all_ms = [t * 1000 for t, _ in results]
-    ok_ms = [t * 1000 for t in created]
-    stored = report["active_bookings"] - before
-    print(
-        f"reference central, SQLite synchronous={args.synchronous}, {os.cpu_count()} cores "
-        "shared by server and clients"
-    )
-    print(
-        f"clients: {args.processes * args.threads} ({args.processes} processes x {args.threads} "
-        f"threads), {args.seconds:.0f} s, {args.hot_share:.0%} of requests on {args.hot_slots} "
-        f"hot slots of {args.capacity} seats"
-    )
-    print(f"requests: {len(results)}  by status: {dict(sorted(by_status.items()))}")
-    print(
-        f"bookings created: {len(created)}  ->  {len(created) / args.seconds:.0f} bookings/s "
-        f"sustained; all requests {len(results) / args.seconds:.0f}/s"
-    )
-    print(
-        f"latency of 201s: p50 {pct(ok_ms, 0.5):.1f} ms  p95 {pct(ok_ms, 0.95):.1f} ms  "
-        f"p99 {pct(ok_ms, 0.99):.1f} ms;  all requests p50 {pct(all_ms, 0.5):.1f} ms  "
-        f"p95 {pct(all_ms, 0.95):.1f} ms  mean {statistics.fmean(all_ms):.1f} ms"
-    )
-    print(f"hot slots booked: {hot_booked} (capacity {args.capacity} each)")
-    ok = (
-        report["overbooked_slots"] == 0
-        and report["counter_mismatches"] == 0
-        and report["citizens_with_two_active"] == 0
-        and stored == len(created)
-        and all(b <= args.capacity for b in hot_booked)
-    )
-    print(
-        f"overbooking check: overbooked slots {report['overbooked_slots']}, counter mismatches "
-        f"{report['counter_mismatches']}, citizens with two active "
-        f"{report['citizens_with_two_active']}, stored {stored} vs 201s {len(created)}  ->  "
-        f"{'OK' if ok else 'FAILED'}"
-    )
-    return 0 if ok else 1
+
+def _cluster(needed: bool, url: str | None):
+    import contextlib
+
+    if not needed:
+        return contextlib.nullcontext(None)
+    if url is None:
+        return private_cluster()
+    return contextlib.nullcontext(_existing_cluster(url))
+
+
+def _existing_cluster(url: str) -> Cluster:
+    """A server the caller gave: its CPU counts if its data directory is readable here."""
+    import psycopg
+
+    with psycopg.connect(url, autocommit=True) as conn:
+        data = Path(conn.execute("SHOW data_directory").fetchone()[0])
+    if not (data / "postmaster.pid").exists():
+        raise SystemExit(f"{data} is not on this machine: its CPU cannot be counted")
+    return Cluster(url, data)
 
 
 if __name__ == "__main__":

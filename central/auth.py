@@ -19,8 +19,14 @@ from central.store import Terminal
 _bearer = HTTPBearer(auto_error=False, description="Token issued at enrolment")
 
 
-def central(request: Request) -> Central:
+def _central(request: Request) -> Central:
     return request.app.state.central
+
+
+async def central(request: Request) -> Central:
+    """The request's central. A coroutine on purpose: FastAPI runs a plain function dependency
+    in its thread pool, a thread hand-off on every request for one attribute read."""
+    return _central(request)
 
 
 async def terminal(
@@ -29,7 +35,8 @@ async def terminal(
 ) -> Terminal:
     if credentials is None or credentials.scheme.lower() != "bearer":
         raise Unauthorized()
-    found = central(request).store.terminal_for_token(credentials.credentials)
+    c = _central(request)
+    found = await c.read(lambda: c.store.terminal_for_token(credentials.credentials))
     if found is None:
         raise Unauthorized()
     return found

@@ -38,11 +38,13 @@ from kiosk.errors import InputError, run_reporting
 
 
 def _settings(args: argparse.Namespace):
-    from central.settings import Settings, clock_starting_at, system_clock
+    from central.settings import Settings, clock_from_file, clock_starting_at, system_clock
 
     clock = system_clock
     if getattr(args, "now", None):
         clock = clock_starting_at(_instant(args.now))
+    if getattr(args, "clock_file", None):
+        clock = clock_from_file(Path(args.clock_file))
     keys_dir = getattr(args, "keys_dir", None)
     return Settings(db=_db(args), clock=clock, keys_dir=Path(keys_dir) if keys_dir else None)
 
@@ -78,6 +80,7 @@ def serve_settings(args: argparse.Namespace, *, demo: bool):
         demo_capacity=args.capacity,
         max_in_flight=args.max_in_flight,
         verify_interval=args.verify_interval,
+        verify_hold=args.verify_hold,
         synchronous=args.synchronous,
         booking_delay=args.booking_delay,
         lease_share=args.lease_share,
@@ -288,23 +291,51 @@ def _lease_flags(serve: argparse.ArgumentParser) -> None:
     group.add_argument("--lease-grace-minutes", type=float, default=5.0)
 
 
+def _serve_options(serve: argparse.ArgumentParser) -> None:
+    """The rest of `serve`'s options: hidden test ones, the lease policy, SMS, logging."""
+    _test_only_flags(serve)
+    _lease_flags(serve)
+    serve_flags(serve)
+    _log_flags(serve)
+
+
 def _log_flags(serve: argparse.ArgumentParser) -> None:
-    serve.add_argument("--log-level", default="info", help="uvicorn's log level")
+    serve.add_argument(
+        "--log-level",
+        default="info",
+        help="uvicorn's and, with --workers, the workers' log level (debug shows every "
+        "registry check run)",
+    )
     serve.add_argument("--no-access-log", action="store_true", help="no line per request")
 
 
 def with_db(p: argparse.ArgumentParser) -> argparse.ArgumentParser:
-    p.add_argument("--db", required=True, help="a SQLite database file or a postgresql:// URL")
+    p.add_argument(
+        "--db",
+        required=True,
+        metavar="FILE|URL",
+        help="a SQLite database file or a postgresql:// URL",
+    )
     p.add_argument(
         "--keys-dir",
+        metavar="DIR",
         help="the central's private keys (default FILE.keys beside a SQLite file; "
         "required with a postgresql:// URL)",
     )
     p.add_argument(
         "--now",
+        metavar="T",
         help="STAGING/TESTS ONLY: run the clock from this ISO 8601 instant (with offset)",
     )
     return p
+
+
+def _test_only_flags(serve: argparse.ArgumentParser) -> None:
+    """Hidden: tests hold a booking request in flight or a registry check run's lock, and move
+    the clock of a central served by several processes."""
+    serve.add_argument("--booking-delay", type=float, default=0.0, help=argparse.SUPPRESS)
+    serve.add_argument("--verify-hold", type=float, default=0.0, help=argparse.SUPPRESS)
+    serve.add_argument("--clock-file", help=argparse.SUPPRESS)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -314,7 +345,37 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--debug", action="store_true", help="show tracebacks of unexpected errors")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    serve = with_db(sub.add_parser("serve", help="serve the API"))
+    serve = with_db(
+        sub.add_parser(
+            "serve",
+            help="serve the API",
+            description=(
+                "Serves the API of DESIGN §5 (FastAPI, uvicorn; SQLite WAL + "
+                "`synchronous=FULL`, or PostgreSQL for a `postgresql://` URL). `--demo` seeds "
+                "the 25 sites, 14 days of hourly slots (`--capacity`, default 200), "
+                "occupations and a demo registry if the database is empty; `--always-open` "
+                "sets every channel's hours to 00:00–24:00 so the demo works at any time of "
+                "day. Keys are created on first serve in `FILE.keys/` (mode 0600), or in "
+                "`--keys-dir DIR` (required with a URL), the lease-signing key among them. The"
+                " database is brought to the latest numbered migration on open. `--workers N` "
+                "(PostgreSQL only) serves from N processes on one socket; which booking "
+                "requests are in flight is then kept in the database, so a retry reaching "
+                "another worker still gets 409 `request-in-flight` (each worker extends its "
+                "claims every 4 s, so a dead worker's expire within 15 s; a claim a database "
+                "outage kept is released once the database is back). Each worker answers with "
+                "`X-Central-Worker: <pid>` and names its database sessions `kiosk-central pid "
+                "<pid>` (`pg_stat_activity`); the registry check (`--verify-interval S`, "
+                "default 5, 0 off) runs in one worker of the cluster at a time, under a "
+                "PostgreSQL advisory lock that a dead worker's session lets go. uvicorn's "
+                'supervisor replaces a worker that dies ("Child process [pid] died" in the '
+                "log); the others serve on. SMS (DESIGN §12, docs/notifications.md): with "
+                "`--sms-gateway-url` every worker runs the outbox sender every "
+                "`--notify-interval` seconds (default 2); without it nothing is sent and the "
+                "rows stay pending; `--no-notify` runs no sender (run `kiosk-central notify` "
+                "beside it). One line at start says which."
+            ),
+        )
+    )
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8080)
     serve.add_argument("--demo", action="store_true", help="seed demo data if the db is empty")
@@ -323,62 +384,134 @@ def build_parser() -> argparse.ArgumentParser:
         "--always-open", action="store_true", help="set every channel's hours to 00:00-24:00"
     )
     serve.add_argument("--max-in-flight", type=int, default=256)
-    serve.add_argument("--verify-interval", type=float, default=5.0)
+    serve.add_argument(
+        "--verify-interval",
+        type=float,
+        default=5.0,
+        help="seconds between registry check runs (one worker of the cluster at a time); 0: off",
+    )
     serve.add_argument("--synchronous", default="FULL", choices=("FULL", "NORMAL", "EXTRA"))
     serve.add_argument(
         "--workers",
         type=int,
         default=1,
+        metavar="N",
         help="server processes on one socket (PostgreSQL only)",
     )
-    serve.add_argument("--booking-delay", type=float, default=0.0, help=argparse.SUPPRESS)
-    _lease_flags(serve)
-    serve_flags(serve)
-    _log_flags(serve)
+    _serve_options(serve)
     serve.set_defaults(handler=cmd_serve)
 
-    code = with_db(sub.add_parser("enrolment-code", help="print a one-time enrolment code"))
-    code.add_argument("--store", required=True)
+    code = with_db(
+        sub.add_parser(
+            "enrolment-code",
+            help="print a one-time enrolment code",
+            description=("Prints a one-time enrolment code for `POST /v1/terminals`"),
+        )
+    )
+    code.add_argument("--store", required=True, metavar="STORE")
     code.add_argument("--ttl-hours", type=int, default=24)
     code.set_defaults(handler=cmd_enrolment_code)
 
-    token = with_db(sub.add_parser("token", help="print a bearer token for a terminal"))
-    token.add_argument("--terminal", required=True)
-    token.add_argument("--store")
+    token = with_db(
+        sub.add_parser(
+            "token",
+            help="print a bearer token for a terminal",
+            description=(
+                "Prints a bearer token (staging and tests); a new token replaces the old one"
+            ),
+        )
+    )
+    token.add_argument("--terminal", required=True, metavar="NAME")
+    token.add_argument("--store", metavar="S")
     token.add_argument("--channel", default="kiosk", choices=CHANNELS)
     token.set_defaults(handler=cmd_token)
 
-    revoke = with_db(sub.add_parser("revoke", help="revoke a terminal's token"))
-    revoke.add_argument("--terminal", required=True)
+    revoke = with_db(
+        sub.add_parser(
+            "revoke",
+            help="revoke a terminal's token",
+            description=("The terminal's token stops working at once (401)"),
+        )
+    )
+    revoke.add_argument("--terminal", required=True, metavar="NAME")
     revoke.set_defaults(handler=cmd_revoke)
 
-    hours = with_db(sub.add_parser("hours", help="show or change channel hours"))
+    hours = with_db(
+        sub.add_parser(
+            "hours",
+            help="show or change channel hours",
+            description=("Shows or changes channel hours (stored in the database)"),
+        )
+    )
     hours.add_argument("--channel", default="all", choices=(*CHANNELS, "all"))
-    hours.add_argument("--opens")
-    hours.add_argument("--closes")
-    hours.add_argument("--from", dest="valid_from")
+    hours.add_argument("--opens", metavar="HH:MM")
+    hours.add_argument("--closes", metavar="HH:MM")
+    hours.add_argument("--from", dest="valid_from", metavar="DATE")
     hours.add_argument("--always-open", action="store_true")
     hours.set_defaults(handler=cmd_hours)
 
-    with_db(sub.add_parser("verify", help="settle pending-verification bookings now")).set_defaults(
-        handler=cmd_verify
+    verify = with_db(
+        sub.add_parser(
+            "verify",
+            help="settle pending-verification bookings now",
+            description=(
+                "Settles `pending-verification` bookings against the registry now (the server "
+                "also does it every `--verify-interval` seconds, in one worker at a time, "
+                "logging each run's worker, start and end)"
+            ),
+        )
     )
+    verify.set_defaults(handler=cmd_verify)
 
-    leases = with_db(sub.add_parser("leases", help="seats held in leases per slot and terminal"))
+    leases = with_db(
+        sub.add_parser(
+            "leases",
+            help="seats held in leases per slot and terminal",
+            description=(
+                "Seats held in leases at `--now` (default: now): per slot (slot, capacity, booked,"
+                " held, available) and per terminal (terminal, leases, seats, spent-not-booked, "
+                "booked); seats of a slot that has started no longer count"
+            ),
+        )
+    )
     leases.add_argument("--json", action="store_true", help="print JSON")
     leases.set_defaults(handler=cmd_leases)
 
-    check = with_db(sub.add_parser("check-slip", help="verify an offline-confirmed slip's QR text"))
+    check = with_db(
+        sub.add_parser(
+            "check-slip",
+            help="verify an offline-confirmed slip's QR text",
+            description=(
+                "Verifies an offline-confirmed slip's QR text (`TRJ1;…`) against its lease and the"
+                " terminal's registered keys; prints `valid` with reference, slot, terminal and "
+                "whether the booking has reached the central (exit 0), or the reason in Thai and "
+                "English with its code (exit 1; 2 for bad usage)"
+            ),
+        )
+    )
     check.add_argument("text", help="the slip code (TRJ1;...)")
     check.set_defaults(handler=cmd_check_slip)
 
-    migrate = with_db(sub.add_parser("migrate", help="apply the schema migrations; the version"))
+    migrate = with_db(
+        sub.add_parser(
+            "migrate",
+            help="apply the schema migrations; the version",
+            description=(
+                "Applies the numbered schema migrations (the same list on SQLite and PostgreSQL) "
+                "and prints `schema version N`; `serve` does the same at start"
+            ),
+        )
+    )
     migrate.set_defaults(handler=cmd_migrate)
 
     notify_parsers(sub, with_db)
 
-    openapi = sub.add_parser("openapi", help="print the OpenAPI document")
-    openapi.add_argument("--output", help="write it to this file")
+    openapi = sub.add_parser(
+        "openapi",
+        help="print the OpenAPI document",
+        description=("Prints the OpenAPI document exactly as served"),
+    )
+    openapi.add_argument("--output", metavar="FILE", help="write it to this file")
     openapi.set_defaults(handler=cmd_openapi)
     return parser
 

@@ -55,16 +55,24 @@ def check_gateway(url: str | None, token_file: str | None, *, required: bool) ->
 
 
 def gateway_flags(p: argparse.ArgumentParser) -> None:
-    group = p.add_argument_group("SMS notifications")
-    group.add_argument(
+    """The gateway's flags, in the synopsis of `serve` and `notify` (not a group of their own:
+    the README's generated rows list a group's flags after the text instead)."""
+    p.add_argument(
         "--sms-gateway-url",
+        metavar="URL",
         help="the HTTP JSON SMS gateway to POST messages to (none: SMS rows stay pending)",
     )
-    group.add_argument(
-        "--sms-token-file", help="a file holding the gateway's bearer token (never on the CLI)"
+    p.add_argument(
+        "--sms-token-file",
+        metavar="FILE",
+        help="a file holding the gateway's bearer token (never on the CLI)",
     )
-    group.add_argument(
-        "--sms-timeout", type=float, default=10.0, help="seconds to wait for the gateway"
+    p.add_argument(
+        "--sms-timeout",
+        type=float,
+        default=10.0,
+        metavar="S",
+        help="seconds to wait for the gateway (default 10)",
     )
 
 
@@ -74,7 +82,8 @@ def serve_flags(serve: argparse.ArgumentParser) -> None:
         "--notify-interval",
         type=float,
         default=2.0,
-        help="seconds between passes of the SMS sender over the outbox",
+        metavar="S",
+        help="seconds between passes of the SMS sender over the outbox (default 2)",
     )
     serve.add_argument(
         "--no-notify",
@@ -149,7 +158,18 @@ def cmd_notifications(args: argparse.Namespace) -> int:
 
 def add_parsers(sub: argparse._SubParsersAction, with_db) -> None:  # type: ignore[type-arg]
     notify = with_db(
-        sub.add_parser("notify", help="send the SMS outbox through the gateway (the sender loop)")
+        sub.add_parser(
+            "notify",
+            help="send the SMS outbox through the gateway (the sender loop)",
+            description=(
+                "The SMS outbox sender alone (the same loop `serve` runs); `--sms-gateway-url` "
+                "and `--sms-token-file` are required: claims due rows, POSTs each to the HTTP "
+                "JSON gateway, retries 5xx/timeouts with backoff and 429 after `Retry-After`, "
+                "marks other 4xx `failed` and rows past 12 failed attempts or 24 h `dead`. "
+                "`--once` sends what is due and exits. Any number of senders may run at once "
+                "(claims in the database keep them apart)."
+            ),
+        )
     )
     gateway_flags(notify)
     notify.add_argument("--once", action="store_true", help="send what is due now, then exit")
@@ -158,12 +178,30 @@ def add_parsers(sub: argparse._SubParsersAction, with_db) -> None:  # type: igno
         dest="notify_interval",
         type=float,
         default=2.0,
-        help="seconds between passes (without --once)",
+        metavar="S",
+        help="seconds between passes (without --once; default 2)",
     )
     notify.set_defaults(handler=cmd_notify)
 
-    listing = with_db(sub.add_parser("notifications", help="the SMS outbox, phone numbers masked"))
+    listing = with_db(
+        sub.add_parser(
+            "notifications",
+            help="the SMS outbox, phone numbers masked",
+            description=(
+                "The SMS outbox, oldest first, phone numbers masked (`081-XXX-5678`; blank once "
+                "sent, failed or dead). `--json` keys: id, event_id, reference, event, state, "
+                "attempts, phone, text, created_at, sent_at, next_attempt_at, last_error. "
+                "Counts per state on stderr."
+            ),
+        )
+    )
     listing.add_argument("--json", action="store_true", help="print JSON")
-    listing.add_argument("--state", help=f"only rows in this state ({', '.join(STATES)})")
-    listing.add_argument("--limit", type=int, default=1000, help="at most this many rows")
+    listing.add_argument(
+        "--state",
+        metavar="|".join(STATES),
+        help=f"only rows in this state ({', '.join(STATES)})",
+    )
+    listing.add_argument(
+        "--limit", type=int, default=1000, metavar="N", help="at most this many rows"
+    )
     listing.set_defaults(handler=cmd_notifications)

@@ -62,8 +62,9 @@ from central.models import (
 )
 from central.notify.refusals import announce_refusal
 from central.problems import responses
-from central.service import Central
-from central.store import Booking, LeaseClaim, NewBooking, Slot, Terminal
+from central.service import Central, Flight
+from central.store import Booking, LeaseClaim, NewBooking, Occupation, Slot, Terminal
+from central.store.booking_context import BookingContext
 from kiosk.card.errors import CardDataError
 from kiosk.card.model import Card
 from kiosk.dates import BANGKOK
@@ -77,9 +78,24 @@ _plain = TypeAdapter(BookingIn)
 _BOOKING_200 = {"description": "The same booking again (idempotent replay)", "model": BookingOut}
 
 
-def _answer(response: Response, booking: Booking) -> dict[str, Any]:
-    response.headers["ETag"] = f'"{booking.version}"'
-    return booking.to_json()
+def _answer(response: Response, booking: Booking) -> Response:
+    """The booking as the JSON answer, with its version as the ETag.
+
+    Serialised here, once: a returned dict would be validated again against `BookingOut` and
+    encoded through `jsonable_encoder` by FastAPI (the model still documents the answer, and
+    tests/central/test_openapi.py checks answers against it). `response` carries the status and
+    headers the route set.
+    """
+    headers = dict(response.headers)
+    headers.pop("content-length", None)
+    headers["ETag"] = f'"{booking.version}"'
+    body = json.dumps(booking.to_json(), ensure_ascii=False, separators=(",", ":"))
+    return Response(
+        body.encode(),
+        status_code=response.status_code or 200,
+        headers=headers,
+        media_type="application/json",
+    )
 
 
 def _unseal(central: Central, body: SealedBookingIn) -> tuple[dict[str, Any], BookingIn]:
@@ -116,7 +132,13 @@ def _card(data: dict[str, Any]) -> Card:
 
 def _occupation(central: Central, occupation: OccupationIn) -> tuple[str, str | None]:
     known = {o.code: o for o in central.store.occupations()}
-    option = known.get(occupation.code)
+    return _judge_occupation(known.get(occupation.code), occupation)
+
+
+def _judge_occupation(
+    option: Occupation | None, occupation: OccupationIn
+) -> tuple[str, str | None]:
+    """The occupation as stored, or 400 invalid-occupation; `option` is the code's entry."""
     if option is None:
         raise InvalidRequest(
             f"Unknown occupation code {occupation.code!r}.",
@@ -138,7 +160,11 @@ def _occupation(central: Central, occupation: OccupationIn) -> tuple[str, str | 
 
 
 def _open_slot(central: Central, slot_id: str, now: datetime) -> Slot:
-    slot = central.store.slot(slot_id)
+    return _judge_slot(central, slot_id, central.store.slot(slot_id), now)
+
+
+def _judge_slot(central: Central, slot_id: str, slot: Slot | None, now: datetime) -> Slot:
+    """The slot if it has not ended; 400 unknown-slot or 409 slot-passed (with alternatives)."""
     if slot is None:
         raise InvalidRequest(f"No slot {slot_id!r}.", th="ไม่พบช่วงเวลาที่เลือก", code="unknown-slot")
     hh, mm = slot.end.split(":")
@@ -148,19 +174,31 @@ def _open_slot(central: Central, slot_id: str, now: datetime) -> Slot:
     return slot
 
 
+def _citizen_key(central: Central, plain: dict[str, Any]) -> str:
+    """The citizen key of the body's CID as sent (judged later, with the card); "" if it is
+    not even text, which no registry row has."""
+    citizen = plain.get("citizen")
+    cid = citizen.get("cid") if isinstance(citizen, dict) else None
+    if not isinstance(cid, str) or not cid.isascii():
+        return ""
+    return central.keys.citizen_key(cid)
+
+
 def _prepare(
     central: Central,
     terminal: Terminal,
     plain: dict[str, Any],
     booking: BookingIn,
     fingerprint: str,
+    context: BookingContext,
     queued: bool,
 ) -> NewBooking:
+    """Judge a request the central has not seen, in this order, on what `context` read."""
     now = central.now()
     if booking.channel != terminal.channel:
         raise ChannelNotAllowed(terminal.channel, booking.channel)
     card = _card(plain["citizen"])
-    hours = central.store.hours().get(booking.channel)
+    hours = context.hours
     if hours is None:
         raise OutsideHours(
             "closed",
@@ -168,8 +206,8 @@ def _prepare(
             "ช่องทางนี้ยังไม่เปิดรับจอง",
         )
     judge(booking.confirmed_at, hours, now)
-    occupation_code, occupation_other = _occupation(central, booking.occupation)
-    _open_slot(central, booking.slot_id, now)
+    occupation_code, occupation_other = _judge_occupation(context.occupation, booking.occupation)
+    _judge_slot(central, booking.slot_id, context.slot, now)
     citizen_key = central.keys.citizen_key(card.cid)
     # A provisional decision was taken without the registry; re-check it the same way, and let
     # the registry settle it afterwards (pending-verification). A definite one is re-checked
@@ -177,7 +215,11 @@ def _prepare(
     if booking.decision.route == "book-provisional":
         registry = "unknown"
     else:
-        registry = "yes" if central.store.registered(citizen_key) else "no"
+        if citizen_key == context.citizen_key:
+            registered = context.registered
+        else:  # the card's CID differs from the body's text (never, unless the card is edited)
+            registered = central.store.registered(citizen_key)
+        registry = "yes" if registered else "no"
     try:
         decision = eligibility.recheck(
             booking.decision.rule_set,
@@ -235,13 +277,19 @@ def _prepare(
 
 
 async def _store(
-    central: Central, new: NewBooking, lease: LeaseRefIn | None
+    central: Central, new: NewBooking, lease: LeaseRefIn | None, flight: Flight
 ) -> tuple[bool, Booking]:
     """Take a free seat, or the seat the lease holds, in the one writer thread."""
     now = central.now()
     try:
         if lease is None:
-            return await central.write(lambda: central.store.book(new, now))
+            created, booking = await central.write(
+                lambda: central.store.book(
+                    new, now, release_claim=flight.shared, site=flight.context.site
+                )
+            )
+            flight.released = created and flight.shared
+            return created, booking
         claim = LeaseClaim(lease.lease_id, lease.reference)
         grace = central.settings.lease_grace
         return await central.write(lambda: central.store.book_from_lease(new, claim, now, grace))
@@ -257,9 +305,29 @@ async def _store(
             )
         raise
     except SlotFull:
-        slot = central.store.slot(new.slot_id)
-        assert slot is not None
-        raise SlotFull(new.slot_id, central.store.alternatives(slot, now)) from None
+        alternatives = await central.read(lambda: _alternatives(central, new.slot_id, now))
+        raise SlotFull(new.slot_id, alternatives) from None
+
+
+def _alternatives(central: Central, slot_id: str, now: datetime) -> list[dict[str, Any]]:
+    slot = central.store.slot(slot_id)
+    assert slot is not None
+    return central.store.alternatives(slot, now)
+
+
+async def _opened(
+    central: Central, request: Request, body: BookingIn | SealedBookingIn
+) -> tuple[dict[str, Any], BookingIn, LeaseRefIn | None]:
+    """The plain booking, as a dict (what is fingerprinted) and as a model, and its lease."""
+    if isinstance(body, SealedBookingIn):
+        plain, booking = _unseal(central, body)
+        lease = body.lease or booking.lease
+    else:
+        plain, booking = await request.json(), body
+        lease = booking.lease
+    # The lease travels beside the booking, not in it: the same booking sent again with or
+    # without it is the same request.
+    return {k: v for k, v in plain.items() if k != "lease"}, booking, lease
 
 
 @router.post(
@@ -278,7 +346,7 @@ async def create_booking(
         str | None,
         Header(alias="Idempotency-Key", description="The booking_id; never expires"),
     ] = None,
-) -> dict[str, Any]:
+) -> Response:
     """Book a seat; 201 when new, 200 when the same key and body come again.
 
     The body is the plain booking or, from a terminal's journal, the same sealed to the central.
@@ -291,15 +359,7 @@ async def create_booking(
     # A sealed body comes from a terminal's journal: the booking was queued there, and the
     # customer left with a slip promising an SMS with the outcome (DESIGN §12).
     queued = isinstance(body, SealedBookingIn)
-    if isinstance(body, SealedBookingIn):
-        plain, booking = _unseal(central, body)
-        lease = body.lease or booking.lease
-    else:
-        plain, booking = await request.json(), body
-        lease = booking.lease
-    # The lease travels beside the booking, not in it: the same booking sent again with or
-    # without it is the same request.
-    plain = {k: v for k, v in plain.items() if k != "lease"}
+    plain, booking, lease = await _opened(central, request, body)
     if idempotency_key.strip('"') != booking.booking_id:
         raise BadRequest(
             "The Idempotency-Key header must equal the body's booking_id.",
@@ -307,14 +367,19 @@ async def create_booking(
         )
     key = booking.booking_id
     fingerprint = central.keys.fingerprint(canonical(plain))
-    with central.request_in_flight(key):
+    async with central.booking_in_flight(
+        key, booking.channel, booking.occupation.code, booking.slot_id, _citizen_key(central, plain)
+    ) as flight:
         if central.settings.booking_delay:
             await asyncio.sleep(central.settings.booking_delay)
-        existing = central.store.booking_by_id(key)
+        context = flight.context
+        existing = None
+        if context.replay:
+            existing = await central.read(lambda: central.store.booking_by_id(key))
         if existing is None:
             try:
-                new = _prepare(central, terminal, plain, booking, fingerprint, queued)
-                created, result = await _store(central, new, lease)
+                new = _prepare(central, terminal, plain, booking, fingerprint, context, queued)
+                created, result = await _store(central, new, lease, flight)
             except CentralError as exc:
                 if queued:
                     await announce_refusal(central, booking, exc)
@@ -343,9 +408,7 @@ async def create_booking(
 
 
 @router.post("/bookings/lookup", response_model=BookingOut, responses=responses(404))
-async def lookup(
-    body: CidIn, response: Response, central: CentralDep, _: TerminalDep
-) -> dict[str, Any]:
+async def lookup(body: CidIn, response: Response, central: CentralDep, _: TerminalDep) -> Response:
     """The citizen's active booking (confirmed or pending verification), found by ID card."""
     booking = central.store.active_booking(central.keys.citizen_key(body.cid))
     if booking is None:
@@ -384,7 +447,7 @@ async def change(
     central: CentralDep,
     _: TerminalDep,
     if_match: Annotated[str | None, Header(alias="If-Match")] = None,
-) -> dict[str, Any]:
+) -> Response:
     """Change slot, phone or occupation. The card must be present (`cid`); If-Match is the version.
 
     A slot change moves the seat atomically: the new seat is taken and the old one freed in one
@@ -429,7 +492,7 @@ async def cancel(
     central: CentralDep,
     _: TerminalDep,
     if_match: Annotated[str | None, Header(alias="If-Match")] = None,
-) -> dict[str, Any]:
+) -> Response:
     """Cancel and free the seat. Cancelling again answers the cancelled booking (200)."""
     version = _version(if_match, required=False)
     ref = _reference(reference)

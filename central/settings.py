@@ -35,6 +35,19 @@ def clock_starting_at(start: datetime) -> Clock:
     return now
 
 
+def clock_from_file(path: Path) -> Clock:
+    """TEST ONLY (`serve --clock-file`): the instant written in `path` (ISO 8601), read at
+    every call. It lets a test move the clock of a central running as other processes (`serve
+    --workers N`) as it moves an in-process central's; the writer replaces the file whole
+    (rename), so a reader never sees half an instant. (Read every time: file timestamps are
+    too coarse to tell two quick moves apart, and a test central's pace allows it.)"""
+
+    def now() -> datetime:
+        return datetime.fromisoformat(path.read_text("ascii").strip())
+
+    return now
+
+
 @dataclass(frozen=True)
 class Settings:
     #: A SQLite file, or a `postgresql://` URL (`central.store.open_store`).
@@ -48,6 +61,9 @@ class Settings:
     retry_after_seconds: int = 2
     #: Seconds between passes that settle pending-verification bookings; 0 disables the pass.
     verify_interval: float = 5.0
+    #: TEST ONLY: seconds each registry check run keeps its lock after its work, so a test can
+    #: see that runs in two workers never overlap. Never set in production.
+    verify_hold: float = 0.0
     #: SQLite `synchronous` (FULL unless a benchmark compares).
     synchronous: str = "FULL"
     #: Seed the demo data when the database is empty.

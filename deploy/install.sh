@@ -14,13 +14,11 @@ APP=/opt/thairuamjai-kiosk
 DEBIAN_FRONTEND=noninteractive apt-get update -qq
 DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
   python3 python3-venv python3-dev gcc swig libpcsclite-dev pcscd pcsc-tools libccid \
-  cage libfribidi0 libegl1 libgl1 libxkbcommon0 libfontconfig1 libdbus-1-3 libglib2.0-0 \
+  cage xwayland libfribidi0 libegl1 libgl1 libxkbcommon0 libfontconfig1 libdbus-1-3 libglib2.0-0 \
   libwayland-client0 libwayland-cursor0 libwayland-egl1 libusb-1.0-0 logrotate rsync
 
 # 2. the unprivileged kiosk user (no login shell, no home worth having)
-id kiosk >/dev/null 2>&1 || useradd --system --create-home --home-dir /var/lib/kiosk-user \
-  --shell /usr/sbin/nologin kiosk
-usermod -a -G video,input,render,lp,dialout kiosk 2>/dev/null || true
+"$SRC/deploy/kiosk-user.sh" kiosk
 
 # 3. the application and its Python environment
 mkdir -p "$APP"

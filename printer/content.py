@@ -17,7 +17,7 @@ from datetime import date, datetime
 from kiosk import dates
 from printer.layout import Banner, Beside, Block, Gap, Qr, Rule, Text
 from printer.slip_data import BookingSlip, Citizen, DecisionSlip, SlipData, Slot, Terminal
-from printer.thai_text import WORD_JOINER
+from printer.thai_text import WORD_JOINER, bind_words
 
 #: The MOPH Department of Disease Control hotline, which answered COVID-19 vaccination questions
 #: in 2021. One place to change it: verify against the programme's current notice before rollout.
@@ -236,7 +236,8 @@ def _site(slip: BookingSlip) -> list[Block]:
 
 
 def _person(citizen: Citizen) -> list[Block]:
-    names = [Text(citizen.name_th, "heading")] if citizen.name_th else []
+    # a name breaks only between its parts, never inside one (it is no dictionary word)
+    names = [Text(bind_words(citizen.name_th), "heading")] if citizen.name_th else []
     if citizen.name_en:
         names.append(Text(citizen.name_en, "en"))
     return [

@@ -11,6 +11,8 @@ of a line, where it prints on nothing. Two rules, in order:
    Clusters, bundled dictionary, no network) proposes them; we accept a boundary between two
    Thai letters, after a space, or where Thai meets Latin or digits. So `พ.ค.` and `Mr.` stay
    whole. Only a single word wider than the line is broken inside, at a cluster boundary.
+   The dictionary is newmm's plus the slips' own words, and a demonstrative (นี้) never starts a
+   line (printer/thai_words.py says why: "ใบ|นี้" was once broken there).
 
 The measure of a line is the caller's (`measure(text) -> width`), so this module is pure and the
 layout passes Pillow's raqm-shaped width: shaping makes the width of a line differ from the sum
@@ -23,9 +25,12 @@ first use (about half a second); `warm_up()` does that at start-up.
 
 from __future__ import annotations
 
+import itertools
 import os
 from collections.abc import Callable, Iterator
 from functools import lru_cache
+
+from printer.thai_words import DEMONSTRATIVES, EXTRA_WORDS
 
 #: Above and below vowels and tone marks: they have no width of their own and sit on the consonant
 #: before them.
@@ -85,10 +90,15 @@ def _word_break_ok(text: str, i: int) -> bool:
 def _tokenizer() -> Callable[[str], list[str]]:
     os.environ.setdefault("PYTHAINLP_READ_ONLY", "1")
     os.environ.setdefault("PYTHAINLP_OFFLINE", "1")
-    from pythainlp.tokenize import word_tokenize  # noqa: PLC0415 - after the settings above
+    # after the settings above
+    from pythainlp.corpus import thai_words  # noqa: PLC0415
+    from pythainlp.tokenize import word_tokenize  # noqa: PLC0415
+    from pythainlp.util import dict_trie  # noqa: PLC0415
+
+    words = dict_trie(set(thai_words()) | EXTRA_WORDS)
 
     def tokenize(text: str) -> list[str]:
-        return word_tokenize(text, engine="newmm", keep_whitespace=True)
+        return word_tokenize(text, custom_dict=words, engine="newmm", keep_whitespace=True)
 
     return tokenize
 
@@ -100,22 +110,49 @@ def warm_up() -> None:
 
 def word_boundaries(text: str) -> list[int]:
     """Positions where a line may end, by the rules above (0 < i < len(text), ascending)."""
+    return list(_word_boundaries(text))
+
+
+@lru_cache(maxsize=512)
+def _word_boundaries(text: str) -> tuple[int, ...]:
+    """Cached: a slip's texts come back for every slip, and tokenizing is the slow part."""
     if not text:
-        return []
+        return ()
     tokens = _tokenizer()(text)
     if "".join(tokens) != text:  # a tokenizer that changed the text cannot be trusted here
         candidates: Iterator[int] = iter(range(1, len(text)))
     else:
         candidates = _offsets(tokens)
-    return [i for i in candidates if 0 < i < len(text) and _word_break_ok(text, i)]
+    return tuple(i for i in candidates if 0 < i < len(text) and _word_break_ok(text, i))
 
 
 def _offsets(tokens: list[str]) -> Iterator[int]:
+    """Token ends, except before a demonstrative (it belongs to the word before it)."""
     at = 0
-    for token in tokens[:-1]:
+    for token, after in itertools.pairwise(tokens):
         at += len(token)
+        if after in DEMONSTRATIVES and is_thai_letter(token[-1]):
+            continue
         # the tokenizer keeps a run of spaces as one token; a break may follow it
         yield at
+
+
+def bind_words(text: str) -> str:
+    """Forbid every break but those at spaces, by word joiners between its Thai words.
+
+    For a person's name: "สมชาย" is no dictionary word (newmm reads สม + ชาย), and a name must
+    not be split across lines. The joiners go between words only, never between a consonant
+    and its marks, so shaping is untouched.
+    """
+    tokens = _tokenizer()(text) if text else []
+    if "".join(tokens) != text:
+        return text
+    out = tokens[:1]
+    for token in tokens[1:]:
+        if is_thai_letter(out[-1][-1]) and is_thai_letter(token[0]):
+            out.append(WORD_JOINER)
+        out.append(token)
+    return "".join(out)
 
 
 def cluster_boundaries(text: str) -> list[int]:

@@ -40,6 +40,7 @@ from ui.theme import load_fonts, metrics_for
 from ui.window import MainWindow
 
 NOW = datetime(2021, 6, 1, 10, 0, tzinfo=BANGKOK)
+LATE = NOW.replace(hour=17, minute=30)
 TERMINAL = {"id": "T-0001", "store": "7-Eleven ลาดพร้าว 101"}
 HOURS = {"opens": "09:00", "closes": "18:00"}
 
@@ -106,8 +107,8 @@ def card(key: str) -> Card:
     return Card.from_json(demo_person(key, NOW.date()).card)
 
 
-def session() -> Session:
-    s = Session(load_bundled(), terminal=TERMINAL, today=NOW.date, now=lambda: NOW)
+def session(now: datetime = NOW) -> Session:
+    s = Session(load_bundled(), terminal=TERMINAL, today=now.date, now=lambda: now)
     s.handle(ev.ServiceChanged(**HOURS))
     return s
 
@@ -229,6 +230,7 @@ class Shot:
     name: str
     step: Step
     overlay: str | None = None  # "idle", "start-over", "pin", "technician", "keyboard"
+    now: datetime = NOW  # the session's clock (late in the day: every slot of today has ended)
 
 
 CONFIRMED = BookingOutcome("confirmed", "b1", "TRJ-4F7K-2MXD", central_status="confirmed")
@@ -345,6 +347,8 @@ SHOTS = (
         "already-booked", {**EXISTING, "reference": "TRJ-9H3D-7QXA"}, winner="TRJ-9H3D-7QXA")),
     Shot("53-notice-lease-expired", lease_notice("lease-expired")),
     Shot("54-slot-offline-no-lease", slot(offline=True)),
+    # ended is not full: at 17:30 every slot of today (09:00-16:00) has ended
+    Shot("81-slot-today-ended", then(slot(), run(ev.DayChosen(NOW.date().isoformat()))), now=LATE),
 )  # fmt: skip
 
 
@@ -378,7 +382,7 @@ def take(out: Path, sizes: list[tuple[int, int, float]], only: str | None = None
             for shot in SHOTS:
                 if only and only not in shot.name:
                     continue
-                s = session()
+                s = session(shot.now)
                 if lang == "en":
                     s.handle(ev.LanguageToggled())
                 shot.step(s)

@@ -235,8 +235,19 @@ T: dict[str, tuple[str, str]] = {
     "slot.at": ("ที่ {site}", "At {site}"),
     "slot.remaining": ("ว่าง {n} ที่", "{n} left"),
     "slot.full": ("เต็ม", "Full"),
-    "slot.past": ("หมดเวลาแล้ว", "Closed"),
+    # ended is not full (kiosk/session/availability.py): a slot whose time is over "ended"
+    "slot.past": ("หมดเวลาแล้ว", "Ended"),
     "slot.day_full": ("เต็มทั้งวัน", "All full"),
+    "slot.day_ended": ("หมดเวลาแล้ว", "Ended"),
+    "slot.day_none_left": ("ไม่มีที่ว่าง", "None left"),
+    "slot.day_over.full": (
+        "เวลาของวันนี้เต็มแล้ว กรุณาเลือกวันอื่น",
+        "Every time on this day is taken. Please choose another day.",
+    ),
+    "slot.day_over.ended": (
+        "หมดเวลาจองของวันนี้แล้ว กรุณาเลือกวันอื่น",
+        "Booking for this day is over. Please choose another day.",
+    ),
     "slot.none_yet": ("ยังไม่ได้เลือกเวลา", "No time chosen yet"),
     # offline, from a seat lease this terminal holds (DESIGN §11)
     "slot.confirm_now": ("ยืนยันได้ทันที", "Confirmed now"),
@@ -451,4 +462,5 @@ def age_text(seconds: float | None, lang: str) -> str:
 
 
 def time_range(start: str, end: str, lang: str) -> str:
-    return f"{start}–{end} น." if lang == "th" else f"{start}–{end}"
+    """`09:00–10:00 น.`: a no-break space keeps น. (the hour unit) with its time on a line."""
+    return f"{start}–{end}\u00a0น." if lang == "th" else f"{start}–{end}"

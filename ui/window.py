@@ -9,7 +9,7 @@ name, ID or phone number.
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import QCoreApplication, QEvent, Qt, QTimer
 from PySide6.QtWidgets import (
     QApplication,
     QHBoxLayout,
@@ -257,6 +257,7 @@ class MainWindow(QWidget):
         elif s.screen != Screen.GOODBYE:
             self.goodbye.stop()
         self._rendered = s.screen
+        settle_layouts()
 
     # actions ------------------------------------------------------------------------------------
 
@@ -288,3 +289,17 @@ class MainWindow(QWidget):
     def _technician_out(self) -> None:
         self.b.suspended = False
         self.render()
+
+
+def settle_layouts() -> None:
+    """Lay out now what this render changed, before anything can paint it.
+
+    A label whose text or weight changes only asks for a new layout (a posted LayoutRequest);
+    until the event loop gets to it, its old geometry stands. Slot buttons are created empty
+    while the slots load and filled when they arrive: a paint (or the demo's screenshot, taken
+    right after a tap) in between drew their labels 13 px wide, ":C" and "น." of their times;
+    and a button just selected turns bold inside the width measured for regular type, so
+    "09:00–10:00 น." wrapped with "น." alone. Sending the posted layout requests here (Qt
+    handles the ones they post in turn) makes every rendered frame a settled one.
+    """
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest)

@@ -29,6 +29,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+from central.errors import StoreError
 from central.notify.gateway import Result, SmsGateway
 from central.store.notifications import Notification
 
@@ -99,6 +100,8 @@ class Sender:
         while not stop.is_set():
             try:
                 self.drain()
+            except StoreError as exc:  # the database away: one line a pass, no traceback
+                log.warning("sending notifications skipped: %s", exc.en)
             except Exception:
                 log.exception("sending notifications failed; trying again in %.0f s", interval)
             stop.wait(interval)

@@ -38,6 +38,7 @@ from central.store.notifications import (
 )
 from central.store.records import Booking, NewBooking, Site, Slot
 from central.store.seats import take_free_seat
+from central.store.sites import slot_row
 
 
 class BookingsStore(Connections):
@@ -73,52 +74,75 @@ class BookingsStore(Connections):
             raise IdempotencyKeyReused()
         return False, existing
 
-    def book(self, new: NewBooking, now: datetime) -> tuple[bool, Booking]:
+    def book(
+        self,
+        new: NewBooking,
+        now: datetime,
+        *,
+        release_claim: bool = False,
+        site: Site | None = None,
+    ) -> tuple[bool, Booking]:
         """Take a seat and record the booking, or refuse, all in one transaction, together
         with the SMS outbox row the outcome needs (`notifications.creation_event`; a queued
         booking's refusal too, committed before the refusal is raised).
 
         Returns (created, booking): created is False for an idempotent replay of the same key
         and body. Raises IdempotencyKeyReused, AlreadyBooked, SlotFull (without alternatives;
-        the caller adds them outside the write lock).
+        the caller adds them outside the write lock). With `release_claim`, a booking made
+        also ends its request's claim in flight (`claim_request`) in the same transaction: one
+        commit less, and no moment where the booking exists and a retry still gets 409.
+        Given the slot's `site` (read to judge the request), the booking made is answered from
+        what was written and the seat UPDATE returned, without reading it back.
         """
         stamp = iso(now)
         refusal: Exception | None = None
+        created: Booking | None = None
+        slot = None
         with self._write() as c:
-            existing = self._booking(c, "WHERE b.booking_id = ?", (new.booking_id,))
+            # The booking under this key and the citizen's active one, in one statement. Under
+            # READ COMMITTED (PostgreSQL) a concurrent twin of this request may commit between
+            # this read and the INSERT: the unique indexes refuse the INSERT and the write is
+            # run again (`PgConnections._retrying`), when this read finds the twin: a replay.
+            rows = c.execute(
+                self._BOOKING_SELECT + "WHERE b.booking_id = ? "
+                "OR (b.citizen_key = ? AND b.status != 'cancelled')",
+                (new.booking_id, new.citizen_key),
+            ).fetchall()
+            found = [booking_row(r) for r in rows]
+            existing = next((b for b in found if b.booking_id == new.booking_id), None)
             if existing is not None:
                 return self._replayed(existing, new)
-            other = self._booking(
-                c, "WHERE b.citizen_key = ? AND b.status != 'cancelled'", (new.citizen_key,)
-            )
-            if other is not None and other.booking_id == new.booking_id:
-                # The same request committed by a concurrent transaction after the lookup by id
-                # above (PostgreSQL, READ COMMITTED): a replay, not a second booking.
-                return self._replayed(other, new)
+            other = next(iter(found), None)
             if other is not None:
                 # The request carries the card, so its bearer may see the booking it collides
                 # with (the terminal offers to show, reprint or change it).
                 refusal = AlreadyBooked(other.reference, other.to_json())
-            elif not take_free_seat(c, new.slot_id, now):
-                refusal = SlotFull(new.slot_id, [])
-            if refusal is not None:
-                # Nothing else was written: the outbox row of a queued booking's refusal is
-                # the only thing this transaction commits.
-                if new.queued:
-                    enqueue_refused(
-                        c,
-                        new.booking_id,
-                        new.phone,
-                        slot_subject(c, new.slot_id),
-                        now,
-                        other.reference if other is not None else None,
-                    )
-                created = None
             else:
-                reference = issue_reference(c, "booking", now)
-                insert_booking(c, new, reference, stamp)
-                created = self._booking(c, "WHERE b.booking_id = ?", (new.booking_id,))
+                slot = take_free_seat(c, new.slot_id, now)
+                refusal = SlotFull(new.slot_id, []) if slot is None else None
+            if refusal is not None:
+                if not new.queued:
+                    raise refusal  # nothing written: rolled back as before
+                # Nothing else was written: the outbox row of a queued booking's refusal is
+                # the only thing this transaction commits (the refusal is raised after it).
+                enqueue_refused(
+                    c,
+                    new.booking_id,
+                    new.phone,
+                    slot_subject(c, new.slot_id),
+                    now,
+                    other.reference if other is not None else None,
+                )
+            else:
+                assert slot is not None
+                reference = self._record_booking(c, new, now, stamp, release_claim)
+                if site is not None and site.site_id == slot["site_id"]:
+                    created = written(new, reference, stamp, slot_row(slot), site)
+                else:
+                    created = self._booking(c, "WHERE b.booking_id = ?", (new.booking_id,))
                 assert created is not None
+                # In the booking's own transaction (on PostgreSQL after `pg_writes`' statement):
+                # a kiosk's ordinary online booking announces nothing and costs no statement.
                 event = creation_event(new.queued, new.channel, created.status)
                 if event is not None and new.announce:
                     enqueue_for(c, created, event, f"{reference}:{event}", now)
@@ -143,6 +167,17 @@ class BookingsStore(Connections):
             event = creation_event(True, booking.channel, booking.status)
             assert event is not None
             return enqueue_for(c, booking, event, f"{booking.reference}:{event}", now)
+
+    def _record_booking(
+        self, c: sqlite3.Connection, new: NewBooking, now: datetime, stamp: str, release: bool
+    ) -> str:
+        """Issue a reference and insert the booking under it (and end its claim in flight when
+        `release`); the reference. PostgreSQL does it in one statement (`pg_writes`)."""
+        reference = issue_reference(c, "booking", now)
+        insert_booking(c, new, reference, stamp)
+        if release:
+            c.execute("DELETE FROM requests_in_flight WHERE idempotency_key = ?", (new.booking_id,))
+        return reference
 
     def _owned(self, c: sqlite3.Connection, reference: str, citizen_key: str) -> Booking:
         booking = self._booking(c, "WHERE b.reference = ?" + self._lock_rows("b"), (reference,))
@@ -307,6 +342,31 @@ def booking_row(r: sqlite3.Row) -> Booking:
     )
 
 
+def written(new: NewBooking, reference: str, stamp: str, slot: Slot, site: Site) -> Booking:
+    """The booking `insert_booking` just wrote, as `booking_row` would read it back (the
+    columns it does not set have their defaults: version 1, no cancel reason)."""
+    return Booking(
+        booking_id=new.booking_id,
+        reference=reference,
+        status=new.status,
+        slot=slot,
+        site=site,
+        channel=new.channel,
+        terminal_id=new.terminal_id,
+        masked_cid=new.masked_cid,
+        phone=new.phone,
+        occupation_code=new.occupation_code,
+        occupation_other=new.occupation_other,
+        confirmed_at=new.confirmed_at,
+        created_at=stamp,
+        updated_at=stamp,
+        cancel_reason=None,
+        version=1,
+        fingerprint=new.fingerprint,
+        citizen_key=new.citizen_key,
+    )
+
+
 def issue_reference(c: sqlite3.Connection, source: str, now: datetime) -> str:
     """A new reference, recorded in `issued_references` so no booking or lease seat can ever
     get it again."""
@@ -325,32 +385,41 @@ def issue_reference(c: sqlite3.Connection, source: str, now: datetime) -> str:
     )
 
 
+#: The columns `insert_booking` writes, in the order of `booking_values`.
+BOOKING_COLUMNS = (
+    "booking_id, reference, citizen_key, status, slot_id, channel, terminal_id, masked_cid, "
+    "card_json, phone, occupation_code, occupation_other, answers_json, "
+    "claimed_decision_json, decision_json, fingerprint, confirmed_at, created_at, updated_at"
+)
+
+
 def insert_booking(c: sqlite3.Connection, new: NewBooking, reference: str, stamp: str) -> None:
     c.execute(
-        "INSERT INTO bookings(booking_id, reference, citizen_key, status, slot_id, "
-        "channel, terminal_id, masked_cid, card_json, phone, occupation_code, "
-        "occupation_other, answers_json, claimed_decision_json, decision_json, "
-        "fingerprint, confirmed_at, created_at, updated_at) "
+        f"INSERT INTO bookings({BOOKING_COLUMNS}) "  # noqa: S608 - constant column names
         "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-        (
-            new.booking_id,
-            reference,
-            new.citizen_key,
-            new.status,
-            new.slot_id,
-            new.channel,
-            new.terminal_id,
-            new.masked_cid,
-            json.dumps(new.card, ensure_ascii=False),
-            new.phone,
-            new.occupation_code,
-            new.occupation_other,
-            json.dumps(new.answers),
-            json.dumps(new.claimed_decision),
-            json.dumps(new.decision, ensure_ascii=False),
-            new.fingerprint,
-            new.confirmed_at,
-            stamp,
-            stamp,
-        ),
+        booking_values(new, reference, stamp),
+    )
+
+
+def booking_values(new: NewBooking, reference: str, stamp: str) -> tuple[Any, ...]:
+    return (
+        new.booking_id,
+        reference,
+        new.citizen_key,
+        new.status,
+        new.slot_id,
+        new.channel,
+        new.terminal_id,
+        new.masked_cid,
+        json.dumps(new.card, ensure_ascii=False),
+        new.phone,
+        new.occupation_code,
+        new.occupation_other,
+        json.dumps(new.answers),
+        json.dumps(new.claimed_decision),
+        json.dumps(new.decision, ensure_ascii=False),
+        new.fingerprint,
+        new.confirmed_at,
+        stamp,
+        stamp,
     )

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from central.hours import ChannelHours
-from central.store.connection import Connections
+from central.store.connection import Connections, utc
 from central.store.records import Occupation
 
 
@@ -32,11 +32,22 @@ class ConfigStore(Connections):
                 "INSERT INTO requests_in_flight(idempotency_key, expires_at) VALUES (?, ?) "
                 "ON CONFLICT(idempotency_key) DO UPDATE SET expires_at = excluded.expires_at "
                 "WHERE requests_in_flight.expires_at < ? RETURNING idempotency_key",
-                (key, _utc(now + ttl), _utc(now)),
+                (key, utc(now + ttl), utc(now)),
             )
             .fetchone()
         )
         return row is not None
+
+    def extend_requests(self, keys: Sequence[str], now: datetime, ttl: timedelta) -> None:
+        """Push the expiry of this process's claims `keys` to `now + ttl` (its heartbeat: the
+        claims of a process that died stop being extended and expire within `ttl`)."""
+        if keys:
+            until = utc(now + ttl)
+            with self._write() as c:
+                c.executemany(
+                    "UPDATE requests_in_flight SET expires_at = ? WHERE idempotency_key = ?",
+                    [(until, key) for key in keys],
+                )
 
     def release_request(self, key: str) -> None:
         self._conn().execute("DELETE FROM requests_in_flight WHERE idempotency_key = ?", (key,))
@@ -75,7 +86,3 @@ class ConfigStore(Connections):
         return [
             Occupation(r["code"], r["label_th"], r["label_en"], bool(r["free_text"])) for r in rows
         ]
-
-
-def _utc(moment: datetime) -> str:
-    return moment.astimezone(UTC).isoformat(timespec="microseconds")

@@ -14,7 +14,7 @@ import os
 import sqlite3
 import threading
 from collections.abc import Iterator
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 
 from central.errors import StoreError
@@ -23,6 +23,11 @@ from kiosk.dates import BANGKOK
 
 def hash_secret(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def utc(moment: datetime) -> str:
+    """An instant as UTC ISO 8601 text with microseconds (compared as text, in order)."""
+    return moment.astimezone(UTC).isoformat(timespec="microseconds")
 
 
 def iso(now: datetime) -> str:
@@ -86,6 +91,13 @@ class Connections:
     def _days_between(self, later: str, earlier: str) -> str:
         """SQL for the whole days from the ISO date `earlier` to `later`."""
         return f"(julianday({later}) - julianday({earlier}))"
+
+    @contextlib.contextmanager
+    def exclusive(self, job: str) -> Iterator[bool]:
+        """Whether this process may run the periodic `job` now (True), or another is running
+        it (False). A SQLite central is one process, whose one verifier thread runs one pass at
+        a time, so it always may; PostgreSQL takes an advisory lock (postgres.py)."""
+        yield True
 
     @contextlib.contextmanager
     def _snapshot(self) -> Iterator[sqlite3.Connection]:

@@ -4,7 +4,10 @@ The parts (`bookings`, `leases`, `seats`, ...) are written once, in SQL both dat
 SQLite's placeholders; `PgConnections` gives them what `Connections` gives them on SQLite — a
 connection for single reads, a write transaction, a snapshot — over a psycopg 3
 `ConnectionPool`, translating the placeholders (`?` and `:name`) to psycopg's (`%s`,
-`%(name)s`) once per statement text.
+`%(name)s`) once per statement text. Two places of the booking path say in one PostgreSQL
+statement (data-modifying CTEs) what SQLite says in several, to save round trips: the claim in
+flight with the booking's context (`booking_context`) and the reference, booking and claim
+release (`pg_writes`); docs/central-performance.md has the figures.
 
 Concurrency. SQLite admits one writer at a time (`BEGIN IMMEDIATE`); PostgreSQL runs writers
 side by side. Transactions here are READ COMMITTED and the invariants still hold because every
@@ -32,8 +35,11 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import os
 import re
 import threading
+import time
+import weakref
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any, TypeVar
 from urllib.parse import urlsplit, urlunsplit
@@ -43,11 +49,13 @@ from psycopg_pool import ConnectionPool, PoolTimeout
 
 from central.errors import StoreError
 from central.store import migrations
+from central.store.booking_context import BookingContextStore
 from central.store.checks import ChecksStore
 from central.store.config import ConfigStore
 from central.store.connection import Connections
 from central.store.leases import LeasesStore
 from central.store.notifications import NotificationsStore
+from central.store.pg_writes import PgBookingWrites
 from central.store.registry import RegistryStore
 from central.store.sites import SitesStore
 from central.store.terminals import TerminalsStore
@@ -58,6 +66,8 @@ T = TypeVar("T")
 ATTEMPTS = 8
 #: Seconds a request waits for a pooled connection (and the pool keeps reconnecting in a row).
 POOL_WAIT = 5.0
+#: A pooled connection used less than this many seconds ago is handed out without a check.
+FRESH = 1.0
 
 
 def is_postgres_url(db: object) -> bool:
@@ -199,16 +209,28 @@ class PgConnections(Connections):
         self._local = threading.local()
         self._lock = threading.Lock()
         self._all = []
+        #: Until when (monotonic) requests are told at once that the database is away.
+        self._down_until = 0.0
+        #: When each pooled connection was last given back (`_check_stale`).
+        self._used: weakref.WeakKeyDictionary[Any, float] = weakref.WeakKeyDictionary()
         self._pool = ConnectionPool(
             url,
             min_size=min_size,
             max_size=max_size,
-            kwargs={"autocommit": True, "row_factory": row_factory, "connect_timeout": 5},
+            kwargs={
+                "autocommit": True,
+                "row_factory": row_factory,
+                "connect_timeout": 5,
+                # Which process a session belongs to, in pg_stat_activity (and pg_locks through
+                # it): with `serve --workers N` an operator sees each worker's connections and
+                # which worker holds the registry check job's lock.
+                "application_name": f"kiosk-central pid {os.getpid()}",
+            },
             open=False,
             name="central",
             # A connection the server dropped (a restart, a network cut) is found and replaced
             # before a request gets it, not by the request failing on it.
-            check=ConnectionPool.check_connection,
+            check=self._check_stale,
             # While the server is away, a request waits this long for a connection and then
             # answers 503 database-unavailable; the pool gives up a run of failed reconnection
             # attempts after this long and starts afresh on the next request, so it is back
@@ -225,17 +247,53 @@ class PgConnections(Connections):
                 th="เชื่อมต่อฐานข้อมูลไม่ได้",
             ) from None
 
+    def _check_stale(self, conn: Any) -> None:
+        """The pool's check before it hands out a connection: a round trip to the server, but
+        only for a connection idle for `FRESH` seconds or more. Checking every time cost a round
+        trip per statement (ten per booking); under load every connection is fresh, and a
+        fresh one that the server dropped fails its statement, which answers 503
+        database-unavailable as when the server goes away mid-statement, and the pool replaces
+        it (a broken connection is never put back)."""
+        if time.monotonic() - self._used.get(conn, -FRESH) < FRESH:
+            return
+        ConnectionPool.check_connection(conn)
+
     @contextlib.contextmanager
     def _connection(self) -> Iterator[Any]:
+        if self._down_until and self._still_down():
+            raise StoreError(
+                f"the database {self.path} is unavailable (reconnecting)", th="ฐานข้อมูลขัดข้อง"
+            )
         try:
             with self._pool.connection() as conn:
-                yield conn
+                try:
+                    yield conn
+                finally:
+                    self._used[conn] = time.monotonic()
         except (psycopg.errors.SerializationFailure, psycopg.errors.DeadlockDetected):
             raise  # not the database failing: `_retrying` runs the write again
         except self._psycopg.OperationalError as exc:
+            if isinstance(exc, PoolTimeout):
+                self._down_until = time.monotonic() + POOL_WAIT
             raise StoreError(
                 f"the database {self.path} failed: {_reason(exc)}", th="ฐานข้อมูลขัดข้อง"
             ) from None
+
+    def _still_down(self) -> bool:
+        """Whether to answer at once that the database is away: for POOL_WAIT seconds after a
+        request waited that long for a connection in vain, unless the pool has one again.
+
+        Without it every request waits POOL_WAIT in turn while the database is away, and the
+        writes, queued for the one writer thread (central.service), each wait after the one
+        before: measured behind `serve --workers 2`, a booking took 14 s to be answered during
+        a 12-second outage, where a terminal needs a prompt 503 to fall back to its queue."""
+        if time.monotonic() >= self._down_until:
+            self._down_until = 0.0
+            return False
+        if self._pool.get_stats().get("pool_available", 0) > 0:
+            self._down_until = 0.0
+            return False
+        return True
 
     def _conn(self) -> Any:  # type: ignore[override]
         return _Reader(self)
@@ -265,6 +323,30 @@ class PgConnections(Connections):
                 yield _Tx(conn)
             finally:
                 conn.execute("COMMIT")
+
+    @contextlib.contextmanager
+    def exclusive(self, job: str) -> Iterator[bool]:
+        """Run the periodic `job` in one worker of the cluster at a time (`serve --workers N`).
+
+        A session-level `pg_try_advisory_lock` on a pooled connection kept for the whole run:
+        the job's own transactions run on other connections and commit before the lock is let
+        go, so two runs never overlap. It is not a lease with a timeout: a worker that dies
+        (SIGKILL, a lost network) loses its connection, the server ends that session and the
+        lock with it, and the next worker to try takes over. If unlocking fails the connection
+        is closed rather than handed back still holding the lock."""
+        with self._connection() as conn:
+            key = f"kiosk-central job {job}"
+            got = conn.execute("SELECT pg_try_advisory_lock(hashtext(%s))", (key,)).fetchone()[0]
+            if not got:
+                yield False
+                return
+            try:
+                yield True
+            finally:
+                try:
+                    conn.execute("SELECT pg_advisory_unlock(hashtext(%s))", (key,))
+                except self._psycopg.Error:
+                    conn.close()  # the session, and its lock, end with the connection
 
     def _retrying(self, fn: Callable[[], T]) -> T:
         """Run the write `fn` again from the start when the database refused it for a
@@ -315,15 +397,19 @@ _WRITES = (
 
 class PostgresStore(
     PgConnections,
+    PgBookingWrites,
     ConfigStore,
     SitesStore,
     LeasesStore,
     RegistryStore,
     TerminalsStore,
     ChecksStore,
+    BookingContextStore,
     NotificationsStore,
 ):
     """The PostgreSQL store. Opening it brings the database to the latest migration."""
+
+    _claims_in_context = True  # booking_context claims in flight in its own statement
 
     def __init__(self, url: str, *, min_size: int = 1, max_size: int = 16) -> None:
         super().__init__(url, min_size=min_size, max_size=max_size)

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from central.errors import StoreError
 from central.store import migrations
+from central.store.booking_context import BookingContextStore
 from central.store.checks import ChecksStore
 from central.store.config import ConfigStore
 from central.store.leases import LeasesStore
@@ -29,6 +30,7 @@ class SqliteStore(
     RegistryStore,
     TerminalsStore,
     ChecksStore,
+    BookingContextStore,
     NotificationsStore,
 ):
     """The SQLite store. One connection per thread; every write in BEGIN IMMEDIATE."""

@@ -21,9 +21,17 @@ def register(sub: argparse._SubParsersAction) -> None:
     book = sub.add_parser(
         "book",
         help="make a booking exactly as the kiosk does",
-        description="Evaluate eligibility, journal the booking, send it to the central (or queue "
-        "it when the central cannot be reached) and print the outcome. Exits 0 when the booking "
-        "is confirmed or queued, 7 when it was refused.",
+        description=(
+            "The whole booking as the kiosk makes it: eligibility (the registry asked "
+            "when it matters), the journal first, then the central; confirmed, queued "
+            "(the central unreachable) or rejected; then the slip on the configured "
+            "printer. When the central provably was not reached (breaker open, no "
+            "connection, 429/503) and the terminal holds a seat lease for the slot, the "
+            "booking is confirmed at the terminal with the lease's final reference. "
+            '`--json` prints `{"status", "confirmed_by", "booking_id", "reference", '
+            '"code"}` (`confirmed_by`: `"central"`, `"terminal"`, or null when not '
+            "confirmed). Exit 0 confirmed or queued, 7 refused."
+        ),
     )
     config_arg(book)
     book.add_argument("--card", required=True, type=Path, metavar="CARD.json")
@@ -47,8 +55,12 @@ def register(sub: argparse._SubParsersAction) -> None:
     run = syn_sub.add_parser(
         "run",
         help="replay the journal to the central",
-        description="Refresh the offline cache, then send queued bookings, "
-        "oldest first, until interrupted (or until none is left).",
+        description=(
+            "Refreshes the offline cache (config, keys, sites, availability, rule set, "
+            "seat leases), then sends bookings confirmed at the terminal first (with "
+            "their lease), then the queue oldest first, until interrupted, or until none "
+            "is left."
+        ),
     )
     config_arg(run)
     run.add_argument(
@@ -56,18 +68,33 @@ def register(sub: argparse._SubParsersAction) -> None:
         action="store_true",
         help="stop once nothing is queued (exit 1 if that does not happen in --timeout seconds)",
     )
-    run.add_argument("--timeout", type=float, default=300.0, help="for --until-empty")
+    run.add_argument(
+        "--timeout", type=float, default=300.0, metavar="S", help="for --until-empty (300 s)"
+    )
     run.set_defaults(handler=cmd_sync_run)
-    status = syn_sub.add_parser("status", help="queue counts, oldest age, last success and error")
+    status = syn_sub.add_parser(
+        "status",
+        help="queue counts, oldest age, last success and error",
+        description=(
+            "Counts per state (`confirmed-offline` included), oldest pending age, last success, "
+            'last error, availability age, rule set, and `"leases": {"held", "spent", '
+            '"seats_left"}` (seats in the leases held, seats spent not yet acknowledged by the '
+            "central, seats usable now)."
+        ),
+    )
     config_arg(status)
     status.add_argument("--json", action="store_true")
     status.set_defaults(handler=cmd_sync_status)
 
     jr = sub.add_parser("journal", help="the local booking journal (masked)")
     jr_sub = jr.add_subparsers(dest="journal_command", required=True, metavar="ACTION")
-    lst = jr_sub.add_parser("list", help="list journaled bookings, newest first (masked)")
+    lst = jr_sub.add_parser(
+        "list",
+        help="list journaled bookings, newest first (masked)",
+        description="The journal, newest first, citizen IDs masked.",
+    )
     config_arg(lst)
-    lst.add_argument("--limit", type=int, default=50)
+    lst.add_argument("--limit", type=int, default=50, metavar="N")
     lst.add_argument("--json", action="store_true")
     lst.set_defaults(handler=cmd_journal_list)
 
@@ -76,8 +103,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     ll = le_sub.add_parser(
         "list",
         help="lease id, slot, seats, seats left, use until",
-        description="The seat leases granted to this terminal by the central (DESIGN §11): "
-        "seats it may confirm while the central cannot be reached, until use_until.",
+        description="The seat leases this terminal holds (granted by the central, DESIGN §11): "
+        "lease id, slot, seats, seats left, use until (and `usable` now, by the central's "
+        "clock).",
     )
     config_arg(ll)
     ll.add_argument("--json", action="store_true")
@@ -231,6 +259,7 @@ def cmd_sync_run(args: argparse.Namespace) -> int:
             )
         else:
             print(f"cache not refreshed: {'; '.join(report.errors)}", file=sys.stderr)
+        print(lease_line(report), file=sys.stderr)
         worker = terminal.replay_worker()
         if args.until_empty:
             done = worker.run_until_empty(terminal.journal, args.timeout)
@@ -251,6 +280,19 @@ def cmd_sync_run(args: argparse.Namespace) -> int:
         return 0
     finally:
         terminal.close()
+
+
+def lease_line(report) -> str:
+    """What the lease part of a cache refresh did, in one line: a technician watching `kiosk sync
+    run` sees whether the terminal can confirm offline, and why not (ids and codes only)."""
+    if report.lease_seats is None:
+        fallback = "the cache was not refreshed" if not report.ok else "the central keys not pinned"
+        reason = "; ".join(report.lease_errors) or fallback
+        return f"leases not refreshed: {reason}"
+    line = f"leases refreshed: {report.lease_seats} seats held"
+    if report.leases_refused:
+        line += f"; refused: {', '.join(report.leases_refused)}"
+    return line
 
 
 def _status(terminal) -> dict[str, Any]:

@@ -20,8 +20,12 @@ def register(sub: argparse._SubParsersAction) -> None:
     read = card_sub.add_parser(
         "read",
         help="read the card in a reader",
-        description="Read the Thai national ID card in READER, or in the first reader holding "
-        "a card. Nothing read is logged.",
+        description=(
+            "Reads the Thai ID card in the named reader, or in the first reader holding a"
+            " card. `--json` prints the card JSON of DESIGN §3 in full (for the "
+            "technician; nothing read is logged); without it a summary with the citizen "
+            "ID masked. `--photo` also reads the photo (never needed to book)."
+        ),
     )
     read.add_argument("--reader", metavar="NAME", help="reader name (or a unique part of it)")
     read.add_argument("--photo", metavar="FILE", type=Path, help="also read the photo into FILE")
@@ -31,8 +35,10 @@ def register(sub: argparse._SubParsersAction) -> None:
     emu = card_sub.add_parser(
         "emulate",
         help="present an emulated card in the vpcd virtual reader",
-        description="Present the card in CARD.json through vsmartcard-vpcd until interrupted; "
-        "interrupting removes the card.",
+        description=(
+            "Presents an emulated card in the vpcd virtual reader until interrupted; "
+            "interrupting removes it."
+        ),
     )
     emu.add_argument("card_json", metavar="CARD.json", type=Path)
     emu.add_argument(

@@ -22,10 +22,11 @@ def register(sub: argparse._SubParsersAction) -> None:
     demo = sub.add_parser(
         "demo",
         help="run the whole kiosk on embedded defaults (no hardware needed)",
-        description="Start a loopback central with demo data, enrol a terminal, and run the "
-        "touchscreen with emulated ID cards (needs pcscd with vsmartcard-vpcd: scripts/demo "
-        "starts it). Without a display, or with --headless, a scripted walk-through runs and "
-        "prints where its screenshots and slips are.",
+        description=(
+            "The demo (above). `--out` keeps the central, terminal, screenshots and slips"
+            " in DIR; `--cards` only presents each demo card through pcscd and reads it "
+            "back."
+        ),
     )
     demo.add_argument(
         "--headless",

@@ -17,9 +17,15 @@ def register(sub: argparse._SubParsersAction) -> None:
     doc = sub.add_parser(
         "doctor",
         help="check everything the terminal needs and say how to fix what fails",
-        description="Check the config, the token, the central (reachability, clock, keys, rule "
-        "set), the card reader, the printer, the journal, the queue, the terminal key, the seat "
-        "leases and the disk. Exits 1 if anything fails.",
+        description=(
+            "Checks config, token, central (reachable, clock, keys, rule set), reader, "
+            "printer (status and paper), journal, queue, terminal key (present, 0600), "
+            "seat leases (warns when none is usable although leases have been refreshed "
+            "for 30 min and the last refresh is under 15 min old; warns for spent seats "
+            "not yet sent past their lease, fails when their slot starts within the hour;"
+            " fails on a reference mismatch) and disk; one line each with the fix; exit 1"
+            " if anything fails."
+        ),
     )
     config_arg(doc)
     doc.add_argument("--json", action="store_true")

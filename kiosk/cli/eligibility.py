@@ -15,8 +15,12 @@ def register(sub: argparse._SubParsersAction) -> None:
     el = sub.add_parser(
         "eligibility",
         help="decide eligibility for a card, as the kiosk does, offline",
-        description="Print one JSON decision for CARD.json (the card JSON of DESIGN §3). Exits 0 "
-        "for any decision, including 'ask' (a question the card cannot answer).",
+        description=(
+            "Decides eligibility offline, as the kiosk does, and prints one JSON object "
+            '`{"route", "code", "ask", "message": {"th", "en"}, "rule_set", "age"}`; '
+            "exits 0 for any decision, including `ask` (a question the card cannot "
+            "answer)."
+        ),
     )
     el.add_argument("--card", required=True, type=Path, metavar="CARD.json")
     el.add_argument(
@@ -52,8 +56,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     verify = rules_sub.add_parser(
         "verify",
         help="verify a signed rule set and check that it is usable",
-        description="Exit 0 only if FILE is a signed envelope whose signature matches PUBKEY and "
-        "whose rule set this terminal can use.",
+        description=(
+            "Exits 0 only if the signature matches and this terminal can use the rule set."
+        ),
     )
     verify.add_argument("file", type=Path, metavar="FILE")
     verify.add_argument("--key", required=True, type=Path, metavar="PUBKEY")
@@ -61,7 +66,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     sign = rules_sub.add_parser(
         "sign",
         help="sign a rule set (it is validated first)",
-        description="Validate the rule set in FILE and print it wrapped in a signed envelope.",
+        description=("Validates a rule set and wraps it in an Ed25519-signed envelope."),
     )
     sign.add_argument("file", type=Path, metavar="FILE")
     sign.add_argument("--key", required=True, type=Path, metavar="PRIVKEY")

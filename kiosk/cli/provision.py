@@ -16,9 +16,16 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
         "provision",
         help="enrol this terminal with the central and configure it",
-        description="Enrol with the central (one-time enrolment code), store the token readable "
-        "by the kiosk user only, fetch config, keys, rule set and sites, find the card reader "
-        "and the receipt printer, print a test slip and write the config. Safe to run again.",
+        description=(
+            "Puts a terminal into service: makes the terminal's Ed25519 slip key "
+            "(`terminal-signing.key` beside the token, 0600) and enrols it with its "
+            "public key, stores the token readable by the kiosk user only, pins the "
+            "central's keys, caches config, rule set, sites, slots and seat leases, finds"
+            " the card reader and a USB receipt printer, prints a test slip, writes the "
+            "config. Safe to run again (the key is kept; one missing is made). "
+            "`--reset-keys` accepts rotated central keys and makes a new terminal key, "
+            "registered with `PUT /v1/terminals/me/key`."
+        ),
     )
     p.add_argument("--central", required=True, metavar="URL")
     p.add_argument("--enrolment-code", required=True, metavar="CODE")

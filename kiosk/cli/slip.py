@@ -24,8 +24,10 @@ def register(sub: argparse._SubParsersAction) -> None:
     render = slip_sub.add_parser(
         "render",
         help="render a slip to a PNG file",
-        description="Render the slip for BOOKING.json (a booking or a decision, as documented "
-        "in printer/slip_data.py) as the 1-bit picture the printer would print.",
+        description=(
+            "Renders the slip for a booking or a decision (format in "
+            "`printer/slip_data.py`) as the 1-bit picture the printer prints."
+        ),
     )
     _booking_args(render)
     render.add_argument("--out", required=True, type=Path, metavar="SLIP.png")
@@ -34,8 +36,10 @@ def register(sub: argparse._SubParsersAction) -> None:
     prt = slip_sub.add_parser(
         "print",
         help="print a slip on a printer",
-        description="Print the slip for BOOKING.json on the printer, checking its status before "
-        "and after, as the kiosk does after a booking.",
+        description=(
+            "Prints it as the kiosk does after a booking: status before, GS v 0 raster, "
+            "full cut, status after."
+        ),
     )
     _booking_args(prt)
     _printer_arg(prt)
@@ -44,7 +48,10 @@ def register(sub: argparse._SubParsersAction) -> None:
     test = sub.add_parser(
         "print-test",
         help="print a test slip (Thai marks, QR code, ruler) and show the printer status",
-        description="Print a test slip and show the printer's status before and after.",
+        description=(
+            "Prints a test slip (Thai marks, wrapping, QR code, a millimetre ruler) and "
+            "shows the printer status before and after."
+        ),
     )
     _printer_arg(test)
     test.add_argument("--paper", choices=PAPERS, default="80", help="paper width in mm")

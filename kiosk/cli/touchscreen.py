@@ -18,9 +18,11 @@ def register(sub: argparse._SubParsersAction) -> None:
     run = sub.add_parser(
         "run",
         help="start the touchscreen kiosk",
-        description="Start the customer touchscreen full screen from the terminal config: card "
-        "reader, central, journal, printer. A technician leaves it through the technician screen "
-        "(hidden gesture and PIN).",
+        description=(
+            "Starts the touchscreen full screen (frameless, on top) from the terminal "
+            "config: card reader, central, journal, printer. `--windowed`: a 1280x800 "
+            "window for staging and demos."
+        ),
     )
     config_arg(run)
     run.add_argument(
@@ -35,9 +37,11 @@ def register(sub: argparse._SubParsersAction) -> None:
     pin = tech_sub.add_parser(
         "set-pin",
         help="set the technician PIN (stored as a salted scrypt hash in the config)",
-        description="Ask for a new technician PIN (6 to 12 digits) twice and store its salted "
-        "scrypt hash as [technician] pin_hash in the terminal config. The PIN itself is never "
-        "stored.",
+        description=(
+            "Asks for the technician PIN (6 to 12 digits) and stores its salted scrypt "
+            "hash as `[technician] pin_hash` in the terminal config; the PIN itself is "
+            "never stored."
+        ),
     )
     config_arg(pin)
     pin.add_argument(

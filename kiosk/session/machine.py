@@ -35,8 +35,9 @@ from kiosk.card.model import Card
 from kiosk.dates import BANGKOK
 from kiosk.eligibility import Answers, Decision, RuleSet, evaluate
 from kiosk.errors import KioskError
+from kiosk.session import availability, slips
 from kiosk.session import events as ev
-from kiosk.session import slips
+from kiosk.session.availability import DayState, SlotState
 
 log = logging.getLogger(__name__)
 
@@ -220,9 +221,15 @@ class Session:
         Offline, a slot the cache shows full can still hold this terminal's own lease seat:
         public availability excludes seats held in leases, so the cache never counts them.
         """
-        if slot.full and not self.confirms_now(slot):
-            return False
-        return self._not_ended(slot)
+        return self.slot_state(slot).bookable
+
+    def slot_state(self, slot: Slot) -> SlotState:
+        """Open, confirmed now (offline lease seat), full, or ended: ended wins over full."""
+        return availability.slot_state(
+            ended=not self._not_ended(slot),
+            full=slot.full,
+            confirm_now=self.confirms_now(slot),
+        )
 
     def _not_ended(self, slot: Slot) -> bool:
         if self._now is None:
@@ -242,7 +249,11 @@ class Session:
         return sorted((s for s in self.slots if s.date == day), key=lambda s: s.start)
 
     def day_open(self, day: str) -> bool:
-        return any(self.slot_open(s) for s in self.slots_on(day))
+        return self.day_state(day) is DayState.OPEN
+
+    def day_state(self, day: str) -> DayState:
+        """What the day strip says of a day: ended (the day is over) is not full."""
+        return availability.day_state(self.slot_state(s) for s in self.slots_on(day))
 
     # the machine -------------------------------------------------------------------------------
 

@@ -5,7 +5,9 @@ demo data seeded and two terminals enrolled: a store kiosk and a web front end.
 
 Every test that uses `central` / `make_central` runs twice, against each store: ids `sqlite` (a
 file in the test's directory) and `postgres` (a fresh database on the private cluster of
-scripts/postgres, copied from a migrated template; see tests/pg_cluster.py).
+scripts/postgres, copied from a migrated template; see tests/pg_cluster.py); in the contract
+modules (`CONTRACT_ON_WORKERS = True`) a third time, `workers`: `serve --workers 2` on
+PostgreSQL as a subprocess (tests/central/contract_workers.py).
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 import requests
@@ -29,6 +31,9 @@ from central.settings import Settings
 from kiosk.dates import BANGKOK
 from kiosk.demo_people import DemoPerson, demo_person
 from tests.pg_cluster import Databases, admin_url
+
+if TYPE_CHECKING:
+    from tests.central.contract_workers import ServedCentrals
 
 #: A Tuesday morning, one week into the programme, inside every channel's hours.
 T0 = datetime(2021, 6, 1, 10, 0, tzinfo=BANGKOK)
@@ -174,9 +179,38 @@ def pg_databases() -> Iterator[Databases]:
     databases.close()
 
 
-@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """Every test using `backend` runs on `sqlite` and `postgres`; in a module that says
+    `CONTRACT_ON_WORKERS = True` also on `workers`: a real `kiosk-central serve --db
+    postgresql://… --workers 2` subprocess (tests/central/contract_workers.py), so the contract
+    is shown to hold for the served cluster too. A test that parametrises `backend` itself
+    keeps its own choice."""
+    if "backend" not in metafunc.fixturenames:
+        return
+    for marker in metafunc.definition.iter_markers("parametrize"):
+        if "backend" in str(marker.args[0]):
+            return
+    params = ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
+    if getattr(metafunc.module, "CONTRACT_ON_WORKERS", False):
+        params.append(pytest.param("workers", marks=pytest.mark.postgres))
+    metafunc.parametrize("backend", params, indirect=True)
+
+
+@pytest.fixture
 def backend(request: pytest.FixtureRequest) -> str:
     return request.param
+
+
+@pytest.fixture(scope="module")
+def served_centrals(
+    pg_databases: Databases, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[ServedCentrals]:
+    """The `serve --workers 2` clusters of a module (backend `workers`), reused by its tests."""
+    from tests.central.contract_workers import ServedCentrals
+
+    centrals = ServedCentrals(pg_databases, tmp_path_factory.mktemp("served"))
+    yield centrals
+    centrals.close()
 
 
 @pytest.fixture
@@ -199,14 +233,20 @@ def new_db(backend: str, request: pytest.FixtureRequest) -> Iterator[Callable[[]
 
 @pytest.fixture
 def make_central(
-    tmp_path: Path, new_db: Callable[[], str | None]
+    tmp_path: Path, new_db: Callable[[], str | None], backend: str, request: pytest.FixtureRequest
 ) -> Iterator[Callable[..., RunningCentral]]:
     started: list[RunningCentral] = []
 
     def make(**overrides: Any) -> RunningCentral:
         path = tmp_path / f"c{len(started)}"
         path.mkdir()
-        running = start_central(path, db=new_db(), **overrides)
+        if backend == "workers":
+            served: ServedCentrals = request.getfixturevalue("served_centrals")
+            if overrides.pop("server_options", None):
+                pytest.skip("server options (TLS, ...) are for the in-process server only")
+            running = served.central(now=overrides.pop("now", None), overrides=overrides)
+        else:
+            running = start_central(path, db=new_db(), **overrides)
         started.append(running)
         return running
 

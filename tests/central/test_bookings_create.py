@@ -13,6 +13,9 @@ from kiosk.sealing import seal
 from kiosk.signing import canonical
 from tests.central.conftest import T0, booking_body, citizen
 
+#: Also run against `serve --workers 2` on PostgreSQL (tests/central/conftest.py).
+CONTRACT_ON_WORKERS = True
+
 PROBLEM = "application/problem+json"
 
 

@@ -7,6 +7,9 @@ import requests
 from tests.central.conftest import booking_body, citizen
 from tests.central.test_bookings_create import _problem
 
+#: Also run against `serve --workers 2` on PostgreSQL (tests/central/conftest.py).
+CONTRACT_ON_WORKERS = True
+
 
 def _booked(c, person=None, **kw):
     person = person or c.person("bangkok")

@@ -4,6 +4,7 @@ nothing half-recorded, and the same request booked once the database is back."""
 from __future__ import annotations
 
 import time
+from datetime import timedelta
 from urllib.parse import urlsplit
 
 import psycopg
@@ -59,3 +60,66 @@ def test_a_database_that_goes_away_is_503_and_the_retry_books_once_it_is_back(
     assert store.slot(c.slot_id()).booked == 2
     report = store.capacity_report()
     assert {k: v for k, v in report.items() if k != "active_bookings" and v} == {}
+
+
+@pytest.mark.parametrize("backend", ["postgres"])
+def test_a_claim_the_outage_kept_is_released_once_the_database_is_back(make_central, pg_databases):
+    """A request that claimed its key, then lost the database, could not release the claim;
+    it is released in the background, so the terminal's retry books at once rather than being
+    refused 409 request-in-flight until the claim expires (IN_FLIGHT_TTL)."""
+    import threading
+
+    c = make_central(booking_delay=1.0)  # the request holds its claim for a second
+    name = urlsplit(str(c.central.settings.db)).path.lstrip("/")
+    body = booking_body(citizen(3), c.slot_id())
+    answers: list[requests.Response] = []
+    sender = threading.Thread(target=lambda: answers.append(c.book(body)))
+    sender.start()
+    deadline = time.monotonic() + 5
+    while not _claimed(pg_databases.url, name, body["booking_id"]):
+        assert time.monotonic() < deadline, "the request never claimed its key"
+        time.sleep(0.02)
+    _cut(pg_databases.url, name, allow=False)
+    try:
+        sender.join(4 * POOL_WAIT)
+        _problem(answers[0], 503, "database-unavailable")
+    finally:
+        _cut(pg_databases.url, name, allow=True)
+    deadline = time.monotonic() + 3 * POOL_WAIT
+    while _claimed(pg_databases.url, name, body["booking_id"]):
+        assert time.monotonic() < deadline, "the claim was never released"
+        time.sleep(0.1)
+    again = c.book(body)
+    assert again.status_code == 201, again.text
+
+
+def _claimed(admin_url: str, name: str, key: str) -> bool:
+    from tests.pg_cluster import with_database
+
+    with psycopg.connect(with_database(admin_url, name)) as conn:
+        row = conn.execute(
+            "SELECT 1 FROM requests_in_flight WHERE idempotency_key = %s", (key,)
+        ).fetchone()
+    return row is not None
+
+
+@pytest.mark.parametrize("backend", ["postgres"])
+def test_a_request_slower_than_the_claim_ttl_keeps_its_claim(make_central, monkeypatch):
+    """The heartbeat extends the claims of requests still in flight: a retry of a slow one is
+    409 request-in-flight however long it takes, not a second attempt beside it. (The TTL and
+    the beat shortened here from 15 s / 4 s to 1 s / 0.2 s.)"""
+    import threading
+
+    from central import service
+
+    monkeypatch.setattr(service, "IN_FLIGHT_TTL", timedelta(seconds=1))
+    monkeypatch.setattr(service, "IN_FLIGHT_HEARTBEAT", 0.2)
+    c = make_central(booking_delay=3.0)
+    body = booking_body(citizen(4), c.slot_id())
+    answers: list[requests.Response] = []
+    sender = threading.Thread(target=lambda: answers.append(c.book(body)))
+    sender.start()
+    time.sleep(2.0)  # twice the TTL: without the heartbeat the claim would have expired
+    _problem(c.book(body), 409, "request-in-flight")
+    sender.join(10)
+    assert answers[0].status_code == 201, answers[0].text

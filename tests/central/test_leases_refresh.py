@@ -11,6 +11,9 @@ from kiosk.keys import ed25519_public_from_b64
 from kiosk.leases import verify_lease
 from tests.central.conftest import T0, booking_body, citizen, lease_booking, refresh_leases
 
+#: Also run against `serve --workers 2` on PostgreSQL (tests/central/conftest.py).
+CONTRACT_ON_WORKERS = True
+
 RECENT = [("scg-bang-sue", "2021-06-03"), ("iconsiam", "2021-06-04")]
 
 

@@ -10,6 +10,9 @@ from central.cli import main
 from central.store.connection import hash_secret
 from tests.central.test_bookings_create import _problem
 
+#: Also run against `serve --workers 2` on PostgreSQL (tests/central/conftest.py).
+CONTRACT_ON_WORKERS = True
+
 
 def _enrol(c, code, terminal="kiosk-9", store="store-9"):
     return requests.post(

@@ -6,6 +6,9 @@ file (mode 0600), KIOSK_HOME with the journal and cache, all in the test's tempo
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from collections.abc import Callable, Iterator
 from datetime import timedelta
 from pathlib import Path
@@ -102,3 +105,30 @@ def booking_args(terminal: Terminal, n: int = 1, *, slot_index: int = 3) -> dict
         "phone": "0812345678",
         "occupation": Occupation("company-employee"),
     }
+
+
+def run_sync(cfg, home, *, crash_at: str | None = None, timeout: float = 60) -> subprocess.Popen:
+    """A real `kiosk sync run --until-empty` process for crash tests; `crash_at` names the moment
+    (sync/crash.py) at which it SIGKILLs itself."""
+    env = {**os.environ, "KIOSK_HOME": str(home)}
+    env.pop("KIOSK_TEST_CRASH_AT", None)
+    if crash_at:
+        env["KIOSK_TEST_CRASH_AT"] = crash_at
+    return subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "kiosk",
+            "sync",
+            "run",
+            "--config",
+            str(cfg),
+            "--until-empty",
+            "--timeout",
+            str(timeout),
+        ],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )

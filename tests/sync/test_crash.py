@@ -4,42 +4,14 @@ journal shows each one confirmed, and SQLite's integrity check is clean."""
 
 from __future__ import annotations
 
-import os
 import random
 import signal
 import sqlite3
-import subprocess
-import sys
 import time
 
-from tests.sync.conftest import booking_args
+from tests.sync.conftest import booking_args, run_sync
 
 N = 60
-
-
-def run_sync(cfg, home, *, crash_at: str | None = None) -> subprocess.Popen:
-    env = {**os.environ, "KIOSK_HOME": str(home)}
-    env.pop("KIOSK_TEST_CRASH_AT", None)
-    if crash_at:
-        env["KIOSK_TEST_CRASH_AT"] = crash_at
-    return subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "kiosk",
-            "sync",
-            "run",
-            "--config",
-            str(cfg),
-            "--until-empty",
-            "--timeout",
-            "60",
-        ],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
 
 
 def test_sigkill_at_any_moment_never_loses_or_duplicates_a_booking(central, make_terminal, proxy):

@@ -6,13 +6,10 @@ processes killed with SIGKILL."""
 from __future__ import annotations
 
 import dataclasses
-import os
-import subprocess
-import sys
 
 import pytest
 
-from tests.sync.conftest import booking_args
+from tests.sync.conftest import booking_args, run_sync
 from tests.sync.leasedesk import LeaseDesk
 from tests.sync.leasekit import LeaseKit
 from tests.sync.test_offline_confirm import arm, grant, open_breaker
@@ -82,25 +79,13 @@ def test_a_replay_killed_after_the_send_sends_again_and_is_confirmed_once(
     booking_id = ids[0][1]
     cfg, home = t.config.path, t.config.home
     t.close()
-    env = {**os.environ, "KIOSK_HOME": str(home), "KIOSK_TEST_CRASH_AT": "after-send"}
-    cmd = [
-        sys.executable,
-        "-m",
-        "kiosk",
-        "sync",
-        "run",
-        "--config",
-        str(cfg),
-        "--until-empty",
-        "--timeout",
-        "30",
-    ]
-    first = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=60, check=False)
-    assert first.returncode == -9, first.stderr
+    first = run_sync(cfg, home, crash_at="after-send", timeout=30)
+    _, err = first.communicate(timeout=60)
+    assert first.returncode == -9, err
     assert len(desk.bookings()) == 1 and booking_id in desk.booked  # the central has it
-    env.pop("KIOSK_TEST_CRASH_AT")
-    second = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=60, check=False)
-    assert second.returncode == 0, second.stderr
+    second = run_sync(cfg, home, timeout=30)
+    _, err = second.communicate(timeout=60)
+    assert second.returncode == 0, err
     assert [b["booking_id"] for b in desk.bookings()] == [booking_id, booking_id]
     from sync.journal import SqliteJournal
 

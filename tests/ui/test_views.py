@@ -11,6 +11,7 @@ from PySide6.QtGui import QFont, QFontInfo, QFontMetrics
 from PySide6.QtWidgets import QAbstractScrollArea, QLabel, QWidget
 
 from kiosk.technician import hash_pin
+from tests.ui.label_fit import PANELS, label_problems
 from ui import screenshots
 from ui.binding import SessionBinding
 from ui.keyboard import Keyboard
@@ -18,7 +19,6 @@ from ui.theme import MM_PER_INCH, load_fonts, metrics_for
 from ui.widgets import Button
 from ui.window import MainWindow
 
-PANELS = {"1280x800": (1280, 800, 149.5), "1920x1080": (1920, 1080, 141.2)}
 SHOTS = {shot.name: shot for shot in screenshots.SHOTS}
 PIN_HASH = hash_pin("24681357")
 
@@ -30,7 +30,7 @@ def family(qapp) -> str:
 
 def show(qtbot, family: str, shot, lang: str, panel: str) -> MainWindow:
     width, height, dpi = PANELS[panel]
-    s = screenshots.session()
+    s = screenshots.session(shot.now)
     if lang == "en":
         s.handle(screenshots.ev.LanguageToggled())
     shot.step(s)
@@ -69,7 +69,7 @@ def _overlay_over(window: MainWindow, a: QWidget, b: QWidget) -> bool:
 
 def problems(window: MainWindow) -> list[str]:
     m = window.m
-    out = []
+    out = label_problems(window)
     frame = window.rect()
     sarabun = QFontMetrics(QFont("Sarabun"))
     buttons = [

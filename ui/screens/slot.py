@@ -2,7 +2,8 @@
 
 The day strip is a filter (the session shows the first day with a free slot first); the time
 still needs a tap. A full or ended slot is drawn disabled with a cross and the word, never by
-colour alone.
+colour alone. Ended is not full: a day whose slots have all ended says the booking is over for
+it (kiosk/session/availability.py), not "full all day".
 
 Offline (DESIGN §11), a slot this terminal holds a lease seat for says "Confirmed now" with a
 ticked circle, and a line under the times says what happens to the others: they are saved and
@@ -19,6 +20,7 @@ from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QScrollArea, QScroller, 
 
 from kiosk.session import Session
 from kiosk.session import events as ev
+from kiosk.session.availability import DayState, SlotState
 from ui.binding import SessionBinding
 from ui.screens.base import ScreenView
 from ui.screens.site import site_name
@@ -27,6 +29,18 @@ from ui.theme import Metrics
 from ui.widgets import Button, Icon, Spinner, Text, row
 
 COLUMNS = 4
+#: What a day button adds under the date when nothing can be booked that day; ended is not full.
+DAY_STATE_WORDS = {
+    DayState.FULL: "slot.day_full",
+    DayState.ENDED: "slot.day_ended",
+    DayState.NONE_LEFT: "slot.day_none_left",
+}
+#: The line under the times of a day with nothing left to book.
+DAY_OVER_WORDS = {
+    DayState.FULL: "slot.day_over.full",
+    DayState.NONE_LEFT: "slot.day_over.full",
+    DayState.ENDED: "slot.day_over.ended",
+}
 
 
 class DayStrip(QWidget):
@@ -149,8 +163,9 @@ class SlotView(ScreenView):
         self.days.right.setText("")
         for day, b in self.days.buttons.items():
             label = day_label(date.fromisoformat(day), lang)
-            if not s.day_open(day):
-                label += f"\n{tr('slot.day_full', lang)}"
+            state = DAY_STATE_WORDS.get(s.day_state(day))
+            if state:
+                label += f"\n{tr(state, lang)}"
             b.setText(label)
             b.set_selected(day == s.slot_day)
         if s.slot_day != self._day:
@@ -165,6 +180,8 @@ class SlotView(ScreenView):
             self.waiting.set(tr("slot.loading", lang))
         elif not slots:
             self.waiting.set(tr("slot.empty", lang))
+        elif (over := DAY_OVER_WORDS.get(s.day_state(s.slot_day or ""))) is not None:
+            self.waiting.set(tr(over, lang))
         else:
             self.waiting.set("")
         if s.slot is None:
@@ -181,19 +198,19 @@ class SlotView(ScreenView):
     def _render_slots(self, s: Session, lang: str, slots: list) -> None:
         self._slot_buttons(len(slots))
         for b, slot in zip(self.slot_buttons, slots, strict=False):
-            open_ = s.slot_open(slot)
+            kind = s.slot_state(slot)
             icon = None
-            if s.confirms_now(slot):
+            if kind is SlotState.CONFIRM_NOW:
                 state, icon = tr("slot.confirm_now", lang), "confirm-now"
-            elif open_:
+            elif kind is SlotState.OPEN:
                 state = tr("slot.remaining", lang, n=slot.remaining)
-            elif slot.full:
+            elif kind is SlotState.FULL:
                 state, icon = tr("slot.full", lang), "cross"
-            else:
+            else:  # ended, full or not: the time is over
                 state, icon = tr("slot.past", lang), "cross"
             b.setText(f"{time_range(slot.start, slot.end, lang)}\n{state}")
             b.set_icon(icon)
-            b.setEnabled(open_)
+            b.setEnabled(kind.bookable)
             b.set_selected(s.slot is not None and s.slot.id == slot.id)
         if s.slots_offline and slots:
             some = s.any_confirmable()

@@ -82,7 +82,9 @@ def rig(tmp_path, central, run_kiosk):  # noqa: F811
 
 def test_offline_booking_confirmed_at_the_terminal_from_the_command_line(rig):
     kiosk, desk, proxy, lease = rig["kiosk"], rig["desk"], rig["proxy"], rig["lease"]
-    assert kiosk("sync", "run", "--until-empty").returncode == 0
+    synced = kiosk("sync", "run", "--until-empty")
+    assert synced.returncode == 0
+    assert "leases refreshed: 2 seats held" in synced.stderr
     listed = json.loads(kiosk("leases", "list", "--json").stdout)
     assert [(x["lease_id"], x["seats"], x["seats_left"], x["usable"]) for x in listed] == [
         (lease["document"]["lease_id"], 2, 2, True)
@@ -177,3 +179,17 @@ def test_the_slip_of_an_offline_confirmed_booking_carries_confirmed_by_and_the_s
     assert slip["status"] == "confirmed" and slip["confirmed_by"] == "terminal"
     assert slip["slip_code"].startswith("TRJ1;" + slip["reference"] + ";" + rig["slot"] + ";")
     assert slip["citizen"]["masked_cid"] not in slip["slip_code"]
+
+
+def test_sync_run_says_why_leases_were_not_refreshed_and_which_were_refused():
+    from kiosk.cli.booking import lease_line
+    from sync.cache import RefreshReport
+
+    assert lease_line(RefreshReport(lease_errors=["central-unavailable"])) == (
+        "leases not refreshed: central-unavailable"
+    )
+    assert (
+        lease_line(RefreshReport(ok=False)) == "leases not refreshed: the cache was not refreshed"
+    )
+    refused = RefreshReport(lease_seats=4, leases_refused=["L-1 lease-invalid"])
+    assert lease_line(refused) == "leases refreshed: 4 seats held; refused: L-1 lease-invalid"

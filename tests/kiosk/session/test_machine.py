@@ -2,74 +2,29 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
-
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from kiosk.booking.errors import AlreadyQueued, JournalError
-from kiosk.booking.model import BookingOutcome, Occupation, Site, Slot
+from kiosk.booking.model import BookingOutcome, Occupation, Slot
 from kiosk.card.errors import CardRemoved as CardRemovedError
-from kiosk.card.model import Card
-from kiosk.dates import BANGKOK
-from kiosk.eligibility import load_bundled
-from kiosk.session import Screen, Session
+from kiosk.session import Screen
 from kiosk.session import events as ev
-from tests.cards import card
-
-TERMINAL = {"id": "T-0001", "store": "7-Eleven Lat Phrao 101"}
-SITE = Site("bkk-01", "เอสซีจี บางซื่อ", "SCG Bang Sue", district_th="บางซื่อ", district_en="Bang Sue")
-OTHER = Site("bkk-02", "เซ็นทรัล ลาดพร้าว", "CentralPlaza Lardprao")
-SLOT = Slot("bkk-01-2021-06-07-0900", "bkk-01", "2021-06-07", "09:00", "10:00", 50, 12)
-FULL = Slot("bkk-01-2021-06-07-1000", "bkk-01", "2021-06-07", "10:00", "11:00", 50, 0)
-PHONE = "0812345678"
-
-
-def new_session() -> Session:
-    return Session(
-        load_bundled(),
-        terminal=TERMINAL,
-        today=lambda: date(2021, 5, 28),
-        now=lambda: datetime(2021, 5, 28, 10, 15, tzinfo=BANGKOK),
-    )
-
-
-def person(**kw) -> Card:
-    return Card.from_json(card(**kw))
-
-
-def through(s: Session, *events) -> list[ev.Effect]:
-    out: list[ev.Effect] = []
-    for e in events:
-        out = s.handle(e)
-    return out
-
-
-def to_decision(s: Session, c: Card, *answers) -> None:
-    through(s, ev.CardInserted(), ev.CardRead(c), ev.ConsentGiven(), ev.NothingFound(), *answers)
-
-
-def to_review(s: Session) -> None:
-    to_decision(s, person(), ev.Answered("conditions", []))
-    through(
-        s,
-        ev.Next(),
-        ev.PhoneEntered(PHONE),
-        ev.OccupationChosen(Occupation("trader")),
-        ev.Next(),
-        ev.SitesLoaded((SITE, OTHER)),
-        ev.SiteChosen(SITE),
-        ev.Next(),
-        ev.SlotsLoaded("bkk-01", (SLOT, FULL)),
-        ev.SlotChosen(SLOT),
-        ev.Next(),
-    )
-
-
-def personal_data_left(s: Session, c: Card) -> list[str]:
-    text = repr(vars(s))
-    return [needle for needle in (c.cid, c.name_th.first, c.name_en.first, PHONE) if needle in text]
+from tests.kiosk.session.journeys import (
+    BOOKING,
+    FULL,
+    OTHER,
+    PHONE,
+    SITE,
+    SLOT,
+    new_session,
+    person,
+    personal_data_left,
+    through,
+    to_decision,
+    to_review,
+)
 
 
 def test_happy_path_for_a_bangkok_resident():
@@ -290,17 +245,7 @@ def test_card_errors():
 def test_existing_booking_change_and_cancel():
     s = new_session()
     c = person()
-    booking = {
-        "reference": "TRJ-7K3M-Q9XD",
-        "status": "confirmed",
-        "booking_id": "b0",
-        "site_id": "bkk-01",
-        "slot_id": SLOT.id,
-        "date": "2021-06-07",
-        "start": "09:00",
-        "end": "10:00",
-        "version": 1,
-    }
+    booking = dict(BOOKING)
     through(s, ev.CardInserted(), ev.CardRead(c), ev.ConsentGiven(), ev.ExistingFound(booking))
     assert s.screen == Screen.EXISTING
     (effect,) = s.handle(ev.Reprint())
@@ -468,17 +413,7 @@ def test_next_before_the_slip_is_out_does_not_print_twice():
 
 def test_a_cancelled_booking_is_never_reprinted_as_confirmed():
     s = new_session()
-    booking = {
-        "reference": "TRJ-7K3M-Q9XD",
-        "status": "confirmed",
-        "booking_id": "b0",
-        "site_id": "bkk-01",
-        "slot_id": SLOT.id,
-        "date": "2021-06-07",
-        "start": "09:00",
-        "end": "10:00",
-        "version": 1,
-    }
+    booking = dict(BOOKING)
     through(
         s, ev.CardInserted(), ev.CardRead(person()), ev.ConsentGiven(), ev.ExistingFound(booking)
     )

@@ -17,7 +17,7 @@ from kiosk.leases import make_slip_code
 from kiosk.session import Screen, Session
 from kiosk.session import events as ev
 from printer.slip_data import parse_slip
-from tests.kiosk.session.test_machine import (
+from tests.kiosk.session.journeys import (
     FULL,
     OTHER,
     PHONE,

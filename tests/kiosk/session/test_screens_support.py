@@ -13,7 +13,8 @@ from kiosk.dates import BANGKOK
 from kiosk.hours import ALWAYS, ChannelHours
 from kiosk.session import Screen, Session
 from kiosk.session import events as ev
-from tests.kiosk.session.test_machine import (
+from tests.kiosk.session.journeys import (
+    BOOKING,
     OTHER,
     PHONE,
     SITE,
@@ -181,19 +182,6 @@ def test_start_over_and_idle_wait_for_a_booking_in_flight():
     s.handle(ev.Next())
     assert s.handle(ev.StartOver()) == [] and s.handle(ev.IdleTimeout()) == []
     assert s.screen == Screen.BOOKING
-
-
-BOOKING = {
-    "reference": "TRJ-7K3M-Q9XD",
-    "status": "confirmed",
-    "booking_id": "b0",
-    "site_id": "bkk-01",
-    "slot_id": SLOT.id,
-    "date": "2021-06-07",
-    "start": "09:00",
-    "end": "10:00",
-    "version": 1,
-}
 
 
 def test_a_notice_and_a_booking_from_the_same_lookup_share_the_screen():
