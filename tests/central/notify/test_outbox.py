@@ -161,9 +161,13 @@ def test_a_change_of_slot_or_phone_and_a_cancel_are_announced_an_occupation_chan
     assert got[1].phone == "0866666666"  # the new number hears of its booking
 
 
+@pytest.mark.parametrize("fast_path", [False, True], ids=["plain", "claim-released-in-it"])
 def test_the_row_is_in_the_bookings_transaction_a_failure_after_it_leaves_neither(
-    central, monkeypatch
+    central, monkeypatch, fast_path
 ):
+    """Also on the booking path as the route runs it (`fast_path`): the claim in flight ended
+    and the answer built in the booking's transaction (on PostgreSQL `pg_writes`' one
+    statement), the outbox row written after it: a failure then undoes all of it."""
     real = store_bookings.enqueue_for
 
     def write_then_fail(*args, **kwargs):
@@ -171,12 +175,26 @@ def test_the_row_is_in_the_bookings_transaction_a_failure_after_it_leaves_neithe
         raise RuntimeError("the process fails after writing the outbox row")
 
     monkeypatch.setattr(store_bookings, "enqueue_for", write_then_fail)
+    store = central.central.store
     body = booking_body(central.person("bangkok"), central.slot_id())
+    key, now, ttl = body["booking_id"], central.clock.now, timedelta(seconds=15)
+    options = {}
+    if fast_path:
+        assert store.claim_request(key, now, ttl)
+        options = {"release_claim": True, "site": store.site(store.slot(central.slot_id()).site_id)}
     with pytest.raises(RuntimeError):
-        central.central.store.book(store_bookings_new(central, body), central.clock.now)
+        store.book(store_bookings_new(central, body), now, **options)
     assert rows(central) == []
-    assert central.central.store.booking_by_id(body["booking_id"]) is None
-    assert central.central.store.slot(central.slot_id()).booked == 0
+    assert store.booking_by_id(key) is None
+    assert store.slot(central.slot_id()).booked == 0
+    if fast_path:  # the claim's DELETE was rolled back with the rest: still in flight
+        assert not store.claim_request(key, now, ttl)
+        store.release_request(key)
+    monkeypatch.setattr(store_bookings, "enqueue_for", real)
+    created, booking = store.book(store_bookings_new(central, body), now, **options)
+    assert created and [(n.event, n.reference) for n in rows(central)] == [
+        ("confirmed", booking.reference)
+    ]
 
 
 def store_bookings_new(central, body):
