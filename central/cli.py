@@ -9,6 +9,8 @@
     kiosk-central leases --db FILE [--json]                    seats held per slot and terminal
     kiosk-central check-slip --db FILE TEXT                    verify an offline slip's QR text
     kiosk-central migrate --db FILE                            apply migrations, print the version
+    kiosk-central notify --db FILE --sms-gateway-url URL ...   send the SMS outbox
+    kiosk-central notifications --db FILE [--json]             the SMS outbox, phones masked
     kiosk-central openapi [--output FILE]                      the served OpenAPI document
 
 --db takes a SQLite file or a postgresql:// URL; with a URL, --keys-dir DIR is required for the
@@ -29,6 +31,8 @@ from dataclasses import replace
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
+from central.cli_notify import add_parsers as notify_parsers
+from central.cli_notify import check_gateway, notify_line, read_token, serve_flags
 from central.hours import CHANNELS, END_OF_DAY, ChannelHours, minutes
 from kiosk.errors import InputError, run_reporting
 
@@ -85,6 +89,11 @@ def serve_settings(args: argparse.Namespace, *, demo: bool):
         lease_lead=timedelta(hours=args.lease_lead_hours),
         lease_life=timedelta(hours=args.lease_life_hours),
         lease_grace=timedelta(minutes=args.lease_grace_minutes),
+        notify=not args.no_notify,
+        sms_gateway_url=args.sms_gateway_url,
+        sms_token=read_token(args.sms_token_file),
+        sms_timeout=args.sms_timeout,
+        notify_interval=args.notify_interval,
     )
 
 
@@ -102,6 +111,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
             "--workers N needs a postgresql:// database: a SQLite central is one process",
             th="--workers ใช้ได้กับฐานข้อมูล PostgreSQL เท่านั้น",
         )
+    check_gateway(args.sms_gateway_url, args.sms_token_file, required=False)
     settings = serve_settings(args, demo=args.demo)
     central = Central(settings)  # migrates, creates the keys, seeds the demo data
     if args.always_open:
@@ -111,6 +121,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
         f"with {args.workers} worker(s) (keys in {settings.keys_path})",
         file=sys.stderr,
     )
+    print(f"kiosk-central: {notify_line(settings, args.workers)}", file=sys.stderr)
     options = {
         "host": args.host,
         "port": args.port,
@@ -280,6 +291,24 @@ def _lease_flags(serve: argparse.ArgumentParser) -> None:
     group.add_argument("--lease-grace-minutes", type=float, default=5.0)
 
 
+def _serve_options(serve: argparse.ArgumentParser) -> None:
+    """The rest of `serve`'s options: hidden test ones, the lease policy, SMS, logging."""
+    _test_only_flags(serve)
+    _lease_flags(serve)
+    serve_flags(serve)
+    _log_flags(serve)
+
+
+def _log_flags(serve: argparse.ArgumentParser) -> None:
+    serve.add_argument(
+        "--log-level",
+        default="info",
+        help="uvicorn's and, with --workers, the workers' log level (debug shows every "
+        "registry check run)",
+    )
+    serve.add_argument("--no-access-log", action="store_true", help="no line per request")
+
+
 def with_db(p: argparse.ArgumentParser) -> argparse.ArgumentParser:
     p.add_argument(
         "--db",
@@ -339,7 +368,11 @@ def build_parser() -> argparse.ArgumentParser:
                 "default 5, 0 off) runs in one worker of the cluster at a time, under a "
                 "PostgreSQL advisory lock that a dead worker's session lets go. uvicorn's "
                 'supervisor replaces a worker that dies ("Child process [pid] died" in the '
-                "log); the others serve on."
+                "log); the others serve on. SMS (DESIGN §12, docs/notifications.md): with "
+                "`--sms-gateway-url` every worker runs the outbox sender every "
+                "`--notify-interval` seconds (default 2); without it nothing is sent and the "
+                "rows stay pending; `--no-notify` runs no sender (run `kiosk-central notify` "
+                "beside it). One line at start says which."
             ),
         )
     )
@@ -365,15 +398,7 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="N",
         help="server processes on one socket (PostgreSQL only)",
     )
-    _test_only_flags(serve)
-    _lease_flags(serve)
-    serve.add_argument(
-        "--log-level",
-        default="info",
-        help="uvicorn's and, with --workers, the workers' log level (debug shows every "
-        "registry check run)",
-    )
-    serve.add_argument("--no-access-log", action="store_true", help="no line per request")
+    _serve_options(serve)
     serve.set_defaults(handler=cmd_serve)
 
     code = with_db(
@@ -478,6 +503,8 @@ def build_parser() -> argparse.ArgumentParser:
         )
     )
     migrate.set_defaults(handler=cmd_migrate)
+
+    notify_parsers(sub, with_db)
 
     openapi = sub.add_parser(
         "openapi",

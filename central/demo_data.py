@@ -339,6 +339,7 @@ def seed(
             decision=decision,
             fingerprint="demo-seed",
             confirmed_at=confirmed.isoformat(timespec="seconds"),
+            announce=False,  # seeded as made yesterday: nothing to tell anyone now
         ),
         now,
     )

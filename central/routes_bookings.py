@@ -36,6 +36,7 @@ from central.auth import CentralDep, TerminalDep
 from central.errors import (
     AlreadyBooked,
     BadRequest,
+    CentralError,
     ChannelNotAllowed,
     IdempotencyKeyReused,
     Ineligible,
@@ -59,6 +60,7 @@ from central.models import (
     OccupationIn,
     SealedBookingIn,
 )
+from central.notify.refusals import announce_refusal
 from central.problems import responses
 from central.service import Central, Flight
 from central.store import Booking, LeaseClaim, NewBooking, Occupation, Slot, Terminal
@@ -189,6 +191,7 @@ def _prepare(
     booking: BookingIn,
     fingerprint: str,
     context: BookingContext,
+    queued: bool,
 ) -> NewBooking:
     """Judge a request the central has not seen, in this order, on what `context` read."""
     now = central.now()
@@ -269,6 +272,7 @@ def _prepare(
         decision=decision.to_json(),
         fingerprint=fingerprint,
         confirmed_at=booking.confirmed_at.isoformat(),
+        queued=queued,
     )
 
 
@@ -311,6 +315,21 @@ def _alternatives(central: Central, slot_id: str, now: datetime) -> list[dict[st
     return central.store.alternatives(slot, now)
 
 
+async def _opened(
+    central: Central, request: Request, body: BookingIn | SealedBookingIn
+) -> tuple[dict[str, Any], BookingIn, LeaseRefIn | None]:
+    """The plain booking, as a dict (what is fingerprinted) and as a model, and its lease."""
+    if isinstance(body, SealedBookingIn):
+        plain, booking = _unseal(central, body)
+        lease = body.lease or booking.lease
+    else:
+        plain, booking = await request.json(), body
+        lease = booking.lease
+    # The lease travels beside the booking, not in it: the same booking sent again with or
+    # without it is the same request.
+    return {k: v for k, v in plain.items() if k != "lease"}, booking, lease
+
+
 @router.post(
     "/bookings",
     status_code=201,
@@ -337,15 +356,10 @@ async def create_booking(
             "An Idempotency-Key header (the booking_id) is required.",
             code="idempotency-key-missing",
         )
-    if isinstance(body, SealedBookingIn):
-        plain, booking = _unseal(central, body)
-        lease = body.lease or booking.lease
-    else:
-        plain, booking = await request.json(), body
-        lease = booking.lease
-    # The lease travels beside the booking, not in it: the same booking sent again with or
-    # without it is the same request.
-    plain = {k: v for k, v in plain.items() if k != "lease"}
+    # A sealed body comes from a terminal's journal: the booking was queued there, and the
+    # customer left with a slip promising an SMS with the outcome (DESIGN §12).
+    queued = isinstance(body, SealedBookingIn)
+    plain, booking, lease = await _opened(central, request, body)
     if idempotency_key.strip('"') != booking.booking_id:
         raise BadRequest(
             "The Idempotency-Key header must equal the body's booking_id.",
@@ -363,13 +377,21 @@ async def create_booking(
         if context.replay:
             existing = await central.read(lambda: central.store.booking_by_id(key))
         if existing is None:
-            new = _prepare(central, terminal, plain, booking, fingerprint, context)
-            created, result = await _store(central, new, lease, flight)
+            try:
+                new = _prepare(central, terminal, plain, booking, fingerprint, context, queued)
+                created, result = await _store(central, new, lease, flight)
+            except CentralError as exc:
+                if queued:
+                    await announce_refusal(central, booking, exc)
+                raise
         else:
             # Same answer as the store would give, without taking the write lock.
             if existing.fingerprint != fingerprint:
                 raise IdempotencyKeyReused()
             created, result = False, existing
+            if queued:
+                now = central.now()
+                await central.write(lambda: central.store.notify_queued_replay(key, now))
     if created:
         log.info(
             "booked %s slot %s channel %s terminal %s status %s%s",

@@ -31,6 +31,8 @@ from typing import TypeVar
 from central import demo_data
 from central.errors import RequestInFlight, StoreError
 from central.keys import ServerKeys
+from central.notify.gateway import HttpJsonGateway
+from central.notify.sender import Sender
 from central.settings import Settings
 from central.store import PostgresStore, open_store
 from central.store.booking_context import BookingContext
@@ -93,6 +95,7 @@ class Central:
         self._claims: dict[str, int] = {}
         self._heartbeat: threading.Thread | None = None
         self._verifier: threading.Thread | None = None
+        self._notifier: threading.Thread | None = None
         if settings.demo and demo_data.seed(
             self.store, self.keys, self.now(), self.today(), capacity=settings.demo_capacity
         ):
@@ -252,6 +255,31 @@ class Central:
                 target=self._verify_loop, name="central-verifier", daemon=True
             )
             self._verifier.start()
+        self.start_notifier()
+
+    def start_notifier(self) -> None:
+        """The SMS sender in this process (each `serve` worker runs one; claims in the
+        database keep them from sending a row twice). One log line says when none runs."""
+        if self._notifier is not None:
+            return
+        if not self.settings.notify:
+            log.info("SMS sender off (--no-notify): outbox rows wait for `kiosk-central notify`")
+            return
+        if not self.settings.sms_gateway_url:
+            log.info("no SMS gateway configured (--sms-gateway-url): SMS rows stay pending")
+            return
+        gateway = HttpJsonGateway(
+            self.settings.sms_gateway_url, self.settings.sms_token, self.settings.sms_timeout
+        )
+        sender = Sender(self.store, gateway, self.now, send_timeout=self.settings.sms_timeout)
+        self._notifier = threading.Thread(
+            target=sender.run,
+            args=(self.settings.notify_interval, self._stop),
+            name="central-notifier",
+            daemon=True,
+        )
+        self._notifier.start()
+        log.info("SMS sender started, every %.1f s", self.settings.notify_interval)
 
     def _verify_loop(self) -> None:
         while not self._stop.wait(self.settings.verify_interval):
@@ -291,6 +319,8 @@ class Central:
         for thread in (self._verifier, self._heartbeat):
             if thread is not None:
                 thread.join(timeout=5)
+        if self._notifier is not None:
+            self._notifier.join(timeout=self.settings.sms_timeout + 5)
         self._writer.shutdown(wait=True)
         if self._reader is not None:
             self._reader.shutdown(wait=True)

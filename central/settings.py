@@ -8,7 +8,7 @@ staging `--now` option run the same code at a chosen instant instead of waiting 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -85,6 +85,14 @@ class Settings:
     lease_lead: timedelta = timedelta(hours=12)
     lease_life: timedelta = timedelta(hours=24)
     lease_grace: timedelta = GRACE
+    #: The SMS outbox sender (DESIGN §12, central/notify/): run it in this process unless
+    #: `notify` is False; without a gateway URL nothing is sent and rows stay pending.
+    notify: bool = True
+    sms_gateway_url: str | None = None
+    sms_token: str = field(default="", repr=False)
+    sms_timeout: float = 10.0
+    #: Seconds between passes of the sender over the outbox.
+    notify_interval: float = 2.0
 
     @property
     def lease_policy(self) -> LeasePolicy:

@@ -30,6 +30,12 @@ from central.errors import (
     VersionMismatch,
 )
 from central.store.connection import Connections, iso
+from central.store.notifications import (
+    creation_event,
+    enqueue_for,
+    enqueue_refused,
+    slot_subject,
+)
 from central.store.records import Booking, NewBooking, Site, Slot
 from central.store.seats import take_free_seat
 from central.store.sites import slot_row
@@ -76,7 +82,9 @@ class BookingsStore(Connections):
         release_claim: bool = False,
         site: Site | None = None,
     ) -> tuple[bool, Booking]:
-        """Take a seat and record the booking, or refuse, all in one transaction.
+        """Take a seat and record the booking, or refuse, all in one transaction, together
+        with the SMS outbox row the outcome needs (`notifications.creation_event`; a queued
+        booking's refusal too, committed before the refusal is raised).
 
         Returns (created, booking): created is False for an idempotent replay of the same key
         and body. Raises IdempotencyKeyReused, AlreadyBooked, SlotFull (without alternatives;
@@ -87,6 +95,9 @@ class BookingsStore(Connections):
         what was written and the seat UPDATE returned, without reading it back.
         """
         stamp = iso(now)
+        refusal: Exception | None = None
+        created: Booking | None = None
+        slot = None
         with self._write() as c:
             # The booking under this key and the citizen's active one, in one statement. Under
             # READ COMMITTED (PostgreSQL) a concurrent twin of this request may commit between
@@ -105,17 +116,57 @@ class BookingsStore(Connections):
             if other is not None:
                 # The request carries the card, so its bearer may see the booking it collides
                 # with (the terminal offers to show, reprint or change it).
-                raise AlreadyBooked(other.reference, other.to_json())
-            slot = take_free_seat(c, new.slot_id, now)
-            if slot is None:
-                raise SlotFull(new.slot_id, [])
-            reference = self._record_booking(c, new, now, stamp, release_claim)
-            if site is not None and site.site_id == slot["site_id"]:
-                created = written(new, reference, stamp, slot_row(slot), site)
+                refusal = AlreadyBooked(other.reference, other.to_json())
             else:
-                created = self._booking(c, "WHERE b.booking_id = ?", (new.booking_id,))
+                slot = take_free_seat(c, new.slot_id, now)
+                refusal = SlotFull(new.slot_id, []) if slot is None else None
+            if refusal is not None:
+                if not new.queued:
+                    raise refusal  # nothing written: rolled back as before
+                # Nothing else was written: the outbox row of a queued booking's refusal is
+                # the only thing this transaction commits (the refusal is raised after it).
+                enqueue_refused(
+                    c,
+                    new.booking_id,
+                    new.phone,
+                    slot_subject(c, new.slot_id),
+                    now,
+                    other.reference if other is not None else None,
+                )
+            else:
+                assert slot is not None
+                reference = self._record_booking(c, new, now, stamp, release_claim)
+                if site is not None and site.site_id == slot["site_id"]:
+                    created = written(new, reference, stamp, slot_row(slot), site)
+                else:
+                    created = self._booking(c, "WHERE b.booking_id = ?", (new.booking_id,))
+                assert created is not None
+                # In the booking's own transaction (on PostgreSQL after `pg_writes`' statement):
+                # a kiosk's ordinary online booking announces nothing and costs no statement.
+                event = creation_event(new.queued, new.channel, created.status)
+                if event is not None and new.announce:
+                    enqueue_for(c, created, event, f"{reference}:{event}", now)
+        if refusal is not None:
+            raise refusal
         assert created is not None
         return True, created
+
+    def notify_queued_replay(self, booking_id: str, now: datetime) -> bool:
+        """A queued booking replayed that the central already holds from a plain request (the
+        terminal's online attempt was committed but its answer lost, so the customer left with
+        a "queued" slip): announce its outcome now, unless an SMS about it was ever written."""
+        with self._write() as c:
+            booking = self._booking(c, "WHERE b.booking_id = ?", (booking_id,))
+            if booking is None or not booking.active:
+                return False
+            told = c.execute(
+                "SELECT 1 FROM notifications WHERE reference = ?", (booking.reference,)
+            ).fetchone()
+            if told is not None:
+                return False
+            event = creation_event(True, booking.channel, booking.status)
+            assert event is not None
+            return enqueue_for(c, booking, event, f"{booking.reference}:{event}", now)
 
     def _record_booking(
         self, c: sqlite3.Connection, new: NewBooking, now: datetime, stamp: str, release: bool
@@ -177,7 +228,12 @@ class BookingsStore(Connections):
                 (*params, booking.booking_id),
             )
             changed = self._booking(c, "WHERE b.booking_id = ?", (booking.booking_id,))
-        assert changed is not None
+            assert changed is not None
+            moved = changed.slot.slot_id != booking.slot.slot_id
+            if moved or changed.phone != booking.phone:
+                # to the number now on the booking: a new phone hears of its own booking
+                event_id = f"{changed.reference}:changed:{changed.version}"
+                enqueue_for(c, changed, "changed", event_id, now)
         return changed
 
     def cancel(
@@ -201,7 +257,13 @@ class BookingsStore(Connections):
         return cancelled
 
     @staticmethod
-    def _cancel(c: sqlite3.Connection, booking: Booking, reason: str, now: datetime) -> None:
+    def _cancel(
+        c: sqlite3.Connection,
+        booking: Booking,
+        reason: str,
+        now: datetime,
+        event: str = "cancelled",
+    ) -> None:
         # The seat goes back only if this statement cancelled the booking: a concurrent cancel
         # (PostgreSQL runs writers side by side) must not free it twice.
         cancelled = c.execute(
@@ -213,6 +275,7 @@ class BookingsStore(Connections):
             c.execute(
                 "UPDATE slots SET booked = booked - 1 WHERE slot_id = ?", (booking.slot.slot_id,)
             )
+            enqueue_for(c, booking, event, f"{booking.reference}:{event}", now)
 
     def verify_pending(self, now: datetime) -> tuple[int, int]:
         """Settle provisional bookings against the registry: (confirmed, cancelled)."""
@@ -221,15 +284,19 @@ class BookingsStore(Connections):
             confirmed = c.execute(
                 "UPDATE bookings SET status = 'confirmed', version = version + 1, "
                 "updated_at = ? WHERE status = 'pending-verification' "
-                "AND citizen_key IN (SELECT citizen_key FROM registry)",
+                "AND citizen_key IN (SELECT citizen_key FROM registry) RETURNING booking_id",
                 (stamp,),
-            ).rowcount
+            ).fetchall()
+            for row in confirmed:
+                booking = self._booking(c, "WHERE b.booking_id = ?", (row[0],))
+                assert booking is not None
+                enqueue_for(c, booking, "verified", f"{booking.reference}:verified", now)
             rejected = c.execute(
                 self._BOOKING_SELECT + "WHERE b.status = 'pending-verification'"
             ).fetchall()
             for row in rejected:
-                self._cancel(c, booking_row(row), "not-in-registry", now)
-        return confirmed, len(rejected)
+                self._cancel(c, booking_row(row), "not-in-registry", now, "not-verified")
+        return len(confirmed), len(rejected)
 
 
 def booking_row(r: sqlite3.Row) -> Booking:

@@ -78,6 +78,12 @@ class Connections:
     def _lock_rows(self, table: str) -> str:
         return ""
 
+    def _skip_locked(self) -> str:
+        """The clause after a subquery choosing rows to claim: none here (one writer at a
+        time); PostgreSQL skips rows another transaction is claiming (`FOR UPDATE SKIP
+        LOCKED`), so two senders take different rows instead of waiting for each other."""
+        return ""
+
     def _serialise_terminal(self, c: sqlite3.Connection, terminal_id: str) -> None:
         """Make concurrent refreshes of one terminal wait for each other (a no-op here: every
         write already waits for the one before)."""

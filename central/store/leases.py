@@ -32,6 +32,7 @@ from typing import Any
 from central.errors import AlreadyBooked, LeaseExpired, LeaseInvalid
 from central.store.bookings import BookingsStore, insert_booking, issue_reference
 from central.store.connection import iso
+from central.store.notifications import enqueue_refused, slot_subject
 from central.store.records import Booking, NewBooking, slot_key
 from central.store.seats import (
     SLOT_STARTED,
@@ -467,6 +468,7 @@ class LeasesStore(BookingsStore):
                 if refusal is None:
                     insert_booking(c, new, claim.reference, stamp)
                     created = self._booking(c, "WHERE b.booking_id = ?", (new.booking_id,))
+            _announce_refusal(c, new, refusal, now)
         if refusal is not None:
             raise refusal
         assert created is not None
@@ -572,3 +574,13 @@ def _lease_seat(row: Mapping[str, Any]) -> LeaseSeat:
         use_until=datetime.fromisoformat(row["use_until"]),
         envelope=json.loads(row["envelope_json"]),
     )
+
+
+def _announce_refusal(c: Any, new: NewBooking, refusal: Exception | None, now: datetime) -> None:
+    """A queued lease-backed booking refused: the customer holds a slip saying "confirmed"
+    that the central does not honour, and must hear it (DESIGN §12), in the transaction of
+    the refusal. A booking made from its lease announces nothing: its slip already is final."""
+    if refusal is None or not new.queued:
+        return
+    other = refusal.extra.get("reference") if isinstance(refusal, AlreadyBooked) else None
+    enqueue_refused(c, new.booking_id, new.phone, slot_subject(c, new.slot_id), now, other)

@@ -54,6 +54,7 @@ from central.store.checks import ChecksStore
 from central.store.config import ConfigStore
 from central.store.connection import Connections
 from central.store.leases import LeasesStore
+from central.store.notifications import NotificationsStore
 from central.store.pg_writes import PgBookingWrites
 from central.store.registry import RegistryStore
 from central.store.sites import SitesStore
@@ -300,6 +301,9 @@ class PgConnections(Connections):
     def _lock_rows(self, table: str) -> str:
         return f" FOR UPDATE OF {table}"
 
+    def _skip_locked(self) -> str:
+        return " FOR UPDATE SKIP LOCKED"
+
     def _serialise_terminal(self, c: Any, terminal_id: str) -> None:
         c.execute("SELECT 1 FROM terminals WHERE terminal_id = ? FOR UPDATE", (terminal_id,))
 
@@ -384,6 +388,10 @@ _WRITES = (
     "register_key",
     "issue_token",
     "revoke",
+    "notify_refusal",
+    "notify_queued_replay",
+    "claim_notifications",
+    "settle_notification",
 )
 
 
@@ -397,6 +405,7 @@ class PostgresStore(
     TerminalsStore,
     ChecksStore,
     BookingContextStore,
+    NotificationsStore,
 ):
     """The PostgreSQL store. Opening it brings the database to the latest migration."""
 

@@ -11,6 +11,7 @@ from typing import Any, Protocol
 from central.hours import ChannelHours
 from central.store.booking_context import BookingContext
 from central.store.leases import LeaseClaim, LeasePolicy, LeaseSeat, Refreshed, Signer, Spent
+from central.store.notifications import Notification
 from central.store.records import Booking, NewBooking, Occupation, Site, Slot, Terminal
 
 
@@ -81,3 +82,27 @@ class Store(Protocol):
     def claim_request(self, key: str, now: datetime, ttl: timedelta) -> bool: ...
     def extend_requests(self, keys: Sequence[str], now: datetime, ttl: timedelta) -> None: ...
     def release_request(self, key: str) -> None: ...
+    # the SMS outbox (DESIGN §12, central/store/notifications.py)
+    def notify_queued_replay(self, booking_id: str, now: datetime) -> bool: ...
+    def notify_refusal(
+        self,
+        booking_id: str,
+        phone: str,
+        slot_id: str,
+        now: datetime,
+        reference: str | None = None,
+    ) -> bool: ...
+    def claim_notifications(
+        self, now: datetime, hold: timedelta, limit: int = 20
+    ) -> list[Notification]: ...
+    def settle_notification(
+        self,
+        notification_id: int,
+        state: str,
+        now: datetime,
+        *,
+        error: str | None = None,
+        retry_at: datetime | None = None,
+        uncount: bool = False,
+    ) -> bool: ...
+    def notifications(self, state: str | None = None, limit: int = 1000) -> list[Notification]: ...

@@ -138,6 +138,11 @@ class NewBooking:
     decision: dict[str, Any]
     fingerprint: str
     confirmed_at: str
+    #: Sent from a terminal's journal (the sealed body): the customer left with a slip saying
+    #: "queued, confirmation by SMS", so the outcome, confirmed or refused, is announced.
+    queued: bool = False
+    #: False for data loaded rather than booked (the demo's seed): no SMS at all.
+    announce: bool = True
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,7 @@ from central.store.booking_context import BookingContextStore
 from central.store.checks import ChecksStore
 from central.store.config import ConfigStore
 from central.store.leases import LeasesStore
+from central.store.notifications import NotificationsStore
 from central.store.registry import RegistryStore
 from central.store.sites import SitesStore
 from central.store.terminals import TerminalsStore
@@ -30,6 +31,7 @@ class SqliteStore(
     TerminalsStore,
     ChecksStore,
     BookingContextStore,
+    NotificationsStore,
 ):
     """The SQLite store. One connection per thread; every write in BEGIN IMMEDIATE."""
 

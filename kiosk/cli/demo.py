@@ -96,6 +96,11 @@ def cmd_demo(args: argparse.Namespace) -> int:
             f"slips:       {summary['slips']} "
             f"({len(list(Path(summary['slips']).glob('*.png')))} slips)"
         )
+        say(
+            f"SMS:         {env.sms_sent()} sent through the demo's SMS gateway "
+            f"({env.sms.url if env.sms else '-'}; kiosk bookings made at the counter get none: "
+            "the slip is in the customer's hand)"
+        )
         say(f"summary:     {env.base / 'demo.json'}")
         return 0
     finally:

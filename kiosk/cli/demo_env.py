@@ -54,6 +54,8 @@ class DemoEnvironment:
         self.env = {**os.environ, "KIOSK_HOME": str(self.base / "data")}
         self.slips = self.base / "slips"
         self.screens = self.base / "screens"
+        #: The demo's SMS gateway: central.notify.fake_gateway in this process, on loopback.
+        self.sms = None
 
     # the central -----------------------------------------------------------------------------
 
@@ -61,10 +63,52 @@ class DemoEnvironment:
     def central_db(self) -> Path:
         return self.base / "central" / "central.db"
 
-    def start_central(self, capacity: int = 200, extra: Sequence[str] = ()) -> None:
-        """`extra`: more `kiosk-central serve` flags (the benchmarks set the lease policy)."""
+    def start_sms_gateway(self) -> list[str]:
+        """Start the loopback fake SMS gateway (once) and give the serve flags that use it, so
+        the demo's SMS are really sent over HTTP (DESIGN §12; docs/notifications.md)."""
+        import secrets
+
+        from central.notify.fake_gateway import FakeGateway
+
+        token_file = self.base / "central" / "sms-token"
+        if self.sms is None:
+            token = secrets.token_urlsafe(16)
+            token_file.parent.mkdir(parents=True, exist_ok=True)
+            token_file.touch(mode=0o600)
+            token_file.write_text(token)
+            self.sms = FakeGateway(token=token).start()
+        return [
+            "--sms-gateway-url",
+            self.sms.url,
+            "--sms-token-file",
+            str(token_file),
+            "--notify-interval",
+            "0.5",
+        ]
+
+    def sms_sent(self, settle: float = 3.0) -> int:
+        """How many SMS the gateway accepted, once the central's outbox has nothing left due
+        (waiting up to `settle` seconds for the sender's next passes)."""
+        if self.sms is None:
+            return 0
+        import json
+
+        deadline = time.monotonic() + settle
+        while time.monotonic() < deadline and self.central_up:
+            rows = json.loads(self.central_cli("notifications", "--json"))
+            if not any(r["state"] in ("pending", "sending") for r in rows):
+                break
+            time.sleep(0.2)
+        return len(self.sms.snapshot())
+
+    def start_central(
+        self, capacity: int = 200, extra: Sequence[str] = (), *, sms: bool = True
+    ) -> None:
+        """`extra`: more `kiosk-central serve` flags (the benchmarks set the lease policy);
+        they come last, so they override the SMS flags. `sms`: send SMS to the fake gateway."""
         db = self.central_db
         db.parent.mkdir(parents=True, exist_ok=True)
+        sms_flags = self.start_sms_gateway() if sms else []
         log = open(self.base / "central" / "central.log", "ab")  # noqa: SIM115  kept by the child
         self.central = subprocess.Popen(
             [
@@ -81,6 +125,7 @@ class DemoEnvironment:
                 "--no-access-log",
                 "--log-level",
                 "warning",
+                *sms_flags,
                 *extra,
             ],
             stdout=log,
@@ -162,6 +207,9 @@ class DemoEnvironment:
 
     def close(self) -> None:
         self.remove()
+        if self.sms is not None:
+            self.sms.stop()
+            self.sms = None
         if self.central is not None and self.central.poll() is None:
             self.central.terminate()
             try:
