@@ -12,11 +12,12 @@ from __future__ import annotations
 import json
 import random
 import uuid
-from datetime import datetime
 from typing import Any
 
+from _bodies import booking_body
+from _bodies import make_cid as _make_cid
+
 from kiosk.booking.service import aad
-from kiosk.card.cid import check_digit
 from kiosk.dates import today_bangkok
 from kiosk.demo_people import demo_person
 from kiosk.keys import x25519_public_from_b64
@@ -26,8 +27,7 @@ from kiosk.signing import canonical
 
 def make_cid(n: int) -> str:
     """A valid citizen ID, one per simulated person (a range the demo people do not use)."""
-    first12 = f"35{n:010d}"
-    return first12 + str(check_digit(first12))
+    return _make_cid(n, prefix="35")
 
 
 class Bodies:
@@ -49,21 +49,13 @@ class Bodies:
         return self.rng.choice(self.by_site_day[(site, day)])
 
     def body(self, person: int, channel: str, slot_id: str | None = None) -> dict[str, Any]:
-        return {
-            "booking_id": str(uuid.uuid4()),
-            "channel": channel,
-            "slot_id": slot_id or self.pick_slot(),
-            "citizen": {**self.card, "cid": make_cid(person)},
-            "phone": f"08{person % 100_000_000:08d}",
-            "occupation": {"code": "company-employee", "other": None},
-            "answers": {"conditions": [], "works_in_bangkok": None},
-            "decision": {
-                "rule_set": "bkk-thairuamjai-2021-05-27",
-                "route": "book",
-                "code": "bangkok-resident",
-            },
-            "confirmed_at": datetime.now().astimezone().isoformat(timespec="seconds"),
-        }
+        return booking_body(
+            str(uuid.uuid4()),
+            channel,
+            slot_id or self.pick_slot(),
+            {**self.card, "cid": make_cid(person)},
+            phone=f"08{person % 100_000_000:08d}",
+        )
 
     def sealed(self, body: dict[str, Any]) -> bytes:
         """The journal's form of a queued booking (kiosk/booking/service.py): the body sealed to

@@ -56,19 +56,13 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import _profile
+from _bodies import booking_body, make_cid
 from _server_cpu import Cluster, TreeSample, free_port, private_cluster
 
 ROOT = Path(__file__).resolve().parent.parent
 CLI = [sys.executable, "-c", "from central.cli import main; raise SystemExit(main())"]
 DBNAME = "kiosk_bench"
 HOT_CAPACITY = 1_000_000
-
-
-def make_cid(n: int) -> str:
-    from kiosk.card.cid import check_digit
-
-    first12 = f"3{n:011d}"
-    return first12 + str(check_digit(first12))
 
 
 def bodies(worker: int, slots: list[str], hot: list[str], hot_share: float):
@@ -82,21 +76,8 @@ def bodies(worker: int, slots: list[str], hot: list[str], hot_share: float):
     while True:
         booking_id = str(uuid.uuid4())
         slot = rng.choice(hot) if rng.random() < hot_share else rng.choice(slots)
-        body = {
-            "booking_id": booking_id,
-            "channel": "kiosk",
-            "slot_id": slot,
-            "citizen": {**base, "cid": make_cid(worker * 10_000_000 + i)},
-            "phone": "0812345678",
-            "occupation": {"code": "company-employee", "other": None},
-            "answers": {"conditions": [], "works_in_bangkok": None},
-            "decision": {
-                "rule_set": "bkk-thairuamjai-2021-05-27",
-                "route": "book",
-                "code": "bangkok-resident",
-            },
-            "confirmed_at": now,
-        }
+        citizen = {**base, "cid": make_cid(worker * 10_000_000 + i)}
+        body = booking_body(booking_id, "kiosk", slot, citizen, confirmed_at=now)
         i += 1
         yield booking_id, json.dumps(body).encode()
 

@@ -57,6 +57,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
+from _bodies import booking_body  # noqa: E402
 from _terminal import citizen_card  # noqa: E402
 
 from kiosk.booking.model import Occupation  # noqa: E402
@@ -278,21 +279,7 @@ class Fleet:
 
     def web_book(self, citizen: dict, slot_id: str, doubled: str | None = None) -> int:
         booking_id = str(uuid.uuid4())
-        body = {
-            "booking_id": booking_id,
-            "channel": "web",
-            "slot_id": slot_id,
-            "citizen": citizen,
-            "phone": "0812345678",
-            "occupation": {"code": "company-employee", "other": None},
-            "answers": {"conditions": [], "works_in_bangkok": None},
-            "decision": {
-                "rule_set": "bkk-thairuamjai-2021-05-27",
-                "route": "book",
-                "code": "bangkok-resident",
-            },
-            "confirmed_at": datetime.now().astimezone().isoformat(timespec="seconds"),
-        }
+        body = booking_body(booking_id, "web", slot_id, citizen)
         r = requests.post(
             f"{self.central.url}/v1/bookings",
             json=body,
