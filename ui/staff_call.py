@@ -9,13 +9,10 @@ button render from the session alone (`session.staff_call`), like every view.
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout, QWidget
-
 from kiosk.session import Session
 from ui.strings import tr
 from ui.theme import Metrics
-from ui.widgets import Button, Icon, Text
+from ui.widgets import Banner, Button
 
 
 def call_button(m: Metrics) -> Button:
@@ -31,26 +28,11 @@ def render_call_button(button: Button, s: Session, lang: str) -> None:
     button.set_selected(called)
 
 
-class StaffBanner(QWidget):
+class StaffBanner(Banner):
     def __init__(self, m: Metrics) -> None:
-        super().__init__()
-        self.setObjectName("staff-banner")
-        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground)
-        self.icon = Icon("bell", round(m.body * 1.5))
-        self.text = Text("", "strong")
-        self.text.setObjectName("staff-coming")
-        self.more = Text("", "body")
+        super().__init__(m, name="staff-banner", icon="bell", text_name="staff-coming")
         self.cancel = Button(m, icon="cross", name="call-cancel", min_width=round(m.target * 2.2))
-        col = QVBoxLayout()
-        col.setSpacing(0)
-        col.addWidget(self.text)
-        col.addWidget(self.more)
-        lay = QHBoxLayout(self)
-        lay.setContentsMargins(m.margin, m.gap // 2, m.margin, m.gap // 2)
-        lay.setSpacing(m.gap)
-        lay.addWidget(self.icon)
-        lay.addLayout(col, 1)
-        lay.addWidget(self.cancel)
+        self.row.addWidget(self.cancel)
         self.hide()
 
     def render(self, s: Session, lang: str) -> None:

@@ -248,6 +248,31 @@ class Button(QPushButton):
         return max(self._min_height, self.layout().totalHeightForWidth(width))
 
 
+class Banner(QWidget):
+    """A strip under the top bar: an icon, a strong line and a second line, then whatever the
+    banner adds on the right (the offline banner nothing, the staff call its cancel button)."""
+
+    def __init__(self, m: Metrics, *, name: str, icon: str, text_name: str, more_name: str = ""):
+        super().__init__()
+        self.setObjectName(name)
+        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground)
+        self.icon = Icon(icon, round(m.body * 1.5))
+        self.text = Text("", "strong")
+        self.text.setObjectName(text_name)
+        self.more = Text("", "body")
+        if more_name:
+            self.more.setObjectName(more_name)
+        col = QVBoxLayout()
+        col.setSpacing(0)
+        col.addWidget(self.text)
+        col.addWidget(self.more)
+        self.row = QHBoxLayout(self)
+        self.row.setContentsMargins(m.margin, m.gap // 2, m.margin, m.gap // 2)
+        self.row.setSpacing(m.gap)
+        self.row.addWidget(self.icon)
+        self.row.addLayout(col, 1)
+
+
 class Panel(QFrame):
     """A framed box: "info", "ok", "warn", "error", "plain" or "overlay"."""
 

@@ -44,7 +44,7 @@ from ui.staff_call import StaffBanner, call_button, render_call_button
 from ui.strings import age_text, tr
 from ui.technician import RESTING, CornerHold, PinOverlay, TechnicianPanel
 from ui.theme import Metrics, style_sheet
-from ui.widgets import Button, Icon, Text
+from ui.widgets import Banner, Button, Text
 
 NO_START_OVER = frozenset(RESTING | {Screen.GOODBYE} | BUSY_SCREENS)
 
@@ -69,25 +69,11 @@ class TopBar(QWidget):
         lay.addWidget(self.language)
 
 
-class OfflineBanner(QWidget):
+class OfflineBanner(Banner):
     def __init__(self, m: Metrics) -> None:
-        super().__init__()
-        self.setObjectName("banner")
-        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground)
-        self.icon = Icon("offline", round(m.body * 1.5))
-        self.text = Text("", "strong")
-        self.text.setObjectName("offline-text")
-        self.age = Text("", "body")
-        self.age.setObjectName("offline-age")
-        col = QVBoxLayout()
-        col.setSpacing(0)
-        col.addWidget(self.text)
-        col.addWidget(self.age)
-        lay = QHBoxLayout(self)
-        lay.setContentsMargins(m.margin, m.gap // 2, m.margin, m.gap // 2)
-        lay.setSpacing(m.gap)
-        lay.addWidget(self.icon)
-        lay.addLayout(col, 1)
+        super().__init__(m, name="banner", icon="offline", text_name="offline-text",
+                         more_name="offline-age")  # fmt: skip
+        self.age = self.more
 
 
 class MainWindow(QWidget):
