@@ -71,8 +71,9 @@ class TopBar(QWidget):
 
 class OfflineBanner(Banner):
     def __init__(self, m: Metrics) -> None:
-        super().__init__(m, name="banner", icon="offline", text_name="offline-text",
-                         more_name="offline-age")  # fmt: skip
+        super().__init__(
+            m, name="banner", icon="offline", text_name="offline-text", more_name="offline-age"
+        )
         self.age = self.more
 
 
