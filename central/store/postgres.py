@@ -55,6 +55,7 @@ from central.store.config import ConfigStore
 from central.store.connection import Connections
 from central.store.leases import LeasesStore
 from central.store.notifications import NotificationsStore
+from central.store.pg_booking import PgOneStatementBooking
 from central.store.pg_writes import PgBookingWrites
 from central.store.registry import RegistryStore
 from central.store.sites import SitesStore
@@ -397,6 +398,7 @@ _WRITES = (
 
 class PostgresStore(
     PgConnections,
+    PgOneStatementBooking,
     PgBookingWrites,
     ConfigStore,
     SitesStore,
