@@ -57,6 +57,7 @@ class HealthIn(Strict):
     leases: HealthLeasesIn
     printer: HealthPrinterIn
     reader: Literal["ok", "warn", "fail", "unknown"]
-    clock_offset_s: Annotated[float, Field(ge=-1e8, le=1e8)] | None = None
+    # a test central runs years away from the machine clock: bounded, but generously
+    clock_offset_s: Annotated[float, Field(ge=-1e10, le=1e10)] | None = None
     last_sync: AwareDatetime | None = None
     staff: HealthStaffIn
