@@ -75,6 +75,17 @@ def enrol(db: Path, n: int) -> list[str]:
     return tokens
 
 
+def seed(db: Path, n: int) -> None:
+    """Every terminal's latest report as the measured window will send it again."""
+    from central.store import open_store
+
+    store = open_store(db)
+    now = datetime.now(UTC)
+    for i in range(n):
+        store.put_health(f"t-{i:05d}", json.loads(report(i)), now)
+    store.close()
+
+
 def main() -> int:  # noqa: PLR0915 - one linear measurement script
     import argparse
 
@@ -83,10 +94,17 @@ def main() -> int:  # noqa: PLR0915 - one linear measurement script
     p.add_argument("--seconds", type=float, default=20.0, help="how long to send reports")
     p.add_argument("--rate", type=float, default=217.0, help="reports per second")
     p.add_argument("--threads", type=int, default=8, help="client threads")
+    p.add_argument(
+        "--steady",
+        action="store_true",
+        help="seed every terminal's latest report first (the steady state: unchanged reports)",
+    )
     args = p.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         db = Path(tmp) / "central.db"
         tokens = enrol(db, args.terminals)
+        if args.steady:
+            seed(db, len(tokens))
         port = free_port()
         env = {**os.environ, "PYTHONPATH": str(ROOT)}
         server = subprocess.Popen(

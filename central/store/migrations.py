@@ -281,13 +281,16 @@ V4_NOTIFICATIONS = (
 # 7 days of history. `online_until` / `stale_until` are the report's own deadlines (received at
 # + 2 intervals + 60 s, + 15 min, central/fleet.py) so a list filtered by state is one indexed
 # comparison with the reading instant: the state itself is still decided at read time.
+# `history_at`: when the terminal's last history row was written (history keeps a report when
+# it differs from the latest, or 15 min after the last kept one: not 1,440 rows a day each).
 V5_HEALTH = (
     """CREATE TABLE terminal_health (
     terminal_id TEXT PRIMARY KEY,
     received_at TEXT NOT NULL,
     online_until TEXT NOT NULL,
     stale_until TEXT NOT NULL,
-    report TEXT NOT NULL
+    report TEXT NOT NULL,
+    history_at TEXT NOT NULL
 ) STRICT""",
     "CREATE INDEX terminal_health_online ON terminal_health(online_until)",
     """CREATE TABLE terminal_health_history (

@@ -185,3 +185,19 @@ def test_pages_and_filters_of_the_read_side(central):
     odd = fleet_entries(store, now, store_name="store-7")
     assert [e.terminal_id for e in odd] == ["t-01", "t-03", "t-05"]
     assert {e.state for e in odd} == {"never-seen"}
+
+
+def test_history_keeps_changes_and_an_unchanged_report_every_15_minutes(central):
+    store = central.central.store
+    for _ in range(3):
+        assert put(central, report()).status_code == 204
+        central.clock.advance(minutes=1)
+    assert put(central, report(leases={"held": 9, "spent": 0})).status_code == 204
+    central.clock.advance(minutes=14)
+    assert put(central, report(leases={"held": 9, "spent": 0})).status_code == 204  # 14 min
+    central.clock.advance(minutes=1)
+    assert put(central, report(leases={"held": 9, "spent": 0})).status_code == 204  # 15 min
+    since = central.clock.now - timedelta(hours=1)
+    assert [h[1]["leases"]["held"] for h in store.health_history("kiosk-1", since)] == [3, 9, 9]
+    # the latest is always the last one, kept in the history or not
+    assert _by_id(fleet(central))["kiosk-1"]["last_seen"] == central.clock.now.isoformat()
