@@ -15,10 +15,12 @@ from central import (
     problems,
     routes_bookings,
     routes_config,
+    routes_health,
     routes_leases,
     routes_registry,
     routes_terminals,
 )
+from central.models_health import HealthIn
 from central.overload import AdmissionLimit
 from central.problems import Problem
 from central.server_date import ServerDate
@@ -63,6 +65,7 @@ def create_app(settings: Settings, central: Central | None = None) -> FastAPI:
         routes_leases,
         routes_registry,
         routes_terminals,
+        routes_health,
     ):
         app.include_router(module.router)
     app.add_middleware(
@@ -75,9 +78,14 @@ def create_app(settings: Settings, central: Central | None = None) -> FastAPI:
     def openapi() -> dict:
         if app.openapi_schema is None:
             schema = original()
-            schema.setdefault("components", {}).setdefault("schemas", {})["Problem"] = (
-                Problem.model_json_schema(ref_template="#/components/schemas/{model}")
+            schemas = schema.setdefault("components", {}).setdefault("schemas", {})
+            schemas["Problem"] = Problem.model_json_schema(
+                ref_template="#/components/schemas/{model}"
             )
+            # the health report's body is parsed by hand (routes_health: 413 before parsing)
+            health = HealthIn.model_json_schema(ref_template="#/components/schemas/{model}")
+            schemas.update(health.pop("$defs", {}))
+            schemas["HealthIn"] = health
             app.openapi_schema = schema
         return app.openapi_schema
 

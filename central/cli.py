@@ -31,6 +31,7 @@ from dataclasses import replace
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
+from central.cli_fleet import add_parsers as fleet_parsers
 from central.cli_notify import add_parsers as notify_parsers
 from central.cli_notify import check_gateway, notify_line, read_token, serve_flags
 from central.hours import CHANNELS, END_OF_DAY, ChannelHours, minutes
@@ -505,6 +506,7 @@ def build_parser() -> argparse.ArgumentParser:
     migrate.set_defaults(handler=cmd_migrate)
 
     notify_parsers(sub, with_db)
+    fleet_parsers(sub, with_db)
 
     openapi = sub.add_parser(
         "openapi",

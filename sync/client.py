@@ -354,6 +354,13 @@ class CentralClient:
             )
         return {"leases": leases, "released": released, "server_time": reply.get("server_time")}
 
+    def put_health(self, report: Mapping[str, Any], deadline: float = 5.0) -> None:
+        """PUT /v1/terminals/me/health (DESIGN §13). Not retried: a report that does not get
+        through is replaced by the next one a minute later, never queued."""
+        self.request(
+            "PUT", "/v1/terminals/me/health", json=dict(report), deadline=deadline, retries=0
+        )
+
     def lookup(self, cid: str, deadline: float | None = None) -> dict[str, Any] | None:
         try:
             reply = self.request(

@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 import signal
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -35,6 +36,8 @@ class Kiosk:
     controller: Controller
     window: MainWindow
     closed: bool = field(default=False)
+    #: The health reporter (DESIGN §13) `kiosk run` starts; its `stop()` sends the last report.
+    reporter: Any = None
 
     def close(self) -> None:
         """Stop the controller's threads and timers and close the window; safe to call twice."""
@@ -44,6 +47,8 @@ class Kiosk:
         self.window.remove_filters(self.app)
         self.controller.stop()
         self.window.close()
+        if self.reporter is not None:
+            self.reporter.stop()
 
 
 def build(
@@ -70,7 +75,14 @@ def build(
     return Kiosk(app, terminal, controller, main)
 
 
-def run(config: TerminalConfig, *, windowed: bool = False) -> int:
+def run(
+    config: TerminalConfig,
+    *,
+    windowed: bool = False,
+    reporter: Callable[[Terminal], Any] | None = None,
+) -> int:
+    """`reporter(terminal)`, if given, makes the health reporter started with the kiosk and
+    stopped (one last report) when it closes: on SIGTERM, SIGINT or the technician's exit."""
     app = QApplication.instance() or QApplication(sys.argv[:1])
     require_raqm()  # a slip without raqm has colliding Thai marks: refuse to start instead
     kiosk = build(config, size=WINDOWED if windowed else None)
@@ -85,6 +97,8 @@ def run(config: TerminalConfig, *, windowed: bool = False) -> int:
     app.aboutToQuit.connect(kiosk.close)
     _quit_on_signals(app)
     kiosk.controller.start()
+    if reporter is not None:
+        kiosk.reporter = reporter(kiosk.terminal).start()
     log.info("kiosk running: %dx%d, %.0f dpi, targets %d px (%.1f mm)", *_describe(w))
     return app.exec()
 

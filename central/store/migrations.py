@@ -277,6 +277,32 @@ V4_NOTIFICATIONS = (
     "CREATE INDEX notifications_by_reference ON notifications(reference)",
 )
 
+# Fleet health (DESIGN §13, central/store/health.py): the latest report of each terminal and
+# 7 days of history. `online_until` / `stale_until` are the report's own deadlines (received at
+# + 2 intervals + 60 s, + 15 min, central/fleet.py) so a list filtered by state is one indexed
+# comparison with the reading instant: the state itself is still decided at read time.
+# `history_at`: when the terminal's last history row was written (history keeps a report when
+# it differs from the latest, or 15 min after the last kept one: not 1,440 rows a day each).
+V5_HEALTH = (
+    """CREATE TABLE terminal_health (
+    terminal_id TEXT PRIMARY KEY,
+    received_at TEXT NOT NULL,
+    online_until TEXT NOT NULL,
+    stale_until TEXT NOT NULL,
+    report TEXT NOT NULL,
+    history_at TEXT NOT NULL
+) STRICT""",
+    "CREATE INDEX terminal_health_online ON terminal_health(online_until)",
+    """CREATE TABLE terminal_health_history (
+    terminal_id TEXT NOT NULL,
+    received_at TEXT NOT NULL,
+    report TEXT NOT NULL
+) STRICT""",
+    """CREATE INDEX terminal_health_history_by_terminal
+    ON terminal_health_history(terminal_id, received_at)""",
+    "CREATE INDEX terminal_health_history_by_time ON terminal_health_history(received_at)",
+)
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "initial schema", V1_SCHEMA, _pg_v1()),
     Migration(2, "seat leases and terminal keys", V2_LEASES, _pg_v2()),
@@ -293,6 +319,7 @@ MIGRATIONS: tuple[Migration, ...] = (
             *V4_NOTIFICATIONS[1:],
         ],
     ),
+    Migration(5, "fleet health reports", V5_HEALTH),
 )
 
 LATEST = MIGRATIONS[-1].version

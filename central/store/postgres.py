@@ -53,6 +53,7 @@ from central.store.booking_context import BookingContextStore
 from central.store.checks import ChecksStore
 from central.store.config import ConfigStore
 from central.store.connection import Connections
+from central.store.health import HealthStore
 from central.store.leases import LeasesStore
 from central.store.notifications import NotificationsStore
 from central.store.pg_booking import PgOneStatementBooking
@@ -393,6 +394,7 @@ _WRITES = (
     "notify_queued_replay",
     "claim_notifications",
     "settle_notification",
+    "put_health",
 )
 
 
@@ -408,6 +410,7 @@ class PostgresStore(
     ChecksStore,
     BookingContextStore,
     NotificationsStore,
+    HealthStore,
 ):
     """The PostgreSQL store. Opening it brings the database to the latest migration."""
 

@@ -10,6 +10,7 @@ from typing import Any, Protocol
 
 from central.hours import ChannelHours
 from central.store.booking_context import BookingContext
+from central.store.health import FleetRow
 from central.store.leases import LeaseClaim, LeasePolicy, LeaseSeat, Refreshed, Signer, Spent
 from central.store.notifications import Notification
 from central.store.records import Booking, NewBooking, Occupation, Site, Slot, Terminal
@@ -106,3 +107,18 @@ class Store(Protocol):
         uncount: bool = False,
     ) -> bool: ...
     def notifications(self, state: str | None = None, limit: int = 1000) -> list[Notification]: ...
+    # fleet health (DESIGN §13, central/store/health.py)
+    def put_health(self, terminal_id: str, report: dict[str, Any], now: datetime) -> None: ...
+    def fleet_page(
+        self,
+        now: datetime,
+        *,
+        state: str | None = None,
+        store: str | None = None,
+        after: str | None = None,
+        limit: int = 500,
+    ) -> list[FleetRow]: ...
+    def fleet(self, now: datetime, **filters: Any) -> list[FleetRow]: ...
+    def health_history(
+        self, terminal_id: str, since: datetime, limit: int = 20_000
+    ) -> list[tuple[datetime, dict[str, Any]]]: ...

@@ -16,6 +16,7 @@ from central.store import migrations
 from central.store.booking_context import BookingContextStore
 from central.store.checks import ChecksStore
 from central.store.config import ConfigStore
+from central.store.health import HealthStore
 from central.store.leases import LeasesStore
 from central.store.notifications import NotificationsStore
 from central.store.registry import RegistryStore
@@ -32,6 +33,7 @@ class SqliteStore(
     ChecksStore,
     BookingContextStore,
     NotificationsStore,
+    HealthStore,
 ):
     """The SQLite store. One connection per thread; every write in BEGIN IMMEDIATE."""
 

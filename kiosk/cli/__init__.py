@@ -21,7 +21,17 @@ from kiosk.errors import run_reporting
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from kiosk.cli import booking, card, demo, doctor, eligibility, provision, slip, touchscreen
+    from kiosk.cli import (
+        booking,
+        card,
+        demo,
+        doctor,
+        eligibility,
+        health,
+        provision,
+        slip,
+        touchscreen,
+    )
 
     parser = argparse.ArgumentParser(
         prog="kiosk",
@@ -40,6 +50,7 @@ def build_parser() -> argparse.ArgumentParser:
     demo.register(sub)
     slip.register(sub)
     doctor.register(sub)
+    health.register(sub)
     provision.register(sub)
     touchscreen.register(sub)
     return parser

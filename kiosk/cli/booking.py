@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import argparse
 import json
+import signal
 import sys
 import time
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from kiosk.cli.health import reporter_for
 from kiosk.cli.inputs import config_arg
 from kiosk.errors import InputError
 
@@ -58,8 +60,9 @@ def register(sub: argparse._SubParsersAction) -> None:
         description=(
             "Refreshes the offline cache (config, keys, sites, availability, rule set, "
             "seat leases), then sends bookings confirmed at the terminal first (with "
-            "their lease), then the queue oldest first, until interrupted, or until none "
-            "is left."
+            "their lease), then the queue oldest first, until interrupted (SIGINT or "
+            "SIGTERM), or until none is left. Without --until-empty it also sends the "
+            "health report (kiosk health report) on start, every 60 s and on that clean stop."
         ),
     )
     config_arg(run)
@@ -71,6 +74,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     run.add_argument(
         "--timeout", type=float, default=300.0, metavar="S", help="for --until-empty (300 s)"
     )
+    # tests only: a shorter health-report interval than DESIGN §13's 60 s
+    run.add_argument("--health-interval", type=float, default=60.0, help=argparse.SUPPRESS)
     run.set_defaults(handler=cmd_sync_run)
     status = syn_sub.add_parser(
         "status",
@@ -266,7 +271,10 @@ def cmd_sync_run(args: argparse.Namespace) -> int:
             _print_status(_status(terminal), as_json=False)
             return 0 if done else 1
         worker.start()
+        # the health report (DESIGN §13): on start, every 60 s, and on a clean stop
+        reporter = reporter_for(terminal, args.health_interval).start()
         next_refresh = time.monotonic() + REFRESH_SECONDS
+        previous = signal.signal(signal.SIGTERM, _interrupt)  # systemd's stop is a clean stop
         try:
             while True:
                 time.sleep(1)
@@ -276,10 +284,16 @@ def cmd_sync_run(args: argparse.Namespace) -> int:
         except KeyboardInterrupt:
             pass
         finally:
+            signal.signal(signal.SIGTERM, previous)
             worker.stop()
+            reporter.stop()  # the last report: this terminal stopped, it did not die
         return 0
     finally:
         terminal.close()
+
+
+def _interrupt(*_: object) -> None:
+    raise KeyboardInterrupt
 
 
 def lease_line(report) -> str:

@@ -40,11 +40,8 @@ def register(sub: argparse._SubParsersAction) -> None:
 def run_checks(config_path: Path | None, staff: dict | None = None) -> list[Check]:
     """Every check; `staff`, if given, is filled with the open staff call and the pause."""
     from kiosk import config as cfg
-    from kiosk.card.health import reader_check
     from kiosk.config import ConfigError
     from kiosk.errors import KioskError
-    from printer.health import printer_check
-    from sync import health
     from sync.terminal import Terminal
 
     try:
@@ -63,19 +60,38 @@ def run_checks(config_path: Path | None, staff: dict | None = None) -> list[Chec
     except KioskError as exc:
         return [*checks, fail("terminal", exc.en, "see the message")]
     try:
-        if token:
-            checks += health.central_checks(terminal)
-        checks.append(reader_check(config.reader_name))
-        checks.append(printer_check(config.printer_uri, config.paper))
-        checks += health.journal_checks(terminal)
-        checks.append(health.terminal_key_check(terminal))
-        checks += health.lease_checks(terminal)
-        checks.append(health.disk_check(terminal))
-        checks += health.staff_checks(terminal)
-        if staff is not None:
-            staff.update(health.staff_state(terminal))
+        checks += terminal_checks(terminal, probe_central=bool(token), staff=staff)
     finally:
         terminal.close()
+    return checks
+
+
+def terminal_checks(
+    terminal, *, probe_central: bool, staff: dict | None = None, facts: dict | None = None
+) -> list[Check]:
+    """The checks of a terminal already open (`kiosk doctor`, and the health report every
+    minute, which leaves the central out: the report reaching it says as much).
+    `facts`, if given, gets `paper` (ok, near-end, out, unknown) from the printer's status."""
+    from kiosk.card.health import reader_check
+    from printer.health import printer_check_and_paper
+    from sync import health
+
+    config = terminal.config
+    checks: list[Check] = []
+    if probe_central:
+        checks += health.central_checks(terminal)
+    checks.append(reader_check(config.reader_name))
+    printer, paper = printer_check_and_paper(config.printer_uri, config.paper)
+    checks.append(printer)
+    if facts is not None:
+        facts["paper"] = paper
+    checks += health.journal_checks(terminal)
+    checks.append(health.terminal_key_check(terminal))
+    checks += health.lease_checks(terminal)
+    checks.append(health.disk_check(terminal))
+    checks += health.staff_checks(terminal)
+    if staff is not None:
+        staff.update(health.staff_state(terminal))
     return checks
 
 

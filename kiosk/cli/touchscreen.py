@@ -72,9 +72,10 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def cmd_run(args: argparse.Namespace) -> int:
     from kiosk import config
+    from kiosk.cli.health import reporter_for
     from ui.app import run
 
-    return run(config.load(args.config), windowed=args.windowed)
+    return run(config.load(args.config), windowed=args.windowed, reporter=reporter_for)
 
 
 def cmd_set_pin(args: argparse.Namespace) -> int:
