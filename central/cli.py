@@ -310,7 +310,9 @@ def _log_flags(serve: argparse.ArgumentParser) -> None:
     serve.add_argument("--no-access-log", action="store_true", help="no line per request")
 
 
-def with_db(p: argparse.ArgumentParser) -> argparse.ArgumentParser:
+def db_command(sub: argparse._SubParsersAction, name: str, **kwargs) -> argparse.ArgumentParser:
+    """A subcommand that works on the central's database: `--db`, `--keys-dir` and `--now`."""
+    p = sub.add_parser(name, **kwargs)
     p.add_argument(
         "--db",
         required=True,
@@ -346,36 +348,35 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--debug", action="store_true", help="show tracebacks of unexpected errors")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    serve = with_db(
-        sub.add_parser(
-            "serve",
-            help="serve the API",
-            description=(
-                "Serves the API of DESIGN §5 (FastAPI, uvicorn; SQLite WAL + "
-                "`synchronous=FULL`, or PostgreSQL for a `postgresql://` URL). `--demo` seeds "
-                "the 25 sites, 14 days of hourly slots (`--capacity`, default 200), "
-                "occupations and a demo registry if the database is empty; `--always-open` "
-                "sets every channel's hours to 00:00–24:00 so the demo works at any time of "
-                "day. Keys are created on first serve in `FILE.keys/` (mode 0600), or in "
-                "`--keys-dir DIR` (required with a URL), the lease-signing key among them. The"
-                " database is brought to the latest numbered migration on open. `--workers N` "
-                "(PostgreSQL only) serves from N processes on one socket; which booking "
-                "requests are in flight is then kept in the database, so a retry reaching "
-                "another worker still gets 409 `request-in-flight` (each worker extends its "
-                "claims every 4 s, so a dead worker's expire within 15 s; a claim a database "
-                "outage kept is released once the database is back). Each worker answers with "
-                "`X-Central-Worker: <pid>` and names its database sessions `kiosk-central pid "
-                "<pid>` (`pg_stat_activity`); the registry check (`--verify-interval S`, "
-                "default 5, 0 off) runs in one worker of the cluster at a time, under a "
-                "PostgreSQL advisory lock that a dead worker's session lets go. uvicorn's "
-                'supervisor replaces a worker that dies ("Child process [pid] died" in the '
-                "log); the others serve on. SMS (DESIGN §12, docs/notifications.md): with "
-                "`--sms-gateway-url` every worker runs the outbox sender every "
-                "`--notify-interval` seconds (default 2); without it nothing is sent and the "
-                "rows stay pending; `--no-notify` runs no sender (run `kiosk-central notify` "
-                "beside it). One line at start says which."
-            ),
-        )
+    serve = db_command(
+        sub,
+        "serve",
+        help="serve the API",
+        description=(
+            "Serves the API of DESIGN §5 (FastAPI, uvicorn; SQLite WAL + "
+            "`synchronous=FULL`, or PostgreSQL for a `postgresql://` URL). `--demo` seeds "
+            "the 25 sites, 14 days of hourly slots (`--capacity`, default 200), "
+            "occupations and a demo registry if the database is empty; `--always-open` "
+            "sets every channel's hours to 00:00–24:00 so the demo works at any time of "
+            "day. Keys are created on first serve in `FILE.keys/` (mode 0600), or in "
+            "`--keys-dir DIR` (required with a URL), the lease-signing key among them. The"
+            " database is brought to the latest numbered migration on open. `--workers N` "
+            "(PostgreSQL only) serves from N processes on one socket; which booking "
+            "requests are in flight is then kept in the database, so a retry reaching "
+            "another worker still gets 409 `request-in-flight` (each worker extends its "
+            "claims every 4 s, so a dead worker's expire within 15 s; a claim a database "
+            "outage kept is released once the database is back). Each worker answers with "
+            "`X-Central-Worker: <pid>` and names its database sessions `kiosk-central pid "
+            "<pid>` (`pg_stat_activity`); the registry check (`--verify-interval S`, "
+            "default 5, 0 off) runs in one worker of the cluster at a time, under a "
+            "PostgreSQL advisory lock that a dead worker's session lets go. uvicorn's "
+            'supervisor replaces a worker that dies ("Child process [pid] died" in the '
+            "log); the others serve on. SMS (DESIGN §12, docs/notifications.md): with "
+            "`--sms-gateway-url` every worker runs the outbox sender every "
+            "`--notify-interval` seconds (default 2); without it nothing is sent and the "
+            "rows stay pending; `--no-notify` runs no sender (run `kiosk-central notify` "
+            "beside it). One line at start says which."
+        ),
     )
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8080)
@@ -402,47 +403,41 @@ def build_parser() -> argparse.ArgumentParser:
     _serve_options(serve)
     serve.set_defaults(handler=cmd_serve)
 
-    code = with_db(
-        sub.add_parser(
-            "enrolment-code",
-            help="print a one-time enrolment code",
-            description=("Prints a one-time enrolment code for `POST /v1/terminals`"),
-        )
+    code = db_command(
+        sub,
+        "enrolment-code",
+        help="print a one-time enrolment code",
+        description="Prints a one-time enrolment code for `POST /v1/terminals`",
     )
     code.add_argument("--store", required=True, metavar="STORE")
     code.add_argument("--ttl-hours", type=int, default=24)
     code.set_defaults(handler=cmd_enrolment_code)
 
-    token = with_db(
-        sub.add_parser(
-            "token",
-            help="print a bearer token for a terminal",
-            description=(
-                "Prints a bearer token (staging and tests); a new token replaces the old one"
-            ),
-        )
+    token = db_command(
+        sub,
+        "token",
+        help="print a bearer token for a terminal",
+        description="Prints a bearer token (staging and tests); a new token replaces the old one",
     )
     token.add_argument("--terminal", required=True, metavar="NAME")
     token.add_argument("--store", metavar="S")
     token.add_argument("--channel", default="kiosk", choices=CHANNELS)
     token.set_defaults(handler=cmd_token)
 
-    revoke = with_db(
-        sub.add_parser(
-            "revoke",
-            help="revoke a terminal's token",
-            description=("The terminal's token stops working at once (401)"),
-        )
+    revoke = db_command(
+        sub,
+        "revoke",
+        help="revoke a terminal's token",
+        description="The terminal's token stops working at once (401)",
     )
     revoke.add_argument("--terminal", required=True, metavar="NAME")
     revoke.set_defaults(handler=cmd_revoke)
 
-    hours = with_db(
-        sub.add_parser(
-            "hours",
-            help="show or change channel hours",
-            description=("Shows or changes channel hours (stored in the database)"),
-        )
+    hours = db_command(
+        sub,
+        "hours",
+        help="show or change channel hours",
+        description="Shows or changes channel hours (stored in the database)",
     )
     hours.add_argument("--channel", default="all", choices=(*CHANNELS, "all"))
     hours.add_argument("--opens", metavar="HH:MM")
@@ -451,62 +446,58 @@ def build_parser() -> argparse.ArgumentParser:
     hours.add_argument("--always-open", action="store_true")
     hours.set_defaults(handler=cmd_hours)
 
-    verify = with_db(
-        sub.add_parser(
-            "verify",
-            help="settle pending-verification bookings now",
-            description=(
-                "Settles `pending-verification` bookings against the registry now (the server "
-                "also does it every `--verify-interval` seconds, in one worker at a time, "
-                "logging each run's worker, start and end)"
-            ),
-        )
+    verify = db_command(
+        sub,
+        "verify",
+        help="settle pending-verification bookings now",
+        description=(
+            "Settles `pending-verification` bookings against the registry now (the server "
+            "also does it every `--verify-interval` seconds, in one worker at a time, "
+            "logging each run's worker, start and end)"
+        ),
     )
     verify.set_defaults(handler=cmd_verify)
 
-    leases = with_db(
-        sub.add_parser(
-            "leases",
-            help="seats held in leases per slot and terminal",
-            description=(
-                "Seats held in leases at `--now` (default: now): per slot (slot, capacity, booked,"
-                " held, available) and per terminal (terminal, leases, seats, spent-not-booked, "
-                "booked); seats of a slot that has started no longer count"
-            ),
-        )
+    leases = db_command(
+        sub,
+        "leases",
+        help="seats held in leases per slot and terminal",
+        description=(
+            "Seats held in leases at `--now` (default: now): per slot (slot, capacity, booked,"
+            " held, available) and per terminal (terminal, leases, seats, spent-not-booked, "
+            "booked); seats of a slot that has started no longer count"
+        ),
     )
     leases.add_argument("--json", action="store_true", help="print JSON")
     leases.set_defaults(handler=cmd_leases)
 
-    check = with_db(
-        sub.add_parser(
-            "check-slip",
-            help="verify an offline-confirmed slip's QR text",
-            description=(
-                "Verifies an offline-confirmed slip's QR text (`TRJ1;…`) against its lease and the"
-                " terminal's registered keys; prints `valid` with reference, slot, terminal and "
-                "whether the booking has reached the central (exit 0), or the reason in Thai and "
-                "English with its code (exit 1; 2 for bad usage)"
-            ),
-        )
+    check = db_command(
+        sub,
+        "check-slip",
+        help="verify an offline-confirmed slip's QR text",
+        description=(
+            "Verifies an offline-confirmed slip's QR text (`TRJ1;…`) against its lease and the"
+            " terminal's registered keys; prints `valid` with reference, slot, terminal and "
+            "whether the booking has reached the central (exit 0), or the reason in Thai and "
+            "English with its code (exit 1; 2 for bad usage)"
+        ),
     )
     check.add_argument("text", help="the slip code (TRJ1;...)")
     check.set_defaults(handler=cmd_check_slip)
 
-    migrate = with_db(
-        sub.add_parser(
-            "migrate",
-            help="apply the schema migrations; the version",
-            description=(
-                "Applies the numbered schema migrations (the same list on SQLite and PostgreSQL) "
-                "and prints `schema version N`; `serve` does the same at start"
-            ),
-        )
+    migrate = db_command(
+        sub,
+        "migrate",
+        help="apply the schema migrations; the version",
+        description=(
+            "Applies the numbered schema migrations (the same list on SQLite and PostgreSQL) "
+            "and prints `schema version N`; `serve` does the same at start"
+        ),
     )
     migrate.set_defaults(handler=cmd_migrate)
 
-    notify_parsers(sub, with_db)
-    fleet_parsers(sub, with_db)
+    notify_parsers(sub, db_command)
+    fleet_parsers(sub, db_command)
 
     openapi = sub.add_parser(
         "openapi",

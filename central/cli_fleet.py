@@ -10,20 +10,19 @@ from collections.abc import Callable
 from central.fleet import REASONS, STATES
 
 
-def add_parsers(sub: argparse._SubParsersAction, with_db: Callable) -> None:
-    p = with_db(
-        sub.add_parser(
-            "fleet",
-            help="each terminal's state and attention reasons",
-            description=(
-                "Lists every enrolled kiosk terminal with a live token: `terminal_id`, `store`, "
-                "`state` (online: reported within 2 intervals + 60 s; stale: up to 15 min; "
-                "offline; never-seen: enrolled, never reported), `last_seen` and `attention` "
-                "(`{reason, level}`, level warn or fail: "
-                + "; ".join(f"{k}: {v}" for k, v in REASONS.items())
-                + "). The state is computed at `--now` (default: now) from the last report."
-            ),
-        )
+def add_parsers(sub: argparse._SubParsersAction, db_command: Callable) -> None:
+    p = db_command(
+        sub,
+        "fleet",
+        help="each terminal's state and attention reasons",
+        description=(
+            "Lists every enrolled kiosk terminal with a live token: `terminal_id`, `store`, "
+            "`state` (online: reported within 2 intervals + 60 s; stale: up to 15 min; "
+            "offline; never-seen: enrolled, never reported), `last_seen` and `attention` "
+            "(`{reason, level}`, level warn or fail: "
+            + "; ".join(f"{k}: {v}" for k, v in REASONS.items())
+            + "). The state is computed at `--now` (default: now) from the last report."
+        ),
     )
     p.add_argument("--json", action="store_true", help="print one JSON array of terminals")
     p.add_argument("--state", choices=STATES, help="only the terminals in this state")

@@ -156,20 +156,19 @@ def cmd_notifications(args: argparse.Namespace) -> int:
     return 0
 
 
-def add_parsers(sub: argparse._SubParsersAction, with_db) -> None:  # type: ignore[type-arg]
-    notify = with_db(
-        sub.add_parser(
-            "notify",
-            help="send the SMS outbox through the gateway (the sender loop)",
-            description=(
-                "The SMS outbox sender alone (the same loop `serve` runs); `--sms-gateway-url` "
-                "and `--sms-token-file` are required: claims due rows, POSTs each to the HTTP "
-                "JSON gateway, retries 5xx/timeouts with backoff and 429 after `Retry-After`, "
-                "marks other 4xx `failed` and rows past 12 failed attempts or 24 h `dead`. "
-                "`--once` sends what is due and exits. Any number of senders may run at once "
-                "(claims in the database keep them apart)."
-            ),
-        )
+def add_parsers(sub: argparse._SubParsersAction, db_command) -> None:  # type: ignore[type-arg]
+    notify = db_command(
+        sub,
+        "notify",
+        help="send the SMS outbox through the gateway (the sender loop)",
+        description=(
+            "The SMS outbox sender alone (the same loop `serve` runs); `--sms-gateway-url` "
+            "and `--sms-token-file` are required: claims due rows, POSTs each to the HTTP "
+            "JSON gateway, retries 5xx/timeouts with backoff and 429 after `Retry-After`, "
+            "marks other 4xx `failed` and rows past 12 failed attempts or 24 h `dead`. "
+            "`--once` sends what is due and exits. Any number of senders may run at once "
+            "(claims in the database keep them apart)."
+        ),
     )
     gateway_flags(notify)
     notify.add_argument("--once", action="store_true", help="send what is due now, then exit")
@@ -183,17 +182,16 @@ def add_parsers(sub: argparse._SubParsersAction, with_db) -> None:  # type: igno
     )
     notify.set_defaults(handler=cmd_notify)
 
-    listing = with_db(
-        sub.add_parser(
-            "notifications",
-            help="the SMS outbox, phone numbers masked",
-            description=(
-                "The SMS outbox, oldest first, phone numbers masked (`081-XXX-5678`; blank once "
-                "sent, failed or dead). `--json` keys: id, event_id, reference, event, state, "
-                "attempts, phone, text, created_at, sent_at, next_attempt_at, last_error. "
-                "Counts per state on stderr."
-            ),
-        )
+    listing = db_command(
+        sub,
+        "notifications",
+        help="the SMS outbox, phone numbers masked",
+        description=(
+            "The SMS outbox, oldest first, phone numbers masked (`081-XXX-5678`; blank once "
+            "sent, failed or dead). `--json` keys: id, event_id, reference, event, state, "
+            "attempts, phone, text, created_at, sent_at, next_attempt_at, last_error. "
+            "Counts per state on stderr."
+        ),
     )
     listing.add_argument("--json", action="store_true", help="print JSON")
     listing.add_argument(
