@@ -83,3 +83,40 @@ def test_today_late_says_the_booking_is_over_not_full(qtbot, family, lang, panel
                     if all(sl.full for sl in binding.session.slots_on(d)))  # fmt: skip
     assert tr("slot.day_full", lang) in view.days.buttons[full_day].text()
     assert label_problems(window) == []
+
+
+def cut_day_buttons(view) -> list[str]:
+    """Day buttons the strip shows only in part: each must be wholly in view or wholly out."""
+    viewport = view.days.area.viewport()
+    shown = viewport.rect()
+    cut = []
+    for day, b in view.days.buttons.items():
+        box = b.geometry().translated(b.parentWidget().mapTo(viewport, b.pos()) - b.pos())
+        if box.intersects(shown) and not shown.contains(box):
+            cut.append(day)
+    return cut
+
+
+@pytest.mark.parametrize("panel", sorted(PANELS))
+@pytest.mark.parametrize("lang", ["th", "en"])
+def test_the_day_strip_shows_whole_days_only_as_it_pages(qtbot, family, lang, panel):
+    binding, window = waiting_for_slots(qtbot, family, lang, panel)
+    binding.send(ev.SlotsLoaded(SITE.id, screenshots.slots(SITE)))
+    view = window.views[binding.session.screen]
+    strip = view.days
+    days = list(strip.buttons)
+    assert len(days) > strip.per_page >= 2, "the demo's days must need paging on every panel"
+    assert cut_day_buttons(view) == []
+    seen = [strip.first_visible()]
+    while strip.right.isEnabled():
+        strip.right.click()
+        qtbot.wait(1)
+        assert cut_day_buttons(view) == []
+        seen.append(strip.first_visible())
+    assert seen == sorted(set(seen)) and seen[-1] == len(days) - strip.per_page
+    assert not strip.right.isEnabled() and strip.left.isEnabled()
+    binding.send(ev.DayChosen(days[-1]))  # already in view: the strip stays where it is
+    assert strip.first_visible() == len(days) - strip.per_page and cut_day_buttons(view) == []
+    binding.send(ev.DayChosen(days[0]))  # out of view: brought in, whole
+    assert strip.first_visible() == 0 and cut_day_buttons(view) == []
+    assert not strip.left.isEnabled() and strip.right.isEnabled()

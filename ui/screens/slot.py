@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, Qt
 from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QScrollArea, QScroller, QWidget
 
 from kiosk.session import Session
@@ -44,7 +44,12 @@ DAY_OVER_WORDS = {
 
 
 class DayStrip(QWidget):
-    """A row of day buttons that scrolls sideways, with arrows at both ends."""
+    """A row of day buttons that scrolls sideways, with arrows at both ends.
+
+    The buttons are sized so that a whole number of them fills the strip, and the arrows and a
+    swipe move by whole buttons: a button cut at the edge ("ส. 5 มิ.ย" with its last letters
+    gone, on a 1280x800 tablet) reads as a different day or none.
+    """
 
     def __init__(self, m: Metrics) -> None:
         super().__init__()
@@ -76,11 +81,41 @@ class DayStrip(QWidget):
         bar.valueChanged.connect(self._arrows)
         bar.rangeChanged.connect(self._arrows)
         self.buttons: dict[str, Button] = {}
+        self.min_width = round(m.target * 2.3)
+        #: Buttons that fit the strip side by side, and the distance from one to the next.
+        self.per_page = 1
+        self.pitch = self.min_width + self.row.spacing()
         self.setFixedHeight(round(m.target * 1.25))
+        self.area.viewport().installEventFilter(self)
+
+    def eventFilter(self, watched: object, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Resize:
+            self._fit()
+        return False
+
+    def _fit(self) -> None:
+        """Size every button so that `per_page` of them fill the viewport exactly."""
+        width = self.area.viewport().width()
+        gap = self.row.spacing()
+        self.per_page = max(1, (width + gap) // (self.min_width + gap))
+        each = max(self.min_width, (width - gap * (self.per_page - 1)) // self.per_page)
+        self.pitch = each + gap
+        for b in self.buttons.values():
+            b.setFixedWidth(each)
+        QScroller.scroller(self.area.viewport()).setSnapPositionsX(0.0, float(self.pitch))
+
+    def first_visible(self) -> int:
+        """The index of the leftmost button shown (whole buttons only)."""
+        return round(self.area.horizontalScrollBar().value() / self.pitch)
+
+    def scroll_to(self, index: int) -> None:
+        """Show the button at `index` leftmost, or as far left as the row allows."""
+        bar = self.area.horizontalScrollBar()
+        last = max(0, len(self.buttons) - self.per_page)
+        bar.setValue(min(max(0, index), last) * self.pitch)
 
     def page(self, direction: int) -> None:
-        bar = self.area.horizontalScrollBar()
-        bar.setValue(bar.value() + direction * int(self.area.viewport().width() * 0.8))
+        self.scroll_to(self.first_visible() + direction * self.per_page)
 
     def _arrows(self, *args: object) -> None:
         bar = self.area.horizontalScrollBar()
@@ -95,18 +130,24 @@ class DayStrip(QWidget):
             b.deleteLater()
         self.buttons = {}
         for i, day in enumerate(days):
-            b = Button(
-                self.m, role="choice", name=f"day-{day}", min_width=round(self.m.target * 2.3)
-            )
+            b = Button(self.m, role="choice", name=f"day-{day}", min_width=self.min_width)
             b.clicked.connect(lambda _=False, d=day: on_tap(d))
             self.row.insertWidget(i, b)
             self.buttons[day] = b
+        self._fit()
         self._arrows()
 
     def show_day(self, day: str | None) -> None:
-        b = self.buttons.get(day or "")
-        if b is not None:
-            self.area.ensureWidgetVisible(b, self.m.target, 0)
+        """Bring `day` into view, moving by whole buttons and only when it is not shown."""
+        days = list(self.buttons)
+        if (day or "") not in days:
+            return
+        index = days.index(day)
+        first = self.first_visible()
+        if index < first:
+            self.scroll_to(index)
+        elif index >= first + self.per_page:
+            self.scroll_to(index - self.per_page + 1)
 
 
 class SlotView(ScreenView):
