@@ -165,7 +165,8 @@ def add_parsers(sub: argparse._SubParsersAction, db_command) -> None:  # type: i
             "The SMS outbox sender alone (the same loop `serve` runs); `--sms-gateway-url` "
             "and `--sms-token-file` are required: claims due rows, POSTs each to the HTTP "
             "JSON gateway, retries 5xx/timeouts with backoff and 429 after `Retry-After`, "
-            "marks other 4xx `failed` and rows past 12 failed attempts or 24 h `dead`. "
+            "keeps rows waiting while the gateway refuses our token (401/403, logged as an "
+            "error), marks other 4xx `failed` and rows past 12 failed attempts or 24 h `dead`. "
             "`--once` sends what is due and exits. Any number of senders may run at once "
             "(claims in the database keep them apart)."
         ),

@@ -9,7 +9,8 @@ in process, or `POST /_mode {"mode": ..., "retry_after": ...}` across processes)
 - `ok`: 200, and the message is kept, once per `id` (a second message with a kept `id` is
   answered 200 and not kept again: the dedupe a real gateway must do);
 - `refuse`: 500; `timeout`: sleeps `delay` seconds (past the client's timeout), then 500;
-- `rate-limit`: 429 with `Retry-After: retry_after`; `bad-token`: 401 (so is a wrong token).
+- `rate-limit`: 429 with `Retry-After: retry_after`; `bad-token`: 401 (so is a wrong token);
+- `reject`: 400, as a gateway answers a number it cannot deliver to.
 
 `GET /messages` returns what it kept: a JSON list of `{id, to, text, received_at}`; `GET /stats`
 counts every request by answer. Phone numbers are never logged (the request log is off).
@@ -26,7 +27,7 @@ from datetime import UTC, datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
-MODES = ("ok", "refuse", "timeout", "rate-limit", "bad-token")
+MODES = ("ok", "refuse", "timeout", "rate-limit", "bad-token", "reject")
 
 
 class _Server(ThreadingHTTPServer):
@@ -175,6 +176,10 @@ def _handler(gateway: FakeGateway) -> type[BaseHTTPRequestHandler]:
                 gateway._count("timeout")
                 time.sleep(gateway.delay)
                 self._reply(500, {"error": "too late (test mode)"})
+                return
+            if mode == "reject":
+                gateway._count("400")
+                self._reply(400, {"error": "not a mobile number (test mode)"})
                 return
             if mode == "rate-limit":
                 gateway._count("429")

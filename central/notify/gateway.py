@@ -7,8 +7,10 @@ gateway accepted a message but before it recorded `sent` sends it again under th
 and that is what makes delivery at most once per event end to end.
 
 What an answer means (`Result.outcome`): 2xx `accepted`; 429 `rate-limited`, retried after its
-`Retry-After`; 5xx, a timeout or a refused connection `retry` (with backoff); any other 4xx
-`failed` (the request itself is wrong: a bad number, a bad token; sending it again cannot help).
+`Retry-After`; 5xx, a timeout or a refused connection `retry` (with backoff); 401 or 403
+`unauthorized` (our token is wrong or lapsed: the configuration is at fault, not the message, so
+the row waits for the operator to fix the token instead of failing); any other 4xx `failed` (the
+request itself is wrong, a bad number say: sending it again cannot help).
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ import urllib.request
 from dataclasses import dataclass
 from typing import Literal, Protocol
 
-Outcome = Literal["accepted", "rate-limited", "retry", "failed"]
+Outcome = Literal["accepted", "rate-limited", "retry", "unauthorized", "failed"]
 
 
 @dataclass(frozen=True)
@@ -86,6 +88,8 @@ class HttpJsonGateway:
                 )
             if status >= 500:
                 return Result("retry", None, f"http {status}")
+            if status in (401, 403):
+                return Result("unauthorized", None, f"http {status}: the gateway refused our token")
             return Result("failed", None, f"http {status}")
         except TimeoutError:
             return Result("retry", None, "timeout")

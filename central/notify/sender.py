@@ -11,7 +11,13 @@ Retries (`RetryPolicy`): 5xx, a timeout or a refused connection wait an exponent
 gateway's recovery is not met by every row at once; a 429 waits its `Retry-After` and is not
 counted as a failed attempt (the gateway pacing us is not the message failing). After
 `max_attempts` failed attempts, or once the row is older than `give_up_after`, it is `dead`:
-an SMS about a slot that has passed helps nobody. Any other 4xx is `failed` at once.
+an SMS about a slot that has passed helps nobody. Any other 4xx is `failed` at once, except
+401/403: the gateway refusing our token says nothing about the message (a token rotated at the
+provider, a typo in the token file), so failing every row would throw away every SMS until
+someone noticed. The pass stops at the first one (each row would be refused the same way), the
+row goes back to `pending` uncounted, `UNAUTHORIZED_WAIT` later, and the sender logs an error
+once per pass; the rows still die of age after `give_up_after`. Fixing the token file and
+restarting the sender sends them.
 
 Logs name the row id, event id and outcome; never the phone number or the text (the text names
 the reference, site and time: harmless, but it has no place in a log either).
@@ -34,6 +40,9 @@ from central.notify.gateway import Result, SmsGateway
 from central.store.notifications import Notification
 
 log = logging.getLogger("central.notify")
+
+#: How long rows wait after the gateway refused our token before the sender tries it again.
+UNAUTHORIZED_WAIT = 60.0
 
 Clock = Callable[[], datetime]
 
@@ -82,8 +91,10 @@ class Sender:
     def run_once(self) -> int:
         """Claim and send one batch; how many rows it handled."""
         claimed = self.store.claim_notifications(self.clock(), self.hold, self.batch)
-        for row in claimed:
-            self._send(row)
+        for i, row in enumerate(claimed):
+            if not self._send(row):
+                self._put_back(claimed[i + 1 :], "not tried: the gateway refused our token")
+                return i  # fewer than a batch: `drain` stops too (the token will not pass)
         return len(claimed)
 
     def drain(self) -> int:
@@ -106,24 +117,54 @@ class Sender:
                 log.exception("sending notifications failed; trying again in %.0f s", interval)
             stop.wait(interval)
 
-    def _send(self, row: Notification) -> None:
+    def _send(self, row: Notification) -> bool:
+        """Send one row and record the outcome; False when the gateway refused our token."""
         result = self.gateway.send(row.event_id, row.phone, row.text)
         now = self.clock()
         if result.outcome == "accepted":
             _crash_point("sms-after-accept")
             self.store.settle_notification(row.id, "sent", now)
             log.info("sms %s (%s) sent, attempt %d", row.id, row.event_id, row.attempts)
-            return
+            return True
         if result.outcome == "failed":
             self.store.settle_notification(row.id, "failed", now, error=result.error)
             log.warning("sms %s (%s) failed: %s", row.id, row.event_id, result.error)
-            return
+            return True
+        if result.outcome == "unauthorized":
+            log.error(
+                "the SMS gateway refused our token (%s): no SMS is sent until the token file "
+                "is fixed; rows wait, trying again in %.0f s",
+                result.error,
+                UNAUTHORIZED_WAIT,
+            )
+            if self._too_old(row, now):
+                self.store.settle_notification(row.id, "dead", now, error=result.error)
+            else:
+                self._put_back([row], result.error)
+            return False
         self._retry(row, result, now)
+        return True
+
+    def _too_old(self, row: Notification, now: datetime) -> bool:
+        return now - datetime.fromisoformat(row.created_at) >= self.policy.give_up_after
+
+    def _put_back(self, rows: list[Notification], error: str | None) -> None:
+        """Claimed rows back to `pending`, their attempt uncounted, `UNAUTHORIZED_WAIT` later."""
+        now = self.clock()
+        for row in rows:
+            self.store.settle_notification(
+                row.id,
+                "pending",
+                now,
+                error=error,
+                retry_at=now + timedelta(seconds=UNAUTHORIZED_WAIT),
+                uncount=True,
+            )
 
     def _retry(self, row: Notification, result: Result, now: datetime) -> None:
         rate_limited = result.outcome == "rate-limited"
         failures = row.attempts - (1 if rate_limited else 0)
-        too_old = now - datetime.fromisoformat(row.created_at) >= self.policy.give_up_after
+        too_old = self._too_old(row, now)
         if too_old or (not rate_limited and failures >= self.policy.max_attempts):
             self.store.settle_notification(row.id, "dead", now, error=result.error)
             log.warning(

@@ -21,7 +21,12 @@ def test_each_mode_answers_as_the_sender_expects(gateway):
     assert client.send("e1", "0812345678", "ข้อความ").outcome == "accepted"
     assert client.send("e1", "0812345678", "ข้อความ").outcome == "accepted"  # deduped
     base = gateway.url.removesuffix("/send")
-    for mode, outcome in (("refuse", "retry"), ("bad-token", "failed"), ("timeout", "retry")):
+    for mode, outcome in (
+        ("refuse", "retry"),
+        ("bad-token", "unauthorized"),
+        ("reject", "failed"),
+        ("timeout", "retry"),
+    ):
         assert requests.post(base + "/_mode", json={"mode": mode, "delay": 1}, timeout=5).ok
         assert client.send("e2", "0812345678", "x").outcome == outcome, mode
     requests.post(base + "/_mode", json={"mode": "rate-limit", "retry_after": 42}, timeout=5)

@@ -1,5 +1,5 @@
 """The sender against the loopback fake gateway in each mode, on both stores, with the clock
-set by the test: backoff timing, Retry-After, dead after the limit, 401 failed."""
+set by the test: backoff timing, Retry-After, dead after the limit, a refused token waiting."""
 
 from __future__ import annotations
 
@@ -123,20 +123,51 @@ def test_retry_after_is_honoured_and_a_429_is_not_a_failed_attempt(central, gate
     assert rows(central)[0].state == "sent" and len(gateway.snapshot()) == 1
 
 
-def test_a_bad_token_fails_at_once(central, gateway):
+def test_a_refused_token_keeps_the_rows_waiting_until_the_token_is_fixed(central, gateway, caplog):
+    """401 says our token is wrong, not the message: no row fails, none is counted, the pass
+    stops at the first refusal, and once the token is right they are all sent."""
+    queue(central, 3)
+    gateway.mode = "ok"  # a wrong token is refused in any mode
+    wrong = Sender(
+        central.central.store,
+        HttpJsonGateway(gateway.url, "not-the-token", 2.0),
+        central.clock,
+        policy=POLICY,
+    )
+    for _ in range(POLICY.max_attempts + 2):  # more passes than a failing row would survive
+        with caplog.at_level("ERROR", logger="central.notify"):
+            assert wrong.drain() == 0
+        assert {(r.state, r.attempts, r.phone != "") for r in rows(central)} == {
+            ("pending", 0, True)
+        }
+        assert gateway.stats.get("401") == 1 + _, "one request per pass, not one per row"
+        central.clock.advance(seconds=61)
+    assert all(r.last_error.startswith(("http 401", "not tried")) for r in rows(central))
+    assert "refused our token" in caplog.text and "080000000" not in caplog.text
+    assert gateway.snapshot() == []
+    assert sender(central, gateway).drain() == 3
+    assert {r.state for r in rows(central)} == {"sent"}
+    assert len(gateway.snapshot()) == 3
+
+
+def test_a_message_the_gateway_rejects_fails_at_once_and_the_others_go_on(central, gateway):
     queue(central, 2)
-    gateway.mode = "bad-token"
+    gateway.mode = "reject"
     assert sender(central, gateway).drain() == 2
     assert {(r.state, r.attempts, r.phone, r.last_error) for r in rows(central)} == {
-        ("failed", 1, "", "http 401")
+        ("failed", 1, "", "http 400")
     }
-    gateway.mode = "ok"  # a wrong token is refused in any mode
-    queue(central, 1, start=5)
-    wrong = Sender(
-        central.central.store, HttpJsonGateway(gateway.url, "not-the-token", 2.0), central.clock
-    )
-    assert wrong.drain() == 1
-    assert rows(central)[-1].state == "failed" and gateway.snapshot() == []
+
+
+def test_a_refused_token_does_not_keep_a_row_past_a_day(central, gateway):
+    queue(central)
+    gateway.mode = "bad-token"
+    s = sender(central, gateway)
+    assert s.drain() == 0
+    assert rows(central)[0].state == "pending"
+    central.clock.advance(hours=24)
+    assert s.drain() == 0
+    assert (rows(central)[0].state, rows(central)[0].phone) == ("dead", "")
 
 
 def test_a_row_older_than_a_day_is_dead_whatever_its_attempts(central, gateway):
