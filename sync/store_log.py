@@ -12,6 +12,7 @@ for a booking and for a staff call.
 
 from __future__ import annotations
 
+import json
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -20,6 +21,8 @@ from kiosk.dates import BANGKOK
 from sync.journal import SqliteJournal
 
 PAUSED_KEY = "paused"
+#: `terminal_state` keys of the PIN pads' lockouts (kiosk/clerk.py `PinGuard.to_record`).
+PIN_GUARD_KEY = "pin-guard:"
 
 
 def _iso(dt: datetime) -> str:
@@ -115,6 +118,34 @@ class StoreLog:
         if rows and rows[0]["value"] == "1":
             return {"since": rows[0]["updated_utc"]}
         return None
+
+    # the PIN pads' lockouts ---------------------------------------------------------------------
+
+    def set_pin_guard(self, pad: str, record: dict[str, Any], at: datetime | None = None) -> None:
+        """Keep a pad's lockout (`PinGuard.to_record`): counts and an instant, no PIN."""
+        at = at or self.journal.now()
+        with self.journal.transaction() as conn:
+            conn.execute(
+                "INSERT INTO terminal_state (key, value, updated_utc) VALUES (?, ?, ?) "
+                "ON CONFLICT (key) DO UPDATE SET value = excluded.value, "
+                "updated_utc = excluded.updated_utc",
+                (PIN_GUARD_KEY + pad, json.dumps(record, sort_keys=True), _iso(at)),
+            )
+
+    def pin_guards(self) -> dict[str, dict[str, Any]]:
+        """Every kept lockout by pad name; a value that is not a JSON object is left out."""
+        rows = self.journal.read(
+            "SELECT key, value FROM terminal_state WHERE key LIKE ?", (PIN_GUARD_KEY + "%",)
+        )
+        out: dict[str, dict[str, Any]] = {}
+        for r in rows:
+            try:
+                record = json.loads(r["value"])
+            except ValueError:
+                continue
+            if isinstance(record, dict):
+                out[r["key"].removeprefix(PIN_GUARD_KEY)] = record
+        return out
 
     # today ---------------------------------------------------------------------------------------
 

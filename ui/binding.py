@@ -12,6 +12,7 @@ from typing import Any
 
 from PySide6.QtCore import QObject, Signal
 
+from kiosk.clerk import PinGuard
 from kiosk.session import Session
 from kiosk.session import events as ev
 
@@ -47,6 +48,12 @@ class SessionBinding(QObject):
         self.occupations = [dict(o) for o in occupations]
         self.pin_hash = pin_hash
         self.clerk_pin_hash = clerk_pin_hash
+        #: The PIN pads' lockouts, by pad; the controller restores them at start and keeps each
+        #: try (`pin_tried`), so a restart does not hand out fresh tries (kiosk/clerk.py).
+        self.pin_guards = {
+            "technician": PinGuard.technician(),
+            "clerk": PinGuard(),
+        }
         #: While a technician is at the screen, card insertions are not served.
         self.suspended = False
         self.effects: list[ev.Effect] = []
@@ -61,6 +68,9 @@ class SessionBinding(QObject):
     def carry_out(self, effects: list[ev.Effect]) -> None:
         """Record only; the controller runs them."""
         self.effects.extend(effects)
+
+    def pin_tried(self, pad: str) -> None:
+        """A PIN was tried on `pad`; the controller keeps the guard's state in the journal."""
 
     # the technician screen's actions (the controller does them for real) --------------------
 

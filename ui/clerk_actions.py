@@ -9,8 +9,9 @@ and the status snapshot on the network lane, under the printer lock, like the te
 from __future__ import annotations
 
 import logging
+import time
 from concurrent.futures import TimeoutError as FutureTimeout
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from kiosk.booking.errors import JournalError
@@ -58,20 +59,32 @@ class ClerkActions:
         """At start: a pause set before a restart stands; a call left open does not (its
         customer's session is gone with the process)."""
 
-        def restore() -> bool:
+        def restore() -> tuple[bool, dict[str, dict[str, Any]]]:
             store = StoreLog(self._lane_journal())
             left = store.close_left_open()
             if left:
                 log.info("closed %d staff call(s) left open by the last run", left)
-            return store.paused() is not None
+            return store.paused() is not None, store.pin_guards()
 
         try:
-            paused = self._journal_lane.submit(restore).result(timeout=15)
+            paused, guards = self._journal_lane.submit(restore).result(timeout=15)
         except (JournalError, FutureTimeout, RuntimeError) as exc:
             log.error("store state not restored: %s", getattr(exc, "code", type(exc).__name__))
             return
+        now, wall = time.monotonic(), datetime.now(UTC)
+        for pad, record in guards.items():
+            if pad in self.pin_guards:
+                self.pin_guards[pad].restore(record, now, wall)
+                if self.pin_guards[pad].seconds_left(now):
+                    log.info("the %s PIN pad is still locked from before the restart", pad)
         if paused:
             self.send(ev.PauseChanged(True, restored=True))
+
+    def pin_tried(self, pad: str) -> None:
+        """Keep the pad's lockout in the journal (the record is taken now, on the UI thread:
+        the guard is the UI's; the journal lane only writes it)."""
+        record = self.pin_guards[pad].to_record(time.monotonic(), datetime.now(UTC))
+        self._store(lambda s: s.set_pin_guard(pad, record))
 
     # the clerk screen ---------------------------------------------------------------------------
 

@@ -30,8 +30,6 @@ from ui.theme import Metrics
 from ui.widgets import Button, Icon, Panel, Text, hbox, row
 
 RESTING = RESTING_SCREENS
-MAX_TRIES = 3
-LOCK_SECONDS = 60.0
 
 
 class CornerHold(QObject):
@@ -115,13 +113,16 @@ class PinOverlay(Overlay):
         name: str = "technician-pin",
         words: str = "tech",
         guard: PinGuard | None = None,
+        on_try: Callable[[], None] | None = None,
     ) -> None:
         super().__init__(parent, m, name)
         self._hash = pin_hash
         self._clock = clock
         #: "tech" or "clerk": which heading and "no PIN set" text (ui.strings)
         self.words = words
-        self.guard = guard or PinGuard(MAX_TRIES, LOCK_SECONDS, LOCK_SECONDS)
+        self.guard = guard or PinGuard.technician()
+        #: Called after every try that counted (the controller keeps the guard's state).
+        self._on_try = on_try or (lambda: None)
         self.pin = ""
         self.lang = "th"
         self.heading = Text("", "heading")
@@ -166,6 +167,8 @@ class PinOverlay(Overlay):
         ok = not self.guard.seconds_left(now) and verify_pin(self.pin, self._hash())
         self.pin = ""
         outcome = self.guard.attempt(ok, now)
+        if outcome != "locked":
+            self._on_try()
         if outcome == "ok":
             self.hide()
             self.accepted.emit()

@@ -19,7 +19,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kiosk.clerk import PinGuard
 from kiosk.session import Screen
 from kiosk.session import events as ev
 from kiosk.session.machine import BUSY_SCREENS
@@ -155,7 +154,13 @@ class MainWindow(QWidget):
     ) -> None:
         self.idle_overlay = IdleOverlay(self, metrics)
         self.confirm = ConfirmOverlay(self, metrics)
-        self.pin = PinOverlay(self, metrics, lambda: self.b.pin_hash)
+        self.pin = PinOverlay(
+            self,
+            metrics,
+            lambda: self.b.pin_hash,
+            guard=self.b.pin_guards["technician"],
+            on_try=lambda: self.b.pin_tried("technician"),
+        )
         self.technician = TechnicianPanel(self, metrics)
         # idle timeout
         self.idle = IdleWatcher(idle_seconds, countdown_seconds, self)
@@ -182,7 +187,8 @@ class MainWindow(QWidget):
             lambda: self.b.clerk_pin_hash,
             name="clerk-pin",
             words="clerk",
-            guard=PinGuard(),
+            guard=self.b.pin_guards["clerk"],
+            on_try=lambda: self.b.pin_tried("clerk"),
         )
         self.clerk = ClerkPanel(self, metrics)
         self.paper_guide = PaperGuide(self, metrics)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from hypothesis import given
@@ -115,3 +116,53 @@ def test_a_clerk_pin_written_in_clear_is_a_config_error(tmp_path):
     with pytest.raises(config.ConfigError) as caught:
         config.load(path, env={"KIOSK_HOME": str(tmp_path)})
     assert "[clerk] pin_hash" in caught.value.en
+
+
+# the lockout across a restart ----------------------------------------------------------------
+
+WALL = datetime(2021, 6, 1, 10, 0, tzinfo=UTC)
+
+
+@given(
+    wrong=st.integers(min_value=0, max_value=20),
+    gap=st.floats(min_value=0, max_value=3600),
+    boot=st.floats(min_value=0, max_value=1e6),
+)
+def test_a_restored_guard_waits_what_was_left_of_the_lock_and_no_more(wrong, gap, boot):
+    g = PinGuard()
+    t = 0.0
+    for _ in range(wrong):  # wrong PINs as fast as the pad takes them
+        t += g.seconds_left(t)
+        g.attempt(False, t)
+    record = g.to_record(t, WALL)
+    left_then = g.locked_until - t
+    # the new process: its monotonic clock started at `boot`, `gap` seconds after the record
+    h = PinGuard()
+    h.restore(record, boot, WALL + timedelta(seconds=gap))
+    expected = max(0.0, min(left_then - gap, MAX_LOCK_SECONDS))
+    assert abs((h.locked_until - boot if h.locked_until else 0.0) - expected) < 1e-5
+    assert (h.tries, h.lockouts) == (g.tries, g.lockouts)
+    # and its next wrong tries lock as the old guard's would have
+    assert h.lock_seconds() == g.lock_seconds()
+
+
+def test_a_damaged_record_neither_unlocks_nor_locks_for_long():
+    g = PinGuard(locked_until=100.0)
+    for record in (
+        {},
+        {"tries": "3", "lockouts": -1, "locked_until_utc": "soon"},
+        {"tries": 99, "lockouts": 10**9, "locked_until_utc": None},
+        {"locked_until_utc": "2021-06-01T10:30:00"},  # no zone: not an instant
+    ):
+        g.restore(record, 50.0, WALL)
+        assert (g.tries, g.lockouts, g.locked_until) == (0, 0, 100.0)
+    g.restore({"locked_until_utc": (WALL + timedelta(days=1)).isoformat()}, 50.0, WALL)
+    assert g.locked_until == 50.0 + MAX_LOCK_SECONDS  # a clock set far ahead: capped
+
+
+def test_the_technician_guard_keeps_its_own_policy():
+    t = PinGuard.technician()
+    for i in range(3 * 4):
+        now = i * 61.0
+        t.attempt(False, now)
+    assert t.lock_seconds() == 60.0

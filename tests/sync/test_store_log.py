@@ -99,3 +99,22 @@ def test_the_pause_is_kept_across_connections(tmp_path):
     StoreLog(other).set_paused(False)
     assert StoreLog(other).paused() is None
     other.close()
+
+
+def test_pin_lockouts_are_kept_across_connections_and_a_bad_value_is_left_out(tmp_path):
+    path = tmp_path / "j.sqlite"
+    first = StoreLog(SqliteJournal(path, clock=lambda: NOW))
+    first.set_pin_guard("clerk", {"tries": 0, "lockouts": 1, "locked_until_utc": "x"})
+    first.set_pin_guard("clerk", {"tries": 2, "lockouts": 1, "locked_until_utc": None})
+    first.set_pin_guard("technician", {"tries": 1, "lockouts": 0, "locked_until_utc": None})
+    first.journal.close()
+    again = StoreLog(SqliteJournal(path))
+    assert again.pin_guards() == {
+        "clerk": {"tries": 2, "lockouts": 1, "locked_until_utc": None},
+        "technician": {"tries": 1, "lockouts": 0, "locked_until_utc": None},
+    }
+    with again.journal.transaction() as conn:  # a damaged value: ignored, not an error
+        conn.execute("UPDATE terminal_state SET value = '{not json' WHERE key = 'pin-guard:clerk'")
+    assert list(again.pin_guards()) == ["technician"]
+    assert again.paused() is None  # the pause key is not a pad's
+    again.journal.close()

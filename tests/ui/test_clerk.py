@@ -178,6 +178,35 @@ def test_a_pause_survives_a_restart(make_kiosk, qtbot):
         again.close()
 
 
+def test_a_locked_clerk_pad_stays_locked_across_a_restart(make_kiosk, qtbot):
+    """Three wrong PINs, then the kiosk restarted (the plug pulled, systemd's restart): the
+    new process finds the pad still locked, the right PIN refused, not three fresh tries."""
+    d = make_kiosk(hold_seconds=0.2, **HASHES)
+    d.wait_screen(Screen.WELCOME)
+    hold_right(d)
+    d.wait(d.window.clerk_pin.isVisible)
+    for wrong in ("99999999", "88888888", "77777777"):
+        enter_pin(d, wrong)
+    d.wait(lambda: bool((store(d).pin_guards().get("clerk") or {}).get("locked_until_utc")))
+    assert CLERK not in str(store(d).pin_guards())  # counts and an instant, never a PIN
+    config = d.kiosk.terminal.config
+    d.kiosk.close()
+    again = build(config, options=FAST, size=(1280, 800), terminal=Terminal(config))
+    try:
+        qtbot.addWidget(again.window)
+        again.controller.start()
+        pad = again.window.clerk_pin
+        assert 50 <= pad.guard.seconds_left(pad._clock()) <= 60
+        pad.open_pad("th")
+        assert "กรุณารอ" in pad.message.text(), pad.message.text()
+        pad.pin = CLERK
+        pad._submit()  # the right PIN, but the restored lock stands
+        assert not again.window.clerk.isVisible()
+        assert again.controller.pin_guards["technician"].seconds_left(pad._clock()) == 0
+    finally:
+        again.close()
+
+
 def test_paper_change_against_a_printer_out_of_paper_then_ready(make_kiosk, loopback_printer):
     printer = loopback_printer("paper-out")
     d = make_kiosk(printer=printer.uri, hold_seconds=0.2, **HASHES)
