@@ -53,6 +53,11 @@ MESSAGES: dict[str, dict[str, str]] = {
         "th": "ลิงก์เข้าสู่ระบบนี้ใช้ไม่ได้ (หมดอายุหรือถูกใช้ไปแล้ว)",
         "en": "This sign-in link cannot be used (it has expired or was already used).",
     },
+    "signin.explain": {
+        "th": "ลิงก์นี้ใช้เข้าสู่ระบบได้ครั้งเดียว กดปุ่มเพื่อเข้าสู่ระบบ",
+        "en": "This link signs you in once. Press the button to sign in.",
+    },
+    "signin.password": {"th": "เข้าสู่ระบบด้วยรหัสผ่าน", "en": "Sign in with a password"},
     # refusals
     "error.title": {"th": "ทำรายการไม่ได้", "en": "Not done"},
     "error.csrf": {
