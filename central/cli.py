@@ -34,6 +34,7 @@ from pathlib import Path
 from central.cli_fleet import add_parsers as fleet_parsers
 from central.cli_notify import add_parsers as notify_parsers
 from central.cli_notify import check_gateway, notify_line, read_token, serve_flags
+from central.cli_stores import add_parsers as stores_parsers
 from central.hours import CHANNELS, END_OF_DAY, ChannelHours, minutes
 from kiosk.errors import InputError, run_reporting
 
@@ -498,6 +499,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     notify_parsers(sub, db_command)
     fleet_parsers(sub, db_command)
+    stores_parsers(sub, db_command)
 
     openapi = sub.add_parser(
         "openapi",

@@ -60,6 +60,7 @@ from central.store.pg_booking import PgOneStatementBooking
 from central.store.pg_writes import PgBookingWrites
 from central.store.registry import RegistryStore
 from central.store.sites import SitesStore
+from central.store.stores import StoresStore
 from central.store.terminals import TerminalsStore
 
 T = TypeVar("T")
@@ -395,6 +396,7 @@ _WRITES = (
     "claim_notifications",
     "settle_notification",
     "put_health",
+    "put_stores",
 )
 
 
@@ -411,6 +413,7 @@ class PostgresStore(
     BookingContextStore,
     NotificationsStore,
     HealthStore,
+    StoresStore,
 ):
     """The PostgreSQL store. Opening it brings the database to the latest migration."""
 

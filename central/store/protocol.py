@@ -14,6 +14,7 @@ from central.store.health import FleetRow
 from central.store.leases import LeaseClaim, LeasePolicy, LeaseSeat, Refreshed, Signer, Spent
 from central.store.notifications import Notification
 from central.store.records import Booking, NewBooking, Occupation, Site, Slot, Terminal
+from central.store.stores import StoreInfo
 
 
 class Store(Protocol):
@@ -122,3 +123,6 @@ class Store(Protocol):
     def health_history(
         self, terminal_id: str, since: datetime, limit: int = 20_000
     ) -> list[tuple[datetime, dict[str, Any]]]: ...
+    # stores and their districts (central/store/stores.py)
+    def put_stores(self, stores: Sequence[StoreInfo]) -> int: ...
+    def stores(self) -> list[StoreInfo]: ...
