@@ -12,33 +12,23 @@ everything while the URL says "offline" is worse than an error.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
 from central import fleet
 from central.errors import CentralError
-from central.fleet_view import current_rule_set, entry
-from central.store.stores import StoreInfo
+from central.fleet_view import current_rule_set
+from central.store.fleet_sql import REASON_LEVELS, FleetFilter, SqlRow
+
+__all__ = ["REASON_LEVELS", "TerminalPage", "TerminalQuery", "overview", "terminals"]
 
 SORTS = ("terminal_id", "store", "district", "state", "last_seen", "attention")
 ORDERS = ("asc", "desc")
 MAX_PER_PAGE = 500
 #: What the console shows, and what `district=` selects, for a terminal of a store not listed.
 UNKNOWN_DISTRICT = "—"
-#: Every (reason, level) an attention list can hold, in the order the overview shows them.
-REASON_LEVELS: tuple[tuple[str, str], ...] = (
-    ("offline", "fail"),
-    ("printer-out-of-paper", "fail"),
-    ("queue-old", "fail"),
-    ("clock-skew", "fail"),
-    ("printer-paper-near-end", "warn"),
-    ("queue-old", "warn"),
-    ("clock-skew", "warn"),
-    ("rule-set-not-current", "warn"),
-    ("staff-requested", "warn"),
-)
-_LEVEL_RANK = {"fail": 0, "warn": 1, None: 2}
 
 
 class BadFleetQuery(CentralError, ValueError):
@@ -166,94 +156,72 @@ class Overview:
     districts: dict[str, int] = field(default_factory=dict)
 
 
-def _row(entry: Any, report: dict[str, Any] | None, info: StoreInfo | None) -> TerminalRow:
-    queue = (report or {}).get("queue") or {}
-    printer = (report or {}).get("printer") or {}
+def _row(r: SqlRow) -> TerminalRow:
+    (tid, store, name_th, name_en, district_th, district_en, received, _, _, text) = r.values
+    report = json.loads(text) if text is not None else {}
+    queue = report.get("queue") or {}
+    printer = report.get("printer") or {}
     return TerminalRow(
-        terminal_id=entry.terminal_id,
-        store=entry.store,
-        store_name_th=info.name_th if info else None,
-        store_name_en=info.name_en if info else None,
-        district_th=info.district_th if info else None,
-        district_en=info.district_en if info else None,
-        state=entry.state,
-        last_seen=entry.last_seen,
-        attention=[(r.reason, r.level) for r in entry.attention],
+        terminal_id=tid,
+        store=store,
+        store_name_th=name_th,
+        store_name_en=name_en,
+        district_th=district_th,
+        district_en=district_en,
+        state=r.state,
+        last_seen=None if received is None else datetime.fromisoformat(received),
+        attention=r.attention,
         queued=queue.get("queued"),
         oldest_age_s=queue.get("oldest_age_s"),
         printer_state=printer.get("state"),
         paper=printer.get("paper"),
-        rule_set=(report or {}).get("rule_set"),
+        rule_set=report.get("rule_set"),
     )
 
 
-def _all_rows(store: Any, now: datetime) -> list[TerminalRow]:
-    rule_set = current_rule_set(store)
-    directory = {s.store_id: s for s in store.stores()}
-    out = []
-    for r in store.fleet(now):
-        e = entry(r, now, rule_set)
-        out.append(_row(e, r.report, directory.get(r.store)))
-    return out
-
-
-def _matches(row: TerminalRow, q: TerminalQuery) -> bool:
-    if q.state is not None and row.state != q.state:
-        return False
-    if q.store is not None and row.store != q.store:
-        return False
-    if q.district is not None:
-        if q.district == UNKNOWN_DISTRICT:
-            if row.district_en is not None:
-                return False
-        elif q.district not in (row.district_en, row.district_th):
-            return False
-    if q.reason is not None:
-        name, level = q.reason_name, q.reason_level
-        if not any(r == name and (level is None or lv == level) for r, lv in row.attention):
-            return False
-    return True
-
-
-def _key(row: TerminalRow, sort: str) -> tuple[Any, ...]:
-    if sort == "store":
-        primary: tuple[Any, ...] = (row.store,)
-    elif sort == "district":
-        primary = (row.district_en is None, row.district_en or "")
-    elif sort == "state":
-        primary = (fleet.STATES.index(row.state),)
-    elif sort == "last_seen":
-        primary = (row.last_seen is not None, row.last_seen or datetime.min)
-    elif sort == "attention":
-        primary = (_LEVEL_RANK[row.worst],)
-    else:
-        primary = ()
-    return (*primary, row.terminal_id)
+def _filter(q: TerminalQuery) -> FleetFilter:
+    unlisted = q.district == UNKNOWN_DISTRICT
+    return FleetFilter(
+        state=q.state,
+        reason=q.reason_name,
+        level=q.reason_level,
+        store=q.store,
+        district=None if unlisted else q.district,
+        unlisted=unlisted,
+    )
 
 
 def terminals(store: Any, now: datetime, query: TerminalQuery | None = None) -> TerminalPage:
     """One page of the enrolled kiosk terminals matching `query`, at `now`. Ties in the sort
-    are broken by terminal id (in the same direction), so pages never overlap."""
+    are broken by terminal id (in the same direction), so pages never overlap. Filtered,
+    sorted, counted and paged in the database (central/store/fleet_sql.py)."""
     q = query or TerminalQuery()
-    rows = [r for r in _all_rows(store, now) if _matches(r, q)]
-    rows.sort(key=lambda r: _key(r, q.sort), reverse=q.order == "desc")
-    total = len(rows)
+    rows, total = store.fleet_rows(
+        now,
+        current_rule_set(store),
+        _filter(q),
+        sort=q.sort,
+        order=q.order,
+        limit=q.per_page,
+        offset=(q.page - 1) * q.per_page,
+    )
     pages = max(1, -(-total // q.per_page))
-    start = (q.page - 1) * q.per_page
-    return TerminalPage(rows[start : start + q.per_page], total, q.page, pages, q)
+    return TerminalPage([_row(r) for r in rows], total, q.page, pages, q)
 
 
 def overview(store: Any, now: datetime) -> Overview:
     """How many terminals there are in each state, with each attention reason and level, and
-    in each district, at `now`."""
-    rows = _all_rows(store, now)
+    in each district, at `now`: one scan of the fleet in the database."""
     states = dict.fromkeys(fleet.STATES, 0)
     reasons = dict.fromkeys(REASON_LEVELS, 0)
     districts: dict[str, int] = {}
-    for r in rows:
-        states[r.state] += 1
-        for pair in set(r.attention):
-            reasons[pair] += 1
-        d = r.district_en if r.district_en is not None else UNKNOWN_DISTRICT
-        districts[d] = districts.get(d, 0) + 1
-    return Overview(len(rows), states, reasons, dict(sorted(districts.items())))
+    total = 0
+    for district, n, by_state, by_reason in store.fleet_counts(now, current_rule_set(store)):
+        total += n
+        key = district if district is not None else UNKNOWN_DISTRICT
+        districts[key] = districts.get(key, 0) + n
+        for k, v in by_state.items():
+            states[k] += v
+        for k, v in by_reason.items():
+            reasons[k] += v
+    return Overview(total, states, reasons, dict(sorted(districts.items())))

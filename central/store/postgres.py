@@ -53,6 +53,7 @@ from central.store.booking_context import BookingContextStore
 from central.store.checks import ChecksStore
 from central.store.config import ConfigStore
 from central.store.connection import Connections
+from central.store.fleet_sql import FleetReadsStore
 from central.store.health import HealthStore
 from central.store.leases import LeasesStore
 from central.store.notifications import NotificationsStore
@@ -414,6 +415,7 @@ class PostgresStore(
     NotificationsStore,
     HealthStore,
     StoresStore,
+    FleetReadsStore,
 ):
     """The PostgreSQL store. Opening it brings the database to the latest migration."""
 

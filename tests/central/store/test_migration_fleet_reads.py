@@ -3,6 +3,7 @@ the columns are filled from each stored report, on both stores."""
 
 from __future__ import annotations
 
+import json
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
@@ -10,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from central.store import PostgresStore, SqliteStore, migrations
+from central.store.connection import iso
 from tests.central.fleet_fixtures import NOW, report
 
 BEFORE = 5
@@ -35,18 +37,21 @@ def test_reports_stored_before_migration_8_get_their_attention_columns(
             assert old.schema_version == BEFORE
             old.issue_token("k-1", "s-1", "kiosk", NOW)
             old.issue_token("k-2", "s-1", "kiosk", NOW)
-            old.put_health(
-                "k-1",
-                report(
-                    printer={"state": "fail", "paper": "out"},
-                    queue={"queued": 4, "sending": 0, "oldest_age_s": 1200},
-                    clock_offset_s=-75.5,
-                    rule_set="bkk-older",
-                    staff={"requested": True, "paused": False},
-                ),
-                NOW,
+            one = report(
+                printer={"state": "fail", "paper": "out"},
+                queue={"queued": 4, "sending": 0, "oldest_age_s": 1200},
+                clock_offset_s=-75.5,
+                rule_set="bkk-older",
+                staff={"requested": True, "paused": False},
             )
-            old.put_health("k-2", report(rule_set=None, clock_offset_s=None), NOW)
+            two = report(rule_set=None, clock_offset_s=None)
+            with old._write() as c:  # what migration 5's put_health wrote: no columns
+                for tid, r in (("k-1", one), ("k-2", two)):
+                    c.execute(
+                        "INSERT INTO terminal_health(terminal_id, received_at, online_until, "
+                        "stale_until, report, history_at) VALUES (?,?,?,?,?,?)",
+                        (tid, iso(NOW), iso(NOW), iso(NOW), json.dumps(r), iso(NOW)),
+                    )
             old.close()
         store = opener(target)
         try:
