@@ -110,6 +110,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "overview.reason": {"th": "เหตุ", "en": "Reason"},
     "overview.level": {"th": "ระดับ", "en": "Level"},
     "overview.count": {"th": "จำนวนเครื่อง", "en": "Terminals"},
+    "overview.districts": {"th": "ตามเขต", "en": "By district"},
     "overview.none": {"th": "ไม่มีเครื่องที่ต้องดูแล", "en": "No terminal needs attention."},
     "overview.at": {"th": "ข้อมูล ณ เวลา", "en": "As of"},
     # the terminals list

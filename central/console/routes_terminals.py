@@ -14,8 +14,8 @@ from urllib.parse import urlencode
 from fastapi import Request
 from fastapi.responses import Response
 
-from central import fleet
-from central.console import fleet_source, terminal_history
+from central import fleet, fleet_reads
+from central.console import terminal_history
 from central.console.formatting import ago
 from central.console.i18n import translator
 from central.console.web import OperatorDep, Refused, central_of, lang_of, render, router
@@ -25,43 +25,29 @@ from central.store.health import HISTORY_KEPT
 PER_PAGE = (25, 50, 100, 200)
 
 
-def _query(request: Request) -> fleet_source.TerminalQuery:
-    """The list's query from the URL; a value it cannot take is a 400 that says so."""
+def _query(request: Request) -> fleet_reads.TerminalQuery:
+    """The list's query from the URL; a value it cannot take is a 400 that says so (the
+    query checks itself: `fleet_reads.BadFleetQuery`)."""
     p = request.query_params
-    state = p.get("state") or None
-    reason = p.get("reason") or None
-    sort = p.get("sort") or "terminal_id"
-    order = p.get("order") or "asc"
     try:
-        page = int(p.get("page") or 1)
-        per_page = int(p.get("per_page") or 50)
-    except ValueError:
+        return fleet_reads.TerminalQuery(
+            state=p.get("state") or None,
+            reason=p.get("reason") or None,
+            store=(p.get("store") or "").strip() or None,
+            district=(p.get("district") or "").strip() or None,
+            sort=p.get("sort") or "terminal_id",
+            order=p.get("order") or "asc",
+            page=int(p.get("page") or 1),
+            per_page=int(p.get("per_page") or 50),
+        )
+    except ValueError:  # BadFleetQuery is one, and so is int("x")
         raise Refused(400, "error.bad.filter") from None
-    if (
-        (state is not None and state not in fleet.STATES)
-        or (reason is not None and reason not in fleet.REASONS)
-        or sort not in fleet_source.SORTS
-        or order not in ("asc", "desc")
-        or page < 1
-        or per_page not in PER_PAGE
-    ):
-        raise Refused(400, "error.bad.filter")
-    return fleet_source.TerminalQuery(
-        state=state,
-        reason=reason,
-        store=(p.get("store") or "").strip() or None,
-        district=(p.get("district") or "").strip() or None,
-        sort=sort,
-        order=order,
-        page=page,
-        per_page=per_page,
-    )
 
 
-def _link(query: fleet_source.TerminalQuery, **changes: object) -> str:
+def _link(query: fleet_reads.TerminalQuery, **changes: object) -> str:
     """The list's URL for `query` with `changes` (only the values that are not defaults)."""
     q = replace(query, **changes)  # type: ignore[arg-type]
-    defaults = fleet_source.TerminalQuery()
+    defaults = fleet_reads.TerminalQuery()
     params = {
         k: getattr(q, k)
         for k in ("state", "reason", "store", "district", "sort", "order", "page", "per_page")
@@ -70,7 +56,7 @@ def _link(query: fleet_source.TerminalQuery, **changes: object) -> str:
     return "/console/terminals" + (f"?{urlencode(params)}" if params else "")
 
 
-def _sort_link(query: fleet_source.TerminalQuery, column: str) -> tuple[str, str | None]:
+def _sort_link(query: fleet_reads.TerminalQuery, column: str) -> tuple[str, str | None]:
     """A column header's link (the other order when it is the sort already) and its
     aria-sort value."""
     if query.sort == column:
@@ -85,15 +71,16 @@ def terminals(request: Request, operator: OperatorDep) -> Response:
     central = central_of(request)
     query = _query(request)
     now = central.now()
-    result = fleet_source.terminals(central.store, now, query)
+    result = fleet_reads.terminals(central.store, now, query)
     lang = lang_of(request)
     rows = [
         {
-            "entry": e,
-            "district": fleet_source.district_of(e),
-            "ago": ago(now, e.last_seen, lang),
+            "e": r,
+            "store_name": r.store_name_th if lang == "th" else r.store_name_en,
+            "district": r.district_th if lang == "th" else r.district_en,
+            "ago": ago(now, r.last_seen, lang),
         }
-        for e in result.entries
+        for r in result.rows
     ]
     first = (query.page - 1) * query.per_page + 1 if result.total else 0
     return render(
@@ -108,7 +95,7 @@ def terminals(request: Request, operator: OperatorDep) -> Response:
         now=now,
         states=fleet.STATES,
         reasons=list(fleet.REASONS),
-        per_pages=PER_PAGE,
+        per_pages=sorted({*PER_PAGE, query.per_page}),
         link=lambda **kw: _link(query, **kw),
         sort_link=lambda column: _sort_link(query, column),
         columns=[
@@ -117,6 +104,7 @@ def terminals(request: Request, operator: OperatorDep) -> Response:
             ("district", "terminals.col.district"),
             ("state", "terminals.col.state"),
             ("last_seen", "terminals.col.last.seen"),
+            ("attention", "terminals.col.attention"),
         ],
     )
 

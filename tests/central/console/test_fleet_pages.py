@@ -40,8 +40,10 @@ def test_the_overview_counts_link_to_the_filtered_list(signed_in: Browser) -> No
     assert count_of(text, "count-state-offline") == 0
     assert 'href="/console/terminals?state=online"' in text
     assert 'data-testid="count-reason-printer-out-of-paper-fail">1</a>' in text
-    listed = signed_in.get("/console/terminals?reason=printer-out-of-paper").text
+    link = re.search(r'href="([^"]+)" data-testid="count-reason-printer-out-of-paper-fail"', text)
+    listed = signed_in.get(html.unescape(link.group(1))).text
     assert rows_of(listed) == [("kiosk-2", "online")]
+    assert 'data-total="1"' in listed
     # the clock moves: nobody reports for 16 minutes, both turn offline
     c.clock.advance(minutes=16)
     text = signed_in.get("/console/").text
