@@ -167,3 +167,32 @@ def test_pages_have_a_language_a_title_one_h1_and_main(signed_in: Browser) -> No
             assert page.count("<h1>") == 1 and "<main" in page, path
             title = re.findall(r"<title>(.*?)</title>", page, re.S)
             assert len(title) == 1 and "<" not in title[0] and title[0].strip(), path
+
+
+def test_districts_from_the_stores_list_count_filter_and_show(signed_in: Browser) -> None:
+    from central.store.stores import StoreInfo
+
+    c = signed_in.c
+    c.central.store.put_stores(
+        [
+            StoreInfo("store-1", "ร้านบางซื่อ", "Bang Sue shop", "เขตบางซื่อ", "Bang Sue"),
+            StoreInfo("store-2", "ร้าน <จตุจักร>", "Chatuchak <shop>", "เขตจตุจักร", "Chatuchak"),
+        ]
+    )
+    enrol(c, "kiosk-3", "store-1")
+    overview = signed_in.get("/console/?lang=en").text
+    counts = dict(
+        re.findall(
+            r"<tr><td>([^<]+)</td><td class=\"num\"><a href=\"[^\"]+\" "
+            r"data-testid=\"count-district\">(\d+)</a>",
+            overview,
+        )
+    )
+    assert counts == {"Bang Sue": "2", "Chatuchak": "1"}
+    link = re.search(r'href="(/console/terminals\?district=Bang%20Sue)"', overview).group(1)
+    listed = signed_in.get(link + "&lang=en").text
+    assert [t for t, _ in rows_of(listed)] == ["kiosk-1", "kiosk-3"]
+    assert "Bang Sue shop" in listed
+    thai = signed_in.get("/console/terminals?district=เขตจตุจักร&lang=th").text
+    assert [t for t, _ in rows_of(thai)] == ["kiosk-2"]
+    assert "ร้าน &lt;จตุจักร&gt;" in thai and "<จตุจักร>" not in thai
