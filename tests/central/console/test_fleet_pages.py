@@ -83,6 +83,15 @@ def test_filters_sorting_and_pages(signed_in: Browser) -> None:
     assert all(s == "online" for _, s in online_store_1) and online_store_1
 
 
+def test_the_language_links_keep_the_filters(signed_in: Browser) -> None:
+    page = signed_in.get("/console/terminals?state=online&store=a%26b").text
+    assert 'href="/console/terminals?state=online&amp;store=a%26b&amp;lang=en"' in page
+    english = signed_in.get("/console/terminals?state=online&store=a%26b&lang=en")
+    assert '<html lang="en">' in english.text
+    assert signed_in.session.cookies["console_lang"] == "en"
+    assert '<html lang="en">' in signed_in.get("/console/").text  # remembered
+
+
 def test_a_bad_filter_is_a_clear_400(signed_in: Browser) -> None:
     for query in (
         "state=asleep",
