@@ -83,6 +83,14 @@ def test_filters_sorting_and_pages(signed_in: Browser) -> None:
     assert all(s == "online" for _, s in online_store_1) and online_store_1
 
 
+def test_an_unknown_console_page_is_the_consoles_404(signed_in: Browser, browser: Browser) -> None:
+    r = signed_in.get("/console/no/such/page?lang=en")
+    assert r.status_code == 404 and "There is no such page." in r.text
+    assert r.headers["content-type"].startswith("text/html")
+    assert browser.get("/console/no/such/page").status_code == 303  # signed out: sign in first
+    assert browser.get("/console/static/nothing.js").status_code == 404
+
+
 def test_the_language_links_keep_the_filters(signed_in: Browser) -> None:
     page = signed_in.get("/console/terminals?state=online&store=a%26b").text
     assert 'href="/console/terminals?state=online&amp;store=a%26b&amp;lang=en"' in page
