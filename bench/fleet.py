@@ -108,7 +108,7 @@ def main() -> int:  # noqa: PLR0915 - one linear measurement script
     p.add_argument("--terminals", type=int, default=13_000, help="terminals enrolled")
     p.add_argument("--seconds", type=float, default=20.0, help="how long to send reports")
     p.add_argument("--rate", type=float, default=217.0, help="reports per second")
-    p.add_argument("--threads", type=int, default=8, help="client threads")
+    p.add_argument("--threads", type=int, default=32, help="client threads (keep-alive each)")
     p.add_argument("--workers", type=int, default=1, help="server processes (PostgreSQL)")
     p.add_argument(
         "--unseeded",

@@ -58,6 +58,7 @@ from central.store.health import HealthStore
 from central.store.leases import LeasesStore
 from central.store.notifications import NotificationsStore
 from central.store.pg_booking import PgOneStatementBooking
+from central.store.pg_health import PgHealthWrites
 from central.store.pg_writes import PgBookingWrites
 from central.store.registry import RegistryStore
 from central.store.sites import SitesStore
@@ -397,6 +398,8 @@ _WRITES = (
     "claim_notifications",
     "settle_notification",
     "put_health",
+    "put_health_for_token",
+    "put_health_batch",
     "put_stores",
 )
 
@@ -405,6 +408,7 @@ class PostgresStore(
     PgConnections,
     PgOneStatementBooking,
     PgBookingWrites,
+    PgHealthWrites,
     ConfigStore,
     SitesStore,
     LeasesStore,
