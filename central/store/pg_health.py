@@ -46,6 +46,57 @@ _BY_TOKEN = _PUT.replace("{who}", "SELECT terminal_id FROM terminals WHERE token
 _BY_ID = _PUT.replace("{who}", "SELECT %(who)s::text AS terminal_id")
 
 
+#: The health_row columns a batch sends as arrays, by parameter name.
+_ARRAYS = {"at": 1, "online": 2, "stale": 3, "report": 4, "paper": 6, "queued": 7,
+           "oldest": 8, "clock": 9, "rule_set": 10, "staff": 11}  # fmt: skip
+# The same rule as `_PUT`, for many reports at once; `n` numbers them from 1, and the answer
+# is (n, terminal id) for each report whose token is live.
+_BATCH = (
+    "WITH r AS (SELECT * FROM unnest(%(hash)s::text[], %(at)s::text[], %(online)s::text[], "
+    "%(stale)s::text[], %(report)s::text[], %(paper)s::text[], %(queued)s::integer[], "
+    "%(oldest)s::integer[], %(clock)s::double precision[], %(rule_set)s::text[], "
+    "%(staff)s::integer[], %(due)s::text[]) WITH ORDINALITY AS r(hash, at, online, stale, "
+    "report, paper, queued, oldest, clock, rule_set, staff, due, n)), "
+    "t AS (SELECT r.*, k.terminal_id FROM r JOIN terminals k ON k.token_hash = r.hash), "
+    "old AS (SELECT h.terminal_id, h.report, h.history_at FROM terminal_health h "
+    "JOIN t ON h.terminal_id = t.terminal_id), "
+    "up AS (INSERT INTO terminal_health(terminal_id, received_at, online_until, stale_until, "
+    "report, history_at, paper, queued, queue_oldest_s, clock_offset_s, rule_set, "
+    "staff_requested) "
+    "SELECT terminal_id, at, online, stale, report, at, paper, queued, oldest, clock, "
+    "rule_set, staff FROM t "
+    "ON CONFLICT (terminal_id) DO UPDATE SET received_at = excluded.received_at, "
+    "online_until = excluded.online_until, stale_until = excluded.stale_until, "
+    "report = excluded.report, paper = excluded.paper, queued = excluded.queued, "
+    "queue_oldest_s = excluded.queue_oldest_s, clock_offset_s = excluded.clock_offset_s, "
+    "rule_set = excluded.rule_set, staff_requested = excluded.staff_requested, "
+    "history_at = CASE WHEN terminal_health.report <> excluded.report "
+    "OR terminal_health.history_at <= (SELECT t.due FROM t "
+    "WHERE t.terminal_id = excluded.terminal_id) THEN excluded.history_at "
+    "ELSE terminal_health.history_at END RETURNING 1), "
+    "kept AS (INSERT INTO terminal_health_history(terminal_id, received_at, report) "
+    "SELECT t.terminal_id, t.at, t.report FROM t WHERE NOT EXISTS (SELECT 1 FROM old "
+    "WHERE old.terminal_id = t.terminal_id AND old.report = t.report "
+    "AND old.history_at > t.due)) "
+    "SELECT t.n, t.terminal_id FROM t"
+)
+
+
+def _runs(
+    reports: Sequence[tuple[str, Mapping[str, Any], datetime]],
+) -> list[list[tuple[str, Mapping[str, Any], datetime]]]:
+    """`reports` cut, in order, into runs in which no token repeats."""
+    runs: list[list[tuple[str, Mapping[str, Any], datetime]]] = [[]]
+    seen: set[str] = set()
+    for item in reports:
+        if item[0] in seen:
+            runs.append([])
+            seen = set()
+        runs[-1].append(item)
+        seen.add(item[0])
+    return [run for run in runs if run]
+
+
 class PgHealthWrites(Connections):
     def put_health(self, terminal_id: str, report: Mapping[str, Any], now: datetime) -> None:
         self._put_one(_BY_ID, terminal_id, terminal_id, report, now)
@@ -58,23 +109,24 @@ class PgHealthWrites(Connections):
     def put_health_batch(
         self, reports: Sequence[tuple[str, Mapping[str, Any], datetime]]
     ) -> list[str | None]:
-        """The one statement for each report, pipelined in one transaction: one round trip
-        and one commit (one WAL flush) for a whole batch."""
-        if not reports:
-            return []
-        params = [_params(hash_secret(t), health_row("", r, now), now) for t, r, now in reports]
+        """Every report of a batch in ONE statement (`_BATCH`: arrays unnested), so one
+        round trip, one statement and one commit for all. A terminal twice in one batch (its
+        token twice) cannot be upserted twice by one statement: such a batch goes as runs
+        without repeats, in order, in one transaction."""
         out: list[str | None] = []
         with self._connection() as conn, conn.transaction():  # type: ignore[attr-defined]
-            cur = conn.cursor()
-            cur.executemany(_BY_TOKEN, params, returning=True)
-            while True:
-                found = cur.fetchone()
-                out.append(None if found is None else found[0])
-                if not cur.nextset():
-                    break
+            for run in _runs(reports):
+                rows = [health_row("", r, now) for _, r, now in run]
+                params = {
+                    "hash": [hash_secret(t) for t, _, _ in run],
+                    **{k: [row[i] for row in rows] for k, i in _ARRAYS.items()},
+                    "due": [iso(now - HISTORY_EVERY) for _, _, now in run],
+                }
+                found = dict(conn.execute(_BATCH, params).fetchall())
+                out += [found.get(n) for n in range(1, len(run) + 1)]
             latest = max(now for _, _, now in reports)
             if self._prune_due(latest):  # type: ignore[attr-defined]
-                cur.execute(
+                conn.execute(
                     "DELETE FROM terminal_health_history WHERE received_at < %s",
                     (iso(latest - HISTORY_KEPT),),
                 )
