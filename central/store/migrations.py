@@ -32,6 +32,7 @@ from datetime import datetime
 from typing import Any
 
 from central.errors import StoreError
+from central.store.migrations_console import V6_CONSOLE, postgres_v6
 from kiosk.dates import BANGKOK
 
 
@@ -367,6 +368,7 @@ MIGRATIONS: tuple[Migration, ...] = (
         ],
     ),
     Migration(5, "fleet health reports", V5_HEALTH),
+    Migration(6, "operations console", V6_CONSOLE, postgres_v6()),
     Migration(8, "stores and the fleet's attention columns", V8_FLEET_READS, _pg_v8()),
 )
 
