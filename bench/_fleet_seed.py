@@ -138,3 +138,51 @@ def time_reads(db: str, repeat: int = 7) -> list[tuple[str, float, Any]]:
     finally:
         store.close()
     return out
+
+
+CONSOLE_PAGES = (
+    "/console/",
+    "/console/terminals",
+    "/console/terminals?sort=attention",
+    "/console/terminals?state=offline&sort=last_seen&order=desc",
+    "/console/terminals?reason=printer-out-of-paper:fail&page=20",
+    "/console/terminals?district=District+07&sort=store",
+)
+
+
+def time_console(db: str, port: int, repeat: int = 7) -> list[tuple[str, float, float]]:
+    """(page, median ms, worst ms) of the console's pages over HTTP with a signed-in session
+    (the time an operator's browser waits on loopback: the server's time and one round trip).
+    Empty when this tree has no console."""
+    import re
+
+    import requests
+
+    try:
+        from central.console.passwords import hash_password
+    except ImportError:
+        return []
+    from central.store import open_store
+
+    password = "a long bench password"
+    store = open_store(db)
+    store.add_operator("bench", "operator", hash_password(password), datetime.now(UTC))
+    store.close()
+    url = f"http://127.0.0.1:{port}"
+    browser = requests.Session()
+    page = browser.get(url + "/console/login", timeout=30).text
+    csrf = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+    form = {"csrf_token": csrf, "username": "bench", "password": password}
+    signed_in = browser.post(url + "/console/login", data=form, timeout=30)
+    assert signed_in.status_code == 200 and "/console/login" not in signed_in.url, signed_in.url
+    out = []
+    for path in CONSOLE_PAGES:
+        browser.get(url + path, timeout=30)  # warm
+        times = []
+        for _ in range(repeat):
+            t0 = time.perf_counter()
+            r = browser.get(url + path, timeout=30, allow_redirects=False)
+            times.append((time.perf_counter() - t0) * 1000)
+            assert r.status_code == 200, (path, r.status_code)
+        out.append((path, statistics.median(times), max(times)))
+    return out

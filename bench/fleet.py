@@ -14,7 +14,8 @@ it, so its CPU is the reports'), starts a real `kiosk-central serve` on 127.0.0.
 core that 13,000 terminals at 60 s cost (budget: under 20 %), PostgreSQL statements and
 transactions per report (pg_stat_statements), then the server time of the console's reads
 (`central.fleet_reads.overview()` / `terminals()`, in this process, median of 7; budget for the
-overview: under 300 ms). `--profile DIR` samples the server with py-spy while it runs.
+overview: under 300 ms) and of the console's pages over HTTP with a signed-in session.
+`--profile DIR` samples the server with py-spy while it runs.
 """
 
 from __future__ import annotations
@@ -34,7 +35,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import _profile
-from _fleet_seed import enrol, report, time_reads, token
+from _fleet_seed import enrol, report, time_console, time_reads, token
 from _server_cpu import TreeSample, free_port, private_cluster
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -144,6 +145,7 @@ def main() -> int:  # noqa: PLR0915 - one linear measurement script
                 transactions = cluster.transactions(DBNAME) - xacts
             if spy is not None:
                 spy.wait(timeout=60)
+            pages = time_console(db, port)
         finally:
             server.terminate()
             server.wait(timeout=30)
@@ -170,8 +172,13 @@ def main() -> int:  # noqa: PLR0915 - one linear measurement script
                 print(f"  {n:>7}  {' '.join(q.split())[:110]}")
         if spy is not None:
             print(_profile.top(raw))
+        print("server time of the console's reads, in this process (median of 7):")
         for name, ms, figure in time_reads(db):
-            print(f"{name:<45} {ms:8.1f} ms  ({figure})")
+            print(f"  {name:<45} {ms:8.1f} ms  ({figure})")
+        if pages:
+            print("console pages over HTTP, signed in (median and worst of 7):")
+        for path, median, worst in pages:
+            print(f"  {path:<60} {median:8.1f} ms  (worst {worst:.1f} ms)")
     return 0
 
 
