@@ -1,208 +1,184 @@
-"""Fleet health at day-one scale (DESIGN §9, §13): 13,000 terminals reporting every 60 s.
+"""Fleet health at day-one scale (DESIGN §9, §13): 13,000 terminals reporting every 60 s, and the
+console's reads over them.
 
-    .venv/bin/python bench/fleet.py [--terminals 13000] [--seconds 20] [--rate 217]
+    .venv/bin/python bench/fleet.py [--db sqlite|postgres] [--terminals 13000] [--seconds 20]
+        [--rate 217] [--workers N] [--unseeded] [--profile DIR]
 
-Enrols `--terminals` kiosk terminals straight into a new SQLite database, starts a real
-`kiosk-central serve` on 127.0.0.1, and sends `PUT /v1/terminals/me/health` reports from them
-in turn at `--rate` per second (13,000 / 60 s = 217/s; the same total can be compressed by a
-higher rate and fewer seconds) from client threads with keep-alive connections. It prints the
-central's CPU per report (all server processes, /proc, bench/_server_cpu.py) and the share of
-one core that 13,000 terminals at 60 s would cost (budget: under 20 %), then the server-side
-time to list every terminal with its state and attention reasons (the future overview's query).
-PostgreSQL is not measured by this version (see the issue note).
+Enrols `--terminals` kiosk terminals (and their stores, and, unless `--unseeded`, every
+terminal's latest report: the steady state) straight into a new database, a SQLite file or a
+database on a private PostgreSQL cluster of its own (bench/_server_cpu.py: nothing else runs on
+it, so its CPU is the reports'), starts a real `kiosk-central serve` on 127.0.0.1, and sends
+`PUT /v1/terminals/me/health` reports from them in turn at `--rate` per second (13,000 / 60 s =
+217/s) from client threads with keep-alive connections. It prints the central's CPU per report
+(API processes and, on PostgreSQL, the cluster's processes apart, /proc), the share of one
+core that 13,000 terminals at 60 s cost (budget: under 20 %), PostgreSQL statements and
+transactions per report (pg_stat_statements), then the server time of the console's reads
+(`central.fleet_reads.overview()` / `terminals()`, in this process, median of 7; budget for the
+overview: under 300 ms) and of the console's pages over HTTP with a signed-in session.
+`--profile DIR` samples the server with py-spy while it runs.
 """
 
 from __future__ import annotations
 
+import argparse
+import contextlib
 import http.client
-import json
 import os
 import subprocess
 import sys
 import tempfile
 import threading
 import time
-from datetime import UTC, datetime
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from _server_cpu import TreeSample, free_port
+import _profile
+from _fleet_seed import enrol, report, time_console, time_reads, token
+from _server_cpu import TreeSample, free_port, private_cluster
 
 ROOT = Path(__file__).resolve().parent.parent
 CLI = [sys.executable, "-c", "from central.cli import main; raise SystemExit(main())"]
+DBNAME = "fleet"
 
 
-def report(i: int) -> bytes:
-    return json.dumps(
-        {
-            "software": "0.14.0",
-            "rule_set": "bkk-thairuamjai-2021-05-27",
-            "interval_s": 60,
-            "checks": [
-                {"name": n, "status": "ok", "detail": ""}
-                for n in ("card-reader", "printer", "journal", "queue", "disk", "leases")
-            ],
-            "queue": {"queued": i % 3, "sending": 0, "oldest_age_s": (i % 7) * 300 or None},
-            "leases": {"held": 4, "spent": i % 2},
-            "printer": {"state": "ok", "paper": ("ok", "near-end", "out")[i % 50 % 3]},
-            "reader": "ok",
-            "clock_offset_s": 0.3,
-            "last_sync": "2021-06-01T10:00:00+07:00",
-            "staff": {"requested": i % 97 == 0, "paused": False},
-        }
-    ).encode()
+def serve(db: str, tmp: Path, workers: int) -> tuple[subprocess.Popen, int]:
+    port = free_port()
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    command = [*CLI, "serve", "--db", db, "--keys-dir", str(tmp / "keys"), "--port", str(port)]
+    command += ["--no-access-log", "--log-level", "warning", "--max-in-flight", "1024"]
+    if workers > 1:
+        command += ["--workers", str(workers)]
+    log = (tmp / "server.log").open("wb")
+    server = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=log)
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            c = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
+            c.request("GET", "/v1/config", headers={"Authorization": f"Bearer {token(0)}"})
+            if c.getresponse().status == 200:
+                time.sleep(0.5 * workers)
+                return server, port
+        except OSError:
+            pass
+        if time.monotonic() > deadline or server.poll() is not None:
+            server.kill()
+            sys.stderr.write((tmp / "server.log").read_text(errors="replace")[-3000:])
+            raise SystemExit("the central did not start")
+        time.sleep(0.1)
 
 
-def enrol(db: Path, n: int) -> list[str]:
-    from central.store import open_store
-    from central.store.connection import hash_secret, iso
+def drive(port: int, n: int, rate: float, seconds: float, threads: int) -> tuple[int, dict]:
+    """Send `rate * seconds` reports, terminal after terminal, at `rate`; (sent, statuses)."""
+    total = int(rate * seconds)
+    counter = iter(range(total))
+    lock = threading.Lock()
+    statuses: dict[int, int] = {}
+    start = time.monotonic()
+    bodies = [report(i) for i in range(n)]
 
-    store = open_store(db)
-    now = iso(datetime.now(UTC))
-    tokens = [f"bench-token-{i:05d}-" + "x" * 20 for i in range(n)]
-    with store._write() as c:
-        c.executemany(
-            "INSERT INTO terminals(terminal_id, store, channel, token_hash, created_at) "
-            "VALUES (?,?,?,?,?)",
-            [
-                (f"t-{i:05d}", f"store-{i % 2600:04d}", "kiosk", hash_secret(t), now)
-                for i, t in enumerate(tokens)
-            ],
-        )
-    store.close()
-    return tokens
+    def client() -> None:
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+        while True:
+            with lock:
+                k = next(counter, None)
+            if k is None:
+                return
+            if (wait := start + k / rate - time.monotonic()) > 0:
+                time.sleep(wait)
+            i = k % n
+            headers = {"Authorization": f"Bearer {token(i)}", "Content-Type": "application/json"}
+            conn.request("PUT", "/v1/terminals/me/health", body=bodies[i], headers=headers)
+            r = conn.getresponse()
+            r.read()
+            with lock:
+                statuses[r.status] = statuses.get(r.status, 0) + 1
 
-
-def seed(db: Path, n: int) -> None:
-    """Every terminal's latest report as the measured window will send it again."""
-    from central.store import open_store
-
-    store = open_store(db)
-    now = datetime.now(UTC)
-    for i in range(n):
-        store.put_health(f"t-{i:05d}", json.loads(report(i)), now)
-    store.close()
+    pool = [threading.Thread(target=client) for _ in range(threads)]
+    for t in pool:
+        t.start()
+    for t in pool:
+        t.join()
+    return total, statuses
 
 
 def main() -> int:  # noqa: PLR0915 - one linear measurement script
-    import argparse
-
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    p.add_argument("--db", choices=("sqlite", "postgres"), default="sqlite", help="the store")
     p.add_argument("--terminals", type=int, default=13_000, help="terminals enrolled")
     p.add_argument("--seconds", type=float, default=20.0, help="how long to send reports")
     p.add_argument("--rate", type=float, default=217.0, help="reports per second")
-    p.add_argument("--threads", type=int, default=8, help="client threads")
+    p.add_argument("--threads", type=int, default=32, help="client threads (keep-alive each)")
+    p.add_argument("--workers", type=int, default=1, help="server processes (PostgreSQL)")
     p.add_argument(
-        "--steady",
+        "--unseeded",
         action="store_true",
-        help="seed every terminal's latest report first (the steady state: unchanged reports)",
+        help="no latest report first: every report of the window is a terminal's first",
     )
+    p.add_argument("--profile", type=Path, metavar="DIR", help="py-spy the server into DIR")
     args = p.parse_args()
-    with tempfile.TemporaryDirectory() as tmp:
-        db = Path(tmp) / "central.db"
-        tokens = enrol(db, args.terminals)
-        if args.steady:
-            seed(db, len(tokens))
-        port = free_port()
-        env = {**os.environ, "PYTHONPATH": str(ROOT)}
-        server = subprocess.Popen(
-            [
-                *CLI,
-                "serve",
-                "--db",
-                str(db),
-                "--port",
-                str(port),
-                "--no-access-log",
-                "--log-level",
-                "warning",
-                "--max-in-flight",
-                "1024",
-            ],
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
+    with contextlib.ExitStack() as stack:
+        tmp = Path(stack.enter_context(tempfile.TemporaryDirectory()))
+        cluster = stack.enter_context(private_cluster()) if args.db == "postgres" else None
+        db = cluster.database(DBNAME) if cluster else str(tmp / "central.db")
+        enrol(db, args.terminals, seed=not args.unseeded)
+        server, port = serve(db, tmp, args.workers)
         try:
-            deadline = time.monotonic() + 30
-            while True:
-                try:
-                    c = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
-                    c.request("GET", "/v1/config", headers={"Authorization": f"Bearer {tokens[0]}"})
-                    if c.getresponse().status == 200:
-                        break
-                except OSError:
-                    pass
-                if time.monotonic() > deadline or server.poll() is not None:
-                    raise SystemExit("the central did not start")
-                time.sleep(0.1)
-            total = int(args.rate * args.seconds)
-            counter = iter(range(total))
-            lock = threading.Lock()
-            statuses: dict[int, int] = {}
-            start = time.monotonic()
-
-            def client() -> None:
-                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
-                while True:
-                    with lock:
-                        k = next(counter, None)
-                    if k is None:
-                        return
-                    due = start + k / args.rate
-                    if (wait := due - time.monotonic()) > 0:
-                        time.sleep(wait)
-                    i = k % len(tokens)
-                    conn.request(
-                        "PUT",
-                        "/v1/terminals/me/health",
-                        body=report(i),
-                        headers={
-                            "Authorization": f"Bearer {tokens[i]}",
-                            "Content-Type": "application/json",
-                        },
-                    )
-                    r = conn.getresponse()
-                    r.read()
-                    with lock:
-                        statuses[r.status] = statuses.get(r.status, 0) + 1
-
-            before = TreeSample.take(server.pid)
-            threads = [threading.Thread(target=client) for _ in range(args.threads)]
-            for t in threads:
-                t.start()
-            for t in threads:
-                t.join()
-            elapsed = time.monotonic() - start
-            cpu = TreeSample.take(server.pid).seconds_since(before)
+            if cluster:
+                cluster.statements(DBNAME, reset=True)
+                xacts = cluster.transactions(DBNAME)
+                p0 = TreeSample.take(cluster.postmaster())
+            s0 = TreeSample.take(server.pid)
+            spy = None
+            if args.profile:
+                args.profile.mkdir(parents=True, exist_ok=True)
+                raw = args.profile / f"fleet-{args.db}.txt"
+                spy = _profile.start(server.pid, raw, args.seconds)
+            t0 = time.monotonic()
+            total, statuses = drive(port, args.terminals, args.rate, args.seconds, args.threads)
+            elapsed = time.monotonic() - t0
+            api = TreeSample.take(server.pid).seconds_since(s0)
+            pg = TreeSample.take(cluster.postmaster()).seconds_since(p0) if cluster else 0.0
+            if cluster:
+                statements = cluster.statements(DBNAME)
+                transactions = cluster.transactions(DBNAME) - xacts
+            if spy is not None:
+                spy.wait(timeout=60)
+            pages = time_console(db, port)
         finally:
             server.terminate()
             server.wait(timeout=30)
-        per = cpu / total
+        per = (api + pg) / total
+        print(f"store: {args.db}, {args.workers} server process(es), {args.terminals} terminals")
         print(f"reports: {total} in {elapsed:.1f} s ({total / elapsed:.0f}/s), statuses {statuses}")
-        print(f"central CPU per report: {per * 1000:.2f} ms (all server processes)")
+        print(
+            f"central CPU per report: {per * 1000:.2f} ms (API {api / total * 1000:.2f} ms"
+            + (f" + PostgreSQL {pg / total * 1000:.2f} ms)" if cluster else ")")
+        )
         print(
             f"13,000 terminals every 60 s = {13_000 / 60:.0f}/s: "
             f"{per * 13_000 / 60 * 100:.1f} % of one core (budget: under 20 %)"
         )
-        from central.fleet_view import fleet_entries
-        from central.store import open_store
-
-        store = open_store(db)
-        t0 = time.perf_counter()
-        entries = fleet_entries(store, datetime.now(UTC))
-        listed = time.perf_counter() - t0
-        states = {
-            s: sum(e.state == s for e in entries)
-            for s in ("online", "stale", "offline", "never-seen")
-        }
-        print(
-            f"list {len(entries)} terminals with state and attention: {listed * 1000:.0f} ms "
-            f"({states})"
-        )
-        store.close()
+        if cluster:
+            calls = sum(
+                n for n, q in statements if not q.lstrip().upper().startswith(("BEGIN", "COMMIT"))
+            )
+            print(
+                f"PostgreSQL per report: {calls / total:.2f} statements (BEGIN/COMMIT not "
+                f"counted), {transactions / total:.2f} transactions"
+            )
+            for n, q in statements[:8]:
+                print(f"  {n:>7}  {' '.join(q.split())[:110]}")
+        if spy is not None:
+            print(_profile.top(raw))
+        print("server time of the console's reads, in this process (median of 7):")
+        for name, ms, figure in time_reads(db):
+            print(f"  {name:<45} {ms:8.1f} ms  ({figure})")
+        if pages:
+            print("console pages over HTTP, signed in (median and worst of 7):")
+        for path, median, worst in pages:
+            print(f"  {path:<60} {median:8.1f} ms  (worst {worst:.1f} ms)")
     return 0
 
 

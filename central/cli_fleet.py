@@ -8,6 +8,7 @@ import sys
 from collections.abc import Callable
 
 from central.fleet import REASONS, STATES
+from central.fleet_reads import UNKNOWN_DISTRICT
 
 
 def add_parsers(sub: argparse._SubParsersAction, db_command: Callable) -> None:
@@ -21,7 +22,9 @@ def add_parsers(sub: argparse._SubParsersAction, db_command: Callable) -> None:
             "offline; never-seen: enrolled, never reported), `last_seen` and `attention` "
             "(`{reason, level}`, level warn or fail: "
             + "; ".join(f"{k}: {v}" for k, v in REASONS.items())
-            + "). The state is computed at `--now` (default: now) from the last report."
+            + "). The state is computed at `--now` (default: now) from the last report. "
+            "The same reads as the operations console (central/fleet_reads.py); `--json` adds "
+            "each terminal's store name, district, queue, printer and rule set."
         ),
     )
     p.add_argument("--json", action="store_true", help="print one JSON array of terminals")
@@ -29,32 +32,60 @@ def add_parsers(sub: argparse._SubParsersAction, db_command: Callable) -> None:
     p.add_argument(
         "--attention", action="store_true", help="only the terminals with an attention reason"
     )
+    p.add_argument(
+        "--reason",
+        metavar="R[:LEVEL]",
+        help="only the terminals with this attention reason (any level, or :warn / :fail)",
+    )
     p.add_argument("--store", dest="store_name", metavar="STORE", help="only this store's")
+    p.add_argument(
+        "--district",
+        metavar="D",
+        help="only the terminals of stores in this district (Thai or English name; "
+        f"{UNKNOWN_DISTRICT} for stores not listed by `stores import`)",
+    )
     p.set_defaults(handler=cmd_fleet)
 
 
 def cmd_fleet(args: argparse.Namespace) -> int:
     from central.cli import _settings, _store
-    from central.fleet_view import fleet_entries
+    from central.fleet_reads import MAX_PER_PAGE, BadFleetQuery, TerminalQuery, terminals
+    from kiosk.errors import InputError
 
     now = _settings(args).clock()
-    entries = fleet_entries(
-        _store(args),
-        now,
-        state=args.state,
-        store_name=args.store_name,
-        attention_only=args.attention,
-    )
+    store = _store(args)
+    rows = []
+    page = 1
+    while True:
+        try:
+            query = TerminalQuery(
+                state=args.state,
+                reason=args.reason,
+                store=args.store_name,
+                district=args.district,
+                page=page,
+                per_page=MAX_PER_PAGE,
+            )
+        except BadFleetQuery as exc:
+            raise InputError(exc.en, th=exc.th) from None
+        got = terminals(store, now, query)
+        rows += got.rows
+        if page >= got.pages:
+            break
+        page += 1
+    if args.attention:
+        rows = [r for r in rows if r.attention]
     if args.json:
-        print(json.dumps([e.to_json() for e in entries], ensure_ascii=False))
+        print(json.dumps([r.to_json() for r in rows], ensure_ascii=False))
         return 0
-    for e in entries:
-        seen = "never" if e.last_seen is None else e.last_seen.isoformat(timespec="seconds")
-        why = ", ".join(f"{r.reason}:{r.level}" for r in e.attention) or "-"
-        print(f"{e.terminal_id:<20} {e.store:<20} {e.state:<10} {seen:<25} {why}")
-    counts = {s: sum(e.state == s for e in entries) for s in STATES}
+    for r in rows:
+        seen = "never" if r.last_seen is None else r.last_seen.isoformat(timespec="seconds")
+        why = ", ".join(f"{reason}:{level}" for reason, level in r.attention) or "-"
+        district = r.district_en or UNKNOWN_DISTRICT
+        print(f"{r.terminal_id:<20} {r.store:<20} {district:<16} {r.state:<10} {seen:<25} {why}")
+    counts = {s: sum(r.state == s for r in rows) for s in STATES}
     print(
-        f"{len(entries)} terminal(s): " + ", ".join(f"{s} {n}" for s, n in counts.items()),
+        f"{len(rows)} terminal(s): " + ", ".join(f"{s} {n}" for s, n in counts.items()),
         file=sys.stderr,
     )
     return 0

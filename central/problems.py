@@ -80,6 +80,35 @@ def _validation_errors(exc: RequestValidationError) -> list[dict[str, Any]]:
     return out
 
 
+def validation_response(exc: RequestValidationError) -> JSONResponse:
+    """422 invalid-request for a body that does not match the contract (no input echoed)."""
+    errors = _validation_errors(exc)
+    where = "; ".join(f"{'.'.join(e['loc'])}: {e['msg']}" for e in errors[:5])
+    return problem_response(
+        422,
+        "invalid-request",
+        "Unprocessable request",
+        f"The request does not match the contract: {where}",
+        th="ข้อมูลที่ส่งมาไม่ครบหรือไม่ถูกต้อง",
+        errors=errors,
+    )
+
+
+def database_unavailable(exc: StoreError) -> JSONResponse:
+    """503: the database went away or failed mid-request (a PostgreSQL server restarting, a
+    network cut): nothing of the request was committed, so the terminal keeps it queued and
+    sends it again. The message names the database, never a person."""
+    log.error("database unavailable: %s", exc.en)
+    return problem_response(
+        503,
+        "database-unavailable",
+        "Database unavailable",
+        "The booking service cannot reach its database; nothing was recorded, retry later.",
+        th="ระบบไม่สามารถเชื่อมต่อฐานข้อมูลได้ ยังไม่มีการบันทึกข้อมูล กรุณาลองใหม่ภายหลัง",
+        headers={"Retry-After": "5"},
+    )
+
+
 _HTTP_CODES = {
     400: ("bad-request", "ข้อมูลที่ส่งมาไม่ถูกต้อง"),
     404: ("not-found", "ไม่พบข้อมูล"),
@@ -96,16 +125,7 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(RequestValidationError)
     async def validation_error(_: Request, exc: RequestValidationError) -> JSONResponse:
-        errors = _validation_errors(exc)
-        where = "; ".join(f"{'.'.join(e['loc'])}: {e['msg']}" for e in errors[:5])
-        return problem_response(
-            422,
-            "invalid-request",
-            "Unprocessable request",
-            f"The request does not match the contract: {where}",
-            th="ข้อมูลที่ส่งมาไม่ครบหรือไม่ถูกต้อง",
-            errors=errors,
-        )
+        return validation_response(exc)
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(_: Request, exc: StarletteHTTPException) -> JSONResponse:
@@ -121,18 +141,7 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(StoreError)
     async def store_error(_: Request, exc: StoreError) -> JSONResponse:
-        # The database went away or failed mid-request (a PostgreSQL server restarting, a
-        # network cut): nothing of the request was committed, so the terminal keeps it queued
-        # and sends it again. The message names the database, never a person.
-        log.error("database unavailable: %s", exc.en)
-        return problem_response(
-            503,
-            "database-unavailable",
-            "Database unavailable",
-            "The booking service cannot reach its database; nothing was recorded, retry later.",
-            th="ระบบไม่สามารถเชื่อมต่อฐานข้อมูลได้ ยังไม่มีการบันทึกข้อมูล กรุณาลองใหม่ภายหลัง",
-            headers={"Retry-After": "5"},
-        )
+        return database_unavailable(exc)
 
     @app.exception_handler(Exception)
     async def unexpected(_: Request, exc: Exception) -> JSONResponse:

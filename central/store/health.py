@@ -12,13 +12,13 @@ pruned by a sweep at most once an hour in each process (not on every report).
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
 from central.fleet import Deadlines, deadlines
-from central.store.connection import Connections, iso
+from central.store.connection import Connections, hash_secret, iso
 
 HISTORY_KEPT = timedelta(days=7)
 PRUNE_EVERY = timedelta(hours=1)
@@ -86,27 +86,61 @@ class HealthStore(Connections):
         """Keep `report` as the terminal's latest; in its history when it says something new
         or `HISTORY_EVERY` after the last one kept. The history older than 7 days goes by an
         hourly sweep (`_prune_due`), never by work on every report."""
-        row = health_row(terminal_id, report, now)
         with self._write() as c:
-            last = c.execute(
-                "SELECT report, history_at FROM terminal_health WHERE terminal_id = ?",
-                (terminal_id,),
+            self._put(c, health_row(terminal_id, report, now), now)
+
+    def put_health_for_token(
+        self, token: str, report: Mapping[str, Any], now: datetime
+    ) -> str | None:
+        """`put_health` for the terminal whose live token this is, in the same transaction as
+        the token check (the report route's whole write); None, storing nothing, when no live
+        token matches."""
+        with self._write() as c:
+            found = c.execute(
+                "SELECT terminal_id FROM terminals WHERE token_hash = ?", (hash_secret(token),)
             ).fetchone()
-            keep = last is None or last[0] != row[4] or last[1] <= iso(now - HISTORY_EVERY)
-            if not keep:
-                row = (*row[:5], last[1], *row[6:])
-            c.execute(UPSERT_HEALTH, row)
-            if keep:
-                c.execute(
-                    "INSERT INTO terminal_health_history(terminal_id, received_at, report) "
-                    "VALUES (?,?,?)",
-                    (terminal_id, row[1], row[4]),
-                )
-            if self._prune_due(now):
-                c.execute(
-                    "DELETE FROM terminal_health_history WHERE received_at < ?",
-                    (iso(now - HISTORY_KEPT),),
-                )
+            if found is None:
+                return None
+            self._put(c, health_row(found[0], report, now), now)
+            return found[0]
+
+    def put_health_batch(
+        self, reports: Sequence[tuple[str, Mapping[str, Any], datetime]]
+    ) -> list[str | None]:
+        """`put_health_for_token` of each (token, report, received at), in one transaction:
+        one commit (one fsync) for every report of a batch (central/health_endpoint.py); the
+        terminal id of each, None where no live token matched (nothing stored for it)."""
+        out: list[str | None] = []
+        with self._write() as c:
+            for token, report, now in reports:
+                found = c.execute(
+                    "SELECT terminal_id FROM terminals WHERE token_hash = ?",
+                    (hash_secret(token),),
+                ).fetchone()
+                out.append(None if found is None else found[0])
+                if found is not None:
+                    self._put(c, health_row(found[0], report, now), now)
+        return out
+
+    def _put(self, c: Any, row: tuple[Any, ...], now: datetime) -> None:
+        last = c.execute(
+            "SELECT report, history_at FROM terminal_health WHERE terminal_id = ?", (row[0],)
+        ).fetchone()
+        keep = last is None or last[0] != row[4] or last[1] <= iso(now - HISTORY_EVERY)
+        if not keep:
+            row = (*row[:5], last[1], *row[6:])
+        c.execute(UPSERT_HEALTH, row)
+        if keep:
+            c.execute(
+                "INSERT INTO terminal_health_history(terminal_id, received_at, report) "
+                "VALUES (?,?,?)",
+                (row[0], row[1], row[4]),
+            )
+        if self._prune_due(now):
+            c.execute(
+                "DELETE FROM terminal_health_history WHERE received_at < ?",
+                (iso(now - HISTORY_KEPT),),
+            )
 
     def _prune_due(self, now: datetime) -> bool:
         """Whether this process sweeps the history now: at most once an hour (any report of

@@ -59,6 +59,7 @@ from central.store.health import HealthStore
 from central.store.leases import LeasesStore
 from central.store.notifications import NotificationsStore
 from central.store.pg_booking import PgOneStatementBooking
+from central.store.pg_health import PgHealthWrites
 from central.store.pg_writes import PgBookingWrites
 from central.store.registry import RegistryStore
 from central.store.sites import SitesStore
@@ -398,6 +399,8 @@ _WRITES = (
     "claim_notifications",
     "settle_notification",
     "put_health",
+    "put_health_for_token",
+    "put_health_batch",
     # the console's (central/store/console.py)
     "add_operator",
     "remove_operator",
@@ -419,6 +422,7 @@ class PostgresStore(
     PgConnections,
     PgOneStatementBooking,
     PgBookingWrites,
+    PgHealthWrites,
     ConfigStore,
     SitesStore,
     LeasesStore,
