@@ -20,6 +20,7 @@ from central import (
     routes_registry,
     routes_terminals,
 )
+from central.fast_bookings import FastBookings
 from central.models_health import HealthIn
 from central.overload import AdmissionLimit
 from central.problems import Problem
@@ -68,6 +69,7 @@ def create_app(settings: Settings, central: Central | None = None) -> FastAPI:
         routes_health,
     ):
         app.include_router(module.router)
+    app.add_middleware(FastBookings, central=central)  # inside the limit, before the router
     app.add_middleware(
         AdmissionLimit, limit=settings.max_in_flight, retry_after=settings.retry_after_seconds
     )

@@ -73,6 +73,21 @@ def from_error(exc: CentralError) -> JSONResponse:
     )
 
 
+def from_store_error(exc: StoreError) -> JSONResponse:
+    """503 database-unavailable. The database went away or failed mid-request (a PostgreSQL
+    server restarting, a network cut): nothing of the request was committed, so the terminal
+    keeps it queued and sends it again. The message names the database, never a person."""
+    log.error("database unavailable: %s", exc.en)
+    return problem_response(
+        503,
+        "database-unavailable",
+        "Database unavailable",
+        "The booking service cannot reach its database; nothing was recorded, retry later.",
+        th="ระบบไม่สามารถเชื่อมต่อฐานข้อมูลได้ ยังไม่มีการบันทึกข้อมูล กรุณาลองใหม่ภายหลัง",
+        headers={"Retry-After": "5"},
+    )
+
+
 def _validation_errors(exc: RequestValidationError) -> list[dict[str, Any]]:
     out = []
     for err in exc.errors():
@@ -121,18 +136,7 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(StoreError)
     async def store_error(_: Request, exc: StoreError) -> JSONResponse:
-        # The database went away or failed mid-request (a PostgreSQL server restarting, a
-        # network cut): nothing of the request was committed, so the terminal keeps it queued
-        # and sends it again. The message names the database, never a person.
-        log.error("database unavailable: %s", exc.en)
-        return problem_response(
-            503,
-            "database-unavailable",
-            "Database unavailable",
-            "The booking service cannot reach its database; nothing was recorded, retry later.",
-            th="ระบบไม่สามารถเชื่อมต่อฐานข้อมูลได้ ยังไม่มีการบันทึกข้อมูล กรุณาลองใหม่ภายหลัง",
-            headers={"Retry-After": "5"},
-        )
+        return from_store_error(exc)
 
     @app.exception_handler(Exception)
     async def unexpected(_: Request, exc: Exception) -> JSONResponse:
