@@ -6,8 +6,9 @@ booking path is made of cost when they do nothing else.
   bench/central_load.py (same booking bodies, same persistent connections): the server's CPU
   per request with no framework, no validation and no database.
 - PostgreSQL: from THREADS threads, each on its own connection, autocommit statements against a
-  private cluster: `SELECT 1` (a round trip, no write) and a one-row INSERT (a round trip and a
-  commit with its WAL flush): the client's CPU (psycopg) and the cluster's CPU per statement.
+  private cluster: `SELECT 1` (a round trip, no write), a one-row INSERT (a round trip and a
+  commit with its WAL flush), and the same into an UNLOGGED table (a commit without a flush):
+  the client's CPU (psycopg) and the cluster's CPU per statement.
 
     .venv/bin/python bench/floor.py [--seconds 8] [--statements 20000]
 
@@ -107,11 +108,19 @@ def main() -> int:
         url = cluster.database("kiosk_floor")
         with psycopg.connect(url, autocommit=True) as conn:
             conn.execute("CREATE TABLE floor (id bigserial PRIMARY KEY, v text NOT NULL)")
+            conn.execute(
+                "CREATE UNLOGGED TABLE floor_u (id bigserial PRIMARY KEY, v text NOT NULL)"
+            )
         for name, sql, params in (
             ("SELECT 1 (round trip, no write)", "SELECT 1", ()),
             (
                 "one-row INSERT (round trip + commit)",
                 "INSERT INTO floor(v) VALUES (%s) RETURNING id",
+                ("x",),
+            ),
+            (
+                "one-row INSERT, UNLOGGED table (no WAL flush)",
+                "INSERT INTO floor_u(v) VALUES (%s) RETURNING id",
                 ("x",),
             ),
         ):

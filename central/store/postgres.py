@@ -146,11 +146,23 @@ class Row:
         return f"Row({dict(zip(self._index, self._values, strict=False))!r})"
 
 
+#: Column names (as the server sent them) -> their index, per shape of result seen.
+_INDEXES: dict[tuple[bytes, ...], dict[str, int]] = {}
+
+
 def row_factory(cursor: Any) -> Callable[[Sequence[Any]], Row]:
-    description = cursor.description or ()
-    index: dict[str, int] = {}
-    for i, column in enumerate(description):
-        index.setdefault(column.name, i)
+    """Rows of this result. The names come from the raw result, and the index is made once per
+    shape: `cursor.description` builds a Column object per column on every statement, which
+    for the booking's 30-column context read cost more than the rest of the client's work."""
+    result = cursor.pgresult
+    names = tuple(result.fname(i) for i in range(result.nfields)) if result is not None else ()
+    index = _INDEXES.get(names)
+    if index is None:
+        index = {}
+        for i, name in enumerate(names):
+            index.setdefault(name.decode(), i)
+        if len(_INDEXES) < 4096:  # bounded: the central's statements have a few hundred shapes
+            _INDEXES[names] = index
     return functools.partial(Row, index)
 
 
