@@ -146,6 +146,7 @@ class Row:
         return f"Row({dict(zip(self._index, self._values, strict=False))!r})"
 
 
+_TUPLES = psycopg.pq.ExecStatus.TUPLES_OK
 #: Column names (as the server sent them) -> their index, per shape of result seen.
 _INDEXES: dict[tuple[bytes, ...], dict[str, int]] = {}
 
@@ -209,7 +210,10 @@ class _Reader:
     def execute(self, sql: str, params: Any = None) -> _Result:
         with self._store._connection() as conn:
             cur = conn.execute(translate(sql), () if params is None else params)
-            rows = cur.fetchall() if cur.description is not None else []
+            # whether it returned rows, from the raw result: `description` would build a
+            # Column object per column (row_factory's docstring)
+            result = cur.pgresult
+            rows = cur.fetchall() if result is not None and result.status == _TUPLES else []
             return _Result(rows, cur.rowcount)
 
 
