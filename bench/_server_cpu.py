@@ -70,6 +70,25 @@ def _tree(root: int) -> dict[int, int]:
     return {pid: own[pid] for pid in keep if pid in own}
 
 
+_BACKGROUND = (
+    "walwriter", "checkpointer", "background writer", "autovacuum", "logical replication",
+    "walsummarizer", "io worker", "archiver",
+)  # fmt: skip
+
+
+def _kind(pid: int) -> str:
+    """What a PostgreSQL process is, from the title it sets (`postgres: walwriter`, ...):
+    a background process by name, else a client's backend."""
+    try:
+        title = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode().strip()
+    except OSError:
+        return "ended"
+    if not title.startswith("postgres: "):
+        return "postmaster"
+    rest = title.removeprefix("postgres: ")
+    return next((k for k in _BACKGROUND if rest.startswith(k)), "backends")
+
+
 @dataclass
 class TreeSample:
     root: int
@@ -80,6 +99,17 @@ class TreeSample:
     def take(cls, root: int) -> TreeSample:
         st = _stat(root)
         return cls(root, _tree(root), 0 if st is None else st[2])
+
+    def by_kind_since(self, before: TreeSample) -> dict[str, float]:
+        """CPU seconds since `before` per kind of PostgreSQL process (`_kind`); the CPU of
+        children that ended in between is "ended"."""
+        out: dict[str, float] = {}
+        for pid, t in self.own.items():
+            kind = _kind(pid)
+            out[kind] = out.get(kind, 0.0) + (t - before.own.get(pid, 0)) / TICK
+        if self.reaped != before.reaped:
+            out["ended"] = out.get("ended", 0.0) + (self.reaped - before.reaped) / TICK
+        return out
 
     def seconds_since(self, before: TreeSample) -> float:
         """CPU seconds the tree spent between `before` and this sample."""

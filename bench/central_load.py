@@ -173,6 +173,8 @@ class Outcome:
     transactions: int | None = None
     #: CPU seconds per second of all server processes while idle, measured before the run.
     idle: float = 0.0
+    #: PostgreSQL's CPU seconds over the run per kind of process (backends, walwriter, ...).
+    pg_kinds: dict[str, float] = field(default_factory=dict)
 
     @property
     def created(self) -> int:
@@ -284,7 +286,7 @@ def run_one(config: Config, args, cluster: Cluster | None) -> Outcome:
         report = store.capacity_report()
         hot_booked = [store.slot(s).booked for s in hot]
         store.close()
-    results, server_cpu, pg_cpu, client_cpu, statements, transactions, idle = drive
+    results, server_cpu, pg_cpu, client_cpu, statements, transactions, idle, pg_kinds = drive
     return Outcome(
         config,
         args.seconds,
@@ -299,6 +301,7 @@ def run_one(config: Config, args, cluster: Cluster | None) -> Outcome:
         statements,
         transactions,
         idle,
+        pg_kinds,
     )
 
 
@@ -340,9 +343,11 @@ def _drive(port, token, slots, hot, share, args, server_pid, cluster):
         statements = cluster.statements(DBNAME)
         transactions = cluster.transactions(DBNAME) - xacts
     pg_cpu = p1.seconds_since(p0) if p0 and p1 else None
+    pg_kinds = p1.by_kind_since(p0) if p0 and p1 else {}
     if spy is not None:
         spy.wait(timeout=60)
-    return results, s1.seconds_since(s0), pg_cpu, client_cpu, statements, transactions, idle
+    server = s1.seconds_since(s0)
+    return results, server, pg_cpu, client_cpu, statements, transactions, idle, pg_kinds
 
 
 def shares(results: list[tuple[float, int]]) -> str:
@@ -375,6 +380,12 @@ def describe(o: Outcome, args) -> str:
         f"of which idle upkeep {o.idle * o.seconds * 1000 / created:.2f} ms "
         f"({o.idle * 1000:.0f} ms CPU per second with no requests)",
     ]
+    if o.pg_kinds:
+        kinds = sorted(o.pg_kinds.items(), key=lambda kv: -kv[1])
+        lines.append(
+            "PostgreSQL CPU ms per booking by process: "
+            + ", ".join(f"{k} {v * 1000 / created:.2f}" for k, v in kinds if v > 0)
+        )
     if o.transactions is not None:
         calls = sum(n for n, _ in o.statements)
         lines.append(

@@ -21,6 +21,7 @@ from central import (
     routes_registry,
     routes_terminals,
 )
+from central.fast_bookings import FastBookings
 from central.health_endpoint import HealthEndpoint
 from central.models_health import HealthIn
 from central.overload import AdmissionLimit
@@ -72,6 +73,7 @@ def create_app(settings: Settings, central: Central | None = None) -> FastAPI:
         app.include_router(module.router)
     console.mount(app)  # the operations console's pages under /console/
     app.add_middleware(HealthEndpoint, central=central)  # the 217/s heartbeat, off the router
+    app.add_middleware(FastBookings, central=central)  # inside the limit, before the router
     app.add_middleware(
         AdmissionLimit, limit=settings.max_in_flight, retry_after=settings.retry_after_seconds
     )

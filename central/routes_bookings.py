@@ -89,12 +89,29 @@ def _answer(response: Response, booking: Booking) -> Response:
     headers = dict(response.headers)
     headers.pop("content-length", None)
     headers["ETag"] = f'"{booking.version}"'
-    body = json.dumps(booking.to_json(), ensure_ascii=False, separators=(",", ":"))
     return Response(
-        body.encode(),
+        answer_body(booking),
         status_code=response.status_code or 200,
         headers=headers,
         media_type="application/json",
+    )
+
+
+def answer_body(booking: Booking) -> bytes:
+    """The JSON of a booking as every answer carries it (central/fast_bookings.py too)."""
+    return json.dumps(booking.to_json(), ensure_ascii=False, separators=(",", ":")).encode()
+
+
+def log_booked(result: Booking, terminal: Terminal, lease: LeaseRefIn | None) -> None:
+    """The log line of a booking made (no personal data: reference, slot, channel, terminal)."""
+    log.info(
+        "booked %s slot %s channel %s terminal %s status %s%s",
+        result.reference,
+        result.slot.slot_id,
+        result.channel,
+        terminal.terminal_id,
+        result.status,
+        "" if lease is None else f" from lease {lease.lease_id}",
     )
 
 
@@ -393,15 +410,7 @@ async def create_booking(
                 now = central.now()
                 await central.write(lambda: central.store.notify_queued_replay(key, now))
     if created:
-        log.info(
-            "booked %s slot %s channel %s terminal %s status %s%s",
-            result.reference,
-            result.slot.slot_id,
-            result.channel,
-            terminal.terminal_id,
-            result.status,
-            "" if lease is None else f" from lease {lease.lease_id}",
-        )
+        log_booked(result, terminal, lease)
     response.status_code = 201 if created else 200
     response.headers["Location"] = f"/v1/bookings/{result.reference}"
     return _answer(response, result)

@@ -110,16 +110,16 @@ class Central:
             except StoreError:
                 # The database may have stored the claim and gone before saying so (a restart
                 # mid-statement): release it once it is back, or the retry would be refused.
-                self._release_later_on(key)
+                self.release_later_on(key)
                 raise
             if not claimed:
                 raise RequestInFlight()
-            self._hold_claim(key)
+            self.hold_claim(key)
             try:
                 yield
             finally:
-                self._drop_claim(key)
-                self._release(key)
+                self.drop_claim(key)
+                self.release(key)
             return
         if key in self.in_flight:
             raise RequestInFlight()
@@ -157,31 +157,31 @@ class Central:
         except StoreError:
             # As in `request_in_flight`: the claim may have been stored before the database
             # went away; release it once it is back, or the terminal's retry would be refused.
-            self._release_later_on(key)
+            self.release_later_on(key)
             raise
         if not context.claimed:
             raise RequestInFlight()
-        self._hold_claim(key)
+        self.hold_claim(key)
         flight = Flight(context, shared=True)
         try:
             yield flight
         finally:
-            self._drop_claim(key)
+            self.drop_claim(key)
             if not flight.released:
-                await self.read(lambda: self._release(key))
+                await self.read(lambda: self.release(key))
 
-    def _hold_claim(self, key: str) -> None:
+    def hold_claim(self, key: str) -> None:
         """Count a claim this process holds, for the heartbeat that keeps it alive."""
         with self._unreleased_lock:
             self._claims[key] = self._claims.get(key, 0) + 1
 
-    def _drop_claim(self, key: str) -> None:
+    def drop_claim(self, key: str) -> None:
         with self._unreleased_lock:
             self._claims[key] -= 1
             if not self._claims[key]:
                 del self._claims[key]
 
-    def _release(self, key: str) -> None:
+    def release(self, key: str) -> None:
         """Let go of a request's claim; if the database is away (the reason the request is
         failing, usually), keep trying in the background instead of leaving the claim to
         expire: until it goes, the terminal's retry of that booking is refused 409
@@ -193,9 +193,9 @@ class Central:
         try:
             self.store.release_request(key)
         except StoreError:
-            self._release_later_on(key)
+            self.release_later_on(key)
 
-    def _release_later_on(self, key: str) -> None:
+    def release_later_on(self, key: str) -> None:
         with self._unreleased_lock:
             self._unreleased.add(key)
             if self._releaser is None:

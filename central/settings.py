@@ -73,6 +73,9 @@ class Settings:
     #: TEST ONLY: seconds each booking request waits while holding its idempotency key, so tests
     #: can observe a request in flight and an overload. Never set in production.
     booking_delay: float = 0.0
+    #: PostgreSQL: ordinary bookings by central/fast_bookings.py instead of FastAPI's route (same
+    #: answers; off only to compare the two in tests).
+    fast_bookings: bool = True
     #: Seat leases (DESIGN §11): at most this share of a slot's capacity held in leases,
     lease_share: float = 0.10
     #: at most this many seats held by one terminal in all, and this many in one slot (so one

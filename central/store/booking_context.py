@@ -18,8 +18,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from central.hours import ChannelHours
-from central.store.connection import Connections, utc
-from central.store.records import Occupation, Site, Slot
+from central.store.connection import Connections, hash_secret, utc
+from central.store.records import Occupation, Site, Slot, Terminal
 
 _CONTEXT = (
     "SELECT EXISTS (SELECT 1 FROM bookings WHERE booking_id = :booking_id) AS replay, "
@@ -52,6 +52,8 @@ class BookingContext:
     #: Whether the read also claimed the request as in flight (`claim` given), or it is
     #: already in flight elsewhere (False; then nothing else here is to be used).
     claimed: bool = False
+    #: The terminal whose bearer token was given (`token`), None if no terminal has it.
+    terminal: Terminal | None = None
 
 
 #: PostgreSQL: the claim of the request in flight (`ConfigStore.claim_request`) in the same
@@ -62,6 +64,21 @@ _CLAIM = (
     "SET expires_at = excluded.expires_at WHERE requests_in_flight.expires_at < :now "
     "RETURNING idempotency_key) "
 )
+
+
+#: PostgreSQL, with the bearer token (central/fast_bookings.py): the claim is made only when a
+#: terminal holds the token, so an unauthenticated request leaves nothing behind, and the
+#: terminal is read in the same statement (the token's lookup was a statement of its own).
+_CLAIM_AUTHENTICATED = (
+    "WITH claim AS (INSERT INTO requests_in_flight(idempotency_key, expires_at) "
+    "SELECT :booking_id, :expires WHERE EXISTS "
+    "(SELECT 1 FROM terminals WHERE token_hash = :token_hash) "
+    "ON CONFLICT(idempotency_key) DO UPDATE "
+    "SET expires_at = excluded.expires_at WHERE requests_in_flight.expires_at < :now "
+    "RETURNING idempotency_key) "
+)
+_TERMINAL_COLUMNS = "t.terminal_id AS t_id, t.store AS t_store, t.channel AS t_channel, "
+_TERMINAL_JOIN = " LEFT JOIN terminals t ON t.token_hash = :token_hash"
 
 
 class BookingContextStore(Connections):
@@ -76,9 +93,12 @@ class BookingContextStore(Connections):
         slot_id: str,
         citizen_key: str,
         claim: tuple[datetime, timedelta] | None = None,
+        token: str | None = None,
     ) -> BookingContext:
         """The context of a booking request; with `claim` (now, ttl) also claim the request as
-        in flight for every server process, as `claim_request` does (`claimed`)."""
+        in flight for every server process, as `claim_request` does (`claimed`). With `token`
+        (PostgreSQL and `claim` only) also the terminal holding it, and the claim only if one
+        does."""
         params = {
             "booking_id": booking_id,
             "citizen_key": citizen_key,
@@ -90,9 +110,14 @@ class BookingContextStore(Connections):
         if claim is not None and self._claims_in_context:
             now, ttl = claim
             params.update(expires=utc(now + ttl), now=utc(now))
-            sql = _CLAIM + _CONTEXT.replace(
-                "SELECT ", "SELECT EXISTS (SELECT 1 FROM claim) AS claimed, ", 1
-            )
+            columns = "SELECT EXISTS (SELECT 1 FROM claim) AS claimed, "
+            if token is None:
+                sql = _CLAIM + _CONTEXT.replace("SELECT ", columns, 1)
+            else:
+                params["token_hash"] = hash_secret(token)
+                sql = _CLAIM_AUTHENTICATED + _CONTEXT.replace(
+                    "SELECT ", columns + _TERMINAL_COLUMNS, 1
+                ).replace(" LEFT JOIN channel_hours", _TERMINAL_JOIN + " LEFT JOIN channel_hours")
         elif claim is not None:
             claimed = self.claim_request(booking_id, *claim)  # type: ignore[attr-defined]
             if not claimed:
@@ -131,8 +156,11 @@ class BookingContextStore(Connections):
                 row["booked"],
                 row["held"],
             )
+        terminal = None
         if claim is not None and self._claims_in_context:
             claimed = bool(row["claimed"])
+            if token is not None and row["t_id"] is not None:
+                terminal = Terminal(row["t_id"], row["t_store"], row["t_channel"])
         return BookingContext(
             bool(row["replay"]),
             hours,
@@ -142,4 +170,5 @@ class BookingContextStore(Connections):
             citizen_key,
             site=site,
             claimed=claimed,
+            terminal=terminal,
         )

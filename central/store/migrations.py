@@ -305,6 +305,15 @@ V5_HEALTH = (
     "CREATE INDEX terminal_health_history_by_time ON terminal_health_history(received_at)",
 )
 
+# PostgreSQL: the claims of requests in flight are not written to the WAL. A booking's claim
+# was a commit of its own with its WAL flush (one of the booking's two): a claim lives for one
+# request, a few milliseconds, and only spares a retry the wait for the first attempt. A crash
+# of PostgreSQL empties an unlogged table, which for claims is what a restart means anyway (the
+# requests they guarded failed with it; a retry claims again); the booking id's uniqueness, in
+# logged tables, still gives every request one effect. SQLite: nothing to do (no WAL flush per
+# claim of its own: SQLite claims in the server process, central/service.py).
+V7_CLAIMS_UNLOGGED_PG = ("ALTER TABLE requests_in_flight SET UNLOGGED",)
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "initial schema", V1_SCHEMA, _pg_v1()),
     Migration(2, "seat leases and terminal keys", V2_LEASES, _pg_v2()),
@@ -323,6 +332,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     ),
     Migration(5, "fleet health reports", V5_HEALTH),
     Migration(6, "operations console", V6_CONSOLE, postgres_v6()),
+    Migration(7, "request claims unlogged", (), V7_CLAIMS_UNLOGGED_PG),
     Migration(8, "stores and the fleet's attention columns", V8_FLEET_READS, pg_v8()),
 )
 

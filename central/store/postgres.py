@@ -150,11 +150,24 @@ class Row:
         return f"Row({dict(zip(self._index, self._values, strict=False))!r})"
 
 
+_TUPLES = psycopg.pq.ExecStatus.TUPLES_OK
+#: Column names (as the server sent them) -> their index, per shape of result seen.
+_INDEXES: dict[tuple[bytes, ...], dict[str, int]] = {}
+
+
 def row_factory(cursor: Any) -> Callable[[Sequence[Any]], Row]:
-    description = cursor.description or ()
-    index: dict[str, int] = {}
-    for i, column in enumerate(description):
-        index.setdefault(column.name, i)
+    """Rows of this result. The names come from the raw result, and the index is made once per
+    shape: `cursor.description` builds a Column object per column on every statement, which
+    for the booking's 30-column context read cost more than the rest of the client's work."""
+    result = cursor.pgresult
+    names = tuple(result.fname(i) for i in range(result.nfields)) if result is not None else ()
+    index = _INDEXES.get(names)
+    if index is None:
+        index = {}
+        for i, name in enumerate(names):
+            index.setdefault(name.decode(), i)
+        if len(_INDEXES) < 4096:  # bounded: the central's statements have a few hundred shapes
+            _INDEXES[names] = index
     return functools.partial(Row, index)
 
 
@@ -201,7 +214,10 @@ class _Reader:
     def execute(self, sql: str, params: Any = None) -> _Result:
         with self._store._connection() as conn:
             cur = conn.execute(translate(sql), () if params is None else params)
-            rows = cur.fetchall() if cur.description is not None else []
+            # whether it returned rows, from the raw result: `description` would build a
+            # Column object per column (row_factory's docstring)
+            result = cur.pgresult
+            rows = cur.fetchall() if result is not None and result.status == _TUPLES else []
             return _Result(rows, cur.rowcount)
 
 

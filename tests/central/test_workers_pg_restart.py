@@ -154,7 +154,7 @@ def test_postgresql_restarted_under_load(private_cluster, tmp_path):
                 again_codes.append(again.status_code)
                 # 201: the attempt had written nothing; 200: it had, and its answer was lost.
                 # Never 409 request-in-flight: a claim the outage kept was released once the
-                # database was back (Central._release).
+                # database was back (Central.release).
                 assert again.status_code in (200, 201), again.text
                 stored = store.booking_by_id(a.body["booking_id"])
                 assert stored is not None and stored.reference == again.json()["reference"]
