@@ -322,6 +322,15 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(5, "fleet health reports", V5_HEALTH),
 )
 
+# The console's counts (issue 14, central/store/stats.py): bookings of one day by the instant
+# the central received them, and the few slots holding lease seats (the leases page reads only
+# those). Reserved number 9: appended as the next version until the lead numbers it at merge.
+V9_STATS_INDEXES = (
+    "CREATE INDEX bookings_by_created ON bookings(created_at)",
+    "CREATE INDEX slots_holding ON slots(date, start) WHERE held > 0",
+)
+MIGRATIONS += (Migration(MIGRATIONS[-1].version + 1, "console stats indexes", V9_STATS_INDEXES),)
+
 LATEST = MIGRATIONS[-1].version
 
 _LEDGER = """CREATE TABLE IF NOT EXISTS schema_migrations (

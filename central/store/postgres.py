@@ -60,6 +60,7 @@ from central.store.pg_booking import PgOneStatementBooking
 from central.store.pg_writes import PgBookingWrites
 from central.store.registry import RegistryStore
 from central.store.sites import SitesStore
+from central.store.stats import StatsStore
 from central.store.terminals import TerminalsStore
 
 T = TypeVar("T")
@@ -411,6 +412,7 @@ class PostgresStore(
     BookingContextStore,
     NotificationsStore,
     HealthStore,
+    StatsStore,
 ):
     """The PostgreSQL store. Opening it brings the database to the latest migration."""
 
