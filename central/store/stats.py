@@ -34,6 +34,44 @@ _REPLAYED = (
     "AND n.event IN ('confirmed', 'pending'))))"
 )
 
+#: The statements, named for bench/console_stats.py, which EXPLAINs them on PostgreSQL.
+_FILL = (
+    "SELECT site_id, date, count(*) AS slots, sum(capacity) AS capacity, "
+    "sum(booked) AS booked, sum(held) AS held FROM slots WHERE date BETWEEN :first AND :last"
+)
+_BY_SITE_DAY = " GROUP BY site_id, date ORDER BY site_id, date"
+FILL_SQL = _FILL + _BY_SITE_DAY
+FILL_ONE_SQL = _FILL + " AND site_id = :site" + _BY_SITE_DAY
+HOURS_SQL = (
+    "SELECT hour, channel, replayed, cancelled, count(*) AS n FROM ("  # noqa: S608
+    "SELECT substr(b.created_at, 12, 2) AS hour, b.channel, "
+    f"CASE WHEN {_REPLAYED} THEN 1 ELSE 0 END AS replayed, "
+    "CASE WHEN b.status = 'cancelled' THEN 1 ELSE 0 END AS cancelled "
+    "FROM bookings b WHERE b.created_at >= :start AND b.created_at < :end) AS made "
+    "GROUP BY hour, channel, replayed, cancelled"
+)
+TERMINAL_LEASES_SQL = (
+    "SELECT t.terminal_id, t.store, t.revoked_at, "
+    "count(DISTINCT l.lease_id) AS leases, "
+    "sum(CASE WHEN ls.state = 'held' THEN 1 ELSE 0 END) AS held, "
+    "sum(CASE WHEN ls.state = 'spent' THEN 1 ELSE 0 END) AS spent, "
+    "count(DISTINCT CASE WHEN l.use_until <= :now THEN l.lease_id END) AS expired, "
+    "count(DISTINCT CASE WHEN l.use_until > :now AND l.use_until <= :soon "
+    "THEN l.lease_id END) AS expiring, "
+    "min(l.use_until) AS next_until "
+    "FROM lease_seats ls JOIN slots s ON s.slot_id = ls.slot_id "
+    "JOIN leases l ON l.lease_id = ls.lease_id "
+    "JOIN terminals t ON t.terminal_id = ls.terminal_id "
+    "WHERE ls.state IN ('held', 'spent') AND s.date || 'T' || s.start > :started_by "
+    "GROUP BY t.terminal_id, t.store, t.revoked_at ORDER BY t.terminal_id"
+)
+SITE_LEASES_SQL = (
+    "SELECT site_id, count(*) AS slots, sum(capacity) AS capacity, "
+    "sum(held) AS held, max(CAST(held AS REAL) / capacity) AS max_share "
+    "FROM slots WHERE held > 0 AND capacity > 0 AND date || 'T' || start > :started_by "
+    "GROUP BY site_id ORDER BY site_id"
+)
+
 
 @dataclass(frozen=True)
 class SiteDay:
@@ -97,21 +135,9 @@ def day_bounds(day: date) -> tuple[str, str]:
 class StatsStore(Connections):
     def fill_by_day(self, first: date, last: date, site_id: str | None = None) -> list[SiteDay]:
         """Capacity, booked and held per site and day from `first` to `last` (inclusive)."""
-        where = "date BETWEEN ? AND ?"
-        params: tuple[str, ...] = (first.isoformat(), last.isoformat())
-        if site_id is not None:
-            where += " AND site_id = ?"
-            params = (*params, site_id)
-        rows = (
-            self._conn()
-            .execute(
-                "SELECT site_id, date, count(*) AS slots, sum(capacity) AS capacity, "  # noqa: S608
-                f"sum(booked) AS booked, sum(held) AS held FROM slots WHERE {where} "
-                "GROUP BY site_id, date ORDER BY site_id, date",
-                params,
-            )
-            .fetchall()
-        )
+        params = {"first": first.isoformat(), "last": last.isoformat(), "site": site_id}
+        sql = FILL_SQL if site_id is None else FILL_ONE_SQL
+        rows = self._conn().execute(sql, params).fetchall()
         return [
             SiteDay(
                 r["site_id"],
@@ -130,13 +156,8 @@ class StatsStore(Connections):
         rows = (
             self._conn()
             .execute(
-                "SELECT hour, channel, replayed, cancelled, count(*) AS n FROM ("  # noqa: S608
-                "SELECT substr(b.created_at, 12, 2) AS hour, b.channel, "
-                f"CASE WHEN {_REPLAYED} THEN 1 ELSE 0 END AS replayed, "
-                "CASE WHEN b.status = 'cancelled' THEN 1 ELSE 0 END AS cancelled "
-                "FROM bookings b WHERE b.created_at >= ? AND b.created_at < ?) AS made "
-                "GROUP BY hour, channel, replayed, cancelled ORDER BY hour, channel",
-                (start, end),
+                HOURS_SQL,
+                {"start": start, "end": end},
             )
             .fetchall()
         )
@@ -154,19 +175,7 @@ class StatsStore(Connections):
         rows = (
             self._conn()
             .execute(
-                "SELECT t.terminal_id, t.store, t.revoked_at, "
-                "count(DISTINCT l.lease_id) AS leases, "
-                "sum(CASE WHEN ls.state = 'held' THEN 1 ELSE 0 END) AS held, "
-                "sum(CASE WHEN ls.state = 'spent' THEN 1 ELSE 0 END) AS spent, "
-                "count(DISTINCT CASE WHEN l.use_until <= :now THEN l.lease_id END) AS expired, "
-                "count(DISTINCT CASE WHEN l.use_until > :now AND l.use_until <= :soon "
-                "THEN l.lease_id END) AS expiring, "
-                "min(l.use_until) AS next_until "
-                "FROM lease_seats ls JOIN slots s ON s.slot_id = ls.slot_id "
-                "JOIN leases l ON l.lease_id = ls.lease_id "
-                "JOIN terminals t ON t.terminal_id = ls.terminal_id "
-                "WHERE ls.state IN ('held', 'spent') AND s.date || 'T' || s.start > :started_by "
-                "GROUP BY t.terminal_id, t.store, t.revoked_at ORDER BY t.terminal_id",
+                TERMINAL_LEASES_SQL,
                 {
                     "now": iso(now),
                     "soon": iso(now + timedelta(hours=1)),
@@ -195,11 +204,8 @@ class StatsStore(Connections):
         rows = (
             self._conn()
             .execute(
-                "SELECT site_id, count(*) AS slots, sum(capacity) AS capacity, "
-                "sum(held) AS held, max(CAST(held AS REAL) / capacity) AS max_share "
-                "FROM slots WHERE held > 0 AND capacity > 0 AND date || 'T' || start > ? "
-                "GROUP BY site_id ORDER BY site_id",
-                (slot_key(now),),
+                SITE_LEASES_SQL,
+                {"started_by": slot_key(now)},
             )
             .fetchall()
         )
