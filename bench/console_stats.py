@@ -132,12 +132,9 @@ def statements(day: date) -> list[tuple[str, str, dict, str | None]]:
     ]
 
 
-#: An index the bench compares with the migration's, for the bookings-per-hour statement: every
-#: column the statement reads, so PostgreSQL can answer from the index alone.
-COVERING = (
-    "CREATE INDEX bookings_by_created_covering "
-    "ON bookings(created_at, channel, status, booking_id, reference)"
-)
+#: An index the bench compares with the migration's (which holds every column the
+#: bookings-per-hour statement reads): on `created_at` alone.
+PLAIN = "CREATE INDEX bookings_by_created_alone ON bookings(created_at)"
 
 
 def explain(
@@ -167,17 +164,22 @@ def write_cost(conn: psycopg.Connection, n: int = 20_000) -> str:
         "updated_at, cancel_reason, version FROM (SELECT * FROM bookings LIMIT %s) b, "
         "generate_series(1, 1) i"
     )
-    out = []
-    for drop in (None, "bookings_by_created"):
-        with conn.transaction(force_rollback=True):
-            if drop:
-                conn.execute(f"DROP INDEX {drop}")
-            began = time.perf_counter()
-            conn.execute(insert, (n,))
-            out.append((time.perf_counter() - began) * 1000 / (n / 1000))
+    variants = ((None, None), ("bookings_by_created", None), ("bookings_by_created", PLAIN))
+    best = [float("inf")] * len(variants)
+    for _round in range(3):  # alternating, best of three: the machine is shared and noisy
+        for k, (drop, add) in enumerate(variants):
+            with conn.transaction(force_rollback=True):
+                if drop:
+                    conn.execute(f"DROP INDEX {drop}")
+                if add:
+                    conn.execute(add)
+                began = time.perf_counter()
+                conn.execute(insert, (n,))
+                best[k] = min(best[k], (time.perf_counter() - began) * 1000 / (n / 1000))
+    out = best
     return (
-        f"insert of {n} bookings: {out[0]:.1f} ms per 1,000 with bookings_by_created, "
-        f"{out[1]:.1f} without"
+        f"insert of {n} bookings, ms per 1,000: {out[0]:.1f} with bookings_by_created, "
+        f"{out[1]:.1f} without it, {out[2]:.1f} with an index on created_at alone"
     )
 
 
@@ -233,8 +235,8 @@ def main() -> None:
                     print(f"-- without {index}:")
                     print(explain(conn, sql, values, index))
                 if index == "bookings_by_created":
-                    print("-- with a covering index instead:")
-                    print(explain(conn, sql, values, index, COVERING))
+                    print("-- with an index on created_at alone instead:")
+                    print(explain(conn, sql, values, index, PLAIN))
             # last: its rolled-back rows clear pages' all-visible bits (index-only scans above)
             print("\n" + write_cost(conn))
         reads = {
