@@ -14,6 +14,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Gregorian date, YYYY-MM-DD, e.g. 2021-06-01",
     },
     "stats.bad.date.title": {"th": "วันที่ไม่ถูกต้อง", "en": "Not a usable date"},
+    "stats.chart.table": {"th": "ตัวเลขชุดเดียวกันในตาราง", "en": "the same figures as a table"},
     "stats.none": {"th": "ไม่มีข้อมูล", "en": "Nothing to show."},
     # sites
     "sites.title": {"th": "จุดฉีดวัคซีน: ที่นั่งที่จองแล้วรายวัน", "en": "Sites: fill by day"},

@@ -238,7 +238,7 @@ def test_the_leases_page_shows_what_each_terminal_holds_and_a_revoked_one_as_rev
     assert 'data-terminal="kiosk-2" class="revoked"' in r.text
     held = sum(s.held for s in store.site_leases(c.clock.now))
     capacity = sum(s.capacity for s in store.site_leases(c.clock.now))
-    summary = dict(re.findall(r'<dd data-key="([a-z-]+)">([^<]+)', r.text))
+    summary = dict(re.findall(r'<dd [^>]*data-key="([a-z-]+)">([^<]+)', r.text))
     assert int(summary["terminals"]) == 2 and int(summary["revoked"]) == 1
     assert int(summary["held"]) + int(summary["spent"]) == held
     assert summary["share"].strip() == f"{100 * held / capacity:.1f} %"
