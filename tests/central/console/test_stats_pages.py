@@ -206,6 +206,12 @@ def test_bookings_per_hour_match_the_store_and_cancelled_ones_are_apart(signed_i
     assert [s["label"] for s in data["series"]] == head[1:5]
     assert [sum(s["values"]) for s in data["series"]] == [2, 0, 2, 0]
     assert 'id="chart-bookings-hour"' in r.text
+    # nothing personal on the page, in either language
+    card = citizen(40).card
+    for html in (r.text, signed_in.get("/console/bookings?lang=th").text):
+        for secret in (card["cid"], "0812345678", "081-234-5678", card["name_th"]["first"],
+                       card["name_en"]["first"], card["name_en"]["last"]):  # fmt: skip
+            assert secret not in html
     # another day, from the URL: nothing booked then
     other = tables(signed_in.get("/console/bookings?day=2021-05-20").text)["table-bookings-hour"]
     assert [int(v) for v in other[-1][1:]] == [0, 0, 0, 0, 0, 0]
