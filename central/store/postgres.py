@@ -63,6 +63,7 @@ from central.store.pg_health import PgHealthWrites
 from central.store.pg_writes import PgBookingWrites
 from central.store.registry import RegistryStore
 from central.store.sites import SitesStore
+from central.store.stats import StatsStore
 from central.store.stores import StoresStore
 from central.store.terminals import TerminalsStore
 
@@ -448,6 +449,7 @@ class PostgresStore(
     BookingContextStore,
     NotificationsStore,
     HealthStore,
+    StatsStore,
     ConsoleStore,
     StoresStore,
     FleetReadsStore,

@@ -23,6 +23,7 @@ from central.store.leases import LeasesStore
 from central.store.notifications import NotificationsStore
 from central.store.registry import RegistryStore
 from central.store.sites import SitesStore
+from central.store.stats import StatsStore
 from central.store.stores import StoresStore
 from central.store.terminals import TerminalsStore
 
@@ -37,6 +38,7 @@ class SqliteStore(
     BookingContextStore,
     NotificationsStore,
     HealthStore,
+    StatsStore,
     ConsoleStore,
     StoresStore,
     FleetReadsStore,
