@@ -1,0 +1,85 @@
+"""The harness itself, on a tiny site of its own: Debian's Chromium at the fixed size, a Thai
+page drawn in a served font, screenshots that refuse a blank page, and axe-core that does find
+what a bad page gets wrong (so that a console page passing it means something)."""
+
+from __future__ import annotations
+
+import subprocess
+
+import pytest
+from PIL import Image
+
+from tests.browser import axe, driver, shots
+from tests.browser.tiny_site import serving
+
+THAI = """<!doctype html><html lang="th"><head><meta charset="utf-8"><title>ทดสอบ</title>
+<style>@font-face {font-family: Sarabun; src: url(/font.ttf);}
+body {font-family: Sarabun; font-size: 32px; color: #111; background: #fff; margin: 2rem}</style>
+</head><body><main><h1>สถานะตู้ทั้งหมด / Fleet</h1><p>ออนไลน์ 12 · ออฟไลน์ 3</p></main></body></html>
+"""
+BAD = """<!doctype html><html><head><title>bad</title></head><body>
+<img src="/font.ttf"><form><input name="username"></form>
+<p style="color:#bbb;background:#fff">faint text</p></body></html>
+"""
+BLANK = "<!doctype html><html><head><title>x</title></head><body></body></html>"
+
+
+def test_the_browser_is_debians_chromium_with_a_1366x900_viewport(browser):
+    version = subprocess.run(
+        [str(driver.CHROMIUM), "--version"], capture_output=True, text=True, check=True
+    ).stdout
+    assert browser.capabilities["browserVersion"] in version
+    assert browser.capabilities["chrome"]["chromedriverVersion"].split()[0] in (
+        subprocess.run([str(driver.CHROMEDRIVER), "--version"], capture_output=True, text=True,
+                       check=True).stdout
+    )  # fmt: skip
+    with serving({"/": THAI}) as base:
+        browser.get(base + "/")
+        size = browser.execute_script("return [innerWidth, innerHeight, devicePixelRatio]")
+    assert size == [driver.WIDTH, driver.HEIGHT, 1]
+
+
+def test_a_thai_page_in_a_served_font_is_saved_and_a_blank_one_refused(
+    browser, tmp_path, monkeypatch
+):
+    monkeypatch.setenv(shots.ENV_DIR, str(tmp_path))
+    with serving({"/": THAI, "/blank": BLANK}) as base:
+        browser.get(base + "/")
+        loaded = browser.execute_async_script(
+            "const done = arguments[0];"
+            "document.fonts.ready.then(() => done([...document.fonts].map(f => f.status)))"
+        )
+        assert loaded == ["loaded"]  # the h1 was drawn in Sarabun, fetched from the page's site
+        path = shots.save(browser, "thai")
+        with Image.open(path) as picture:
+            assert picture.size == (driver.WIDTH, driver.HEIGHT)
+            assert len(picture.convert("L").getcolors(256 * 256)) > 10  # anti-aliased glyphs
+        before = path.stat().st_mtime_ns
+        assert shots.save(browser, "thai").stat().st_mtime_ns == before  # same pixels: kept
+        browser.get(base + "/blank")
+        with pytest.raises(AssertionError, match="blank"):
+            shots.save(browser, "blank")
+    assert not (tmp_path / "blank.png").exists()
+
+
+def test_axe_finds_the_faults_of_a_bad_page_and_none_on_a_good_one(browser):
+    with serving({"/": THAI, "/bad": BAD}) as base:
+        browser.get(base + "/bad")
+        found = {v.rule: v.impact for v in axe.audit(browser)}
+        with pytest.raises(AssertionError, match="image-alt"):
+            axe.assert_accessible(browser, "bad")
+        browser.get(base + "/")
+        assert axe.assert_accessible(browser, "thai") == []
+    assert found["image-alt"] == "critical"
+    assert found["label"] == "critical"
+    assert found["color-contrast"] == "serious"
+
+
+def test_a_missing_browser_skips_here_and_fails_under_ci(monkeypatch, tmp_path):
+    monkeypatch.setattr(driver, "CHROMIUM", tmp_path / "no-chromium")
+    monkeypatch.delenv(driver.ENV_REQUIRE, raising=False)
+    with pytest.raises(pytest.skip.Exception, match="no-chromium"):
+        driver.check_browser()
+    monkeypatch.setenv(driver.ENV_REQUIRE, "1")
+    with pytest.raises(pytest.fail.Exception, match="KIOSK_REQUIRE_BROWSER=1"):
+        driver.check_browser()
