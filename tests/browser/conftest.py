@@ -14,7 +14,8 @@ from typing import TYPE_CHECKING
 import pytest
 
 from tests.browser import driver as chromium
-from tests.browser import shots
+from tests.browser import served_console, shots
+from tests.browser.served_console import ConsoleCentral
 
 if TYPE_CHECKING:
     from selenium.webdriver.remote.webdriver import WebDriver
@@ -63,3 +64,12 @@ def screenshot(browser: WebDriver) -> Callable[..., Path]:
         return shots.save(browser, name, full_page=full_page)
 
     return take
+
+
+@pytest.fixture(scope="module")
+def console(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ConsoleCentral]:
+    """The module's central with the console and its two operators (served_console.OPERATOR,
+    served_console.TECHNICIAN), on 127.0.0.1 at T0."""
+    served = served_console.start(tmp_path_factory.mktemp("console"))
+    yield served
+    served.stop()
