@@ -9,7 +9,7 @@ import subprocess
 import pytest
 from PIL import Image
 
-from tests.browser import axe, driver, shots
+from tests.browser import axe, charts, driver, shots
 from tests.browser.tiny_site import serving
 
 THAI = """<!doctype html><html lang="th"><head><meta charset="utf-8"><title>ทดสอบ</title>
@@ -83,3 +83,24 @@ def test_a_missing_browser_skips_here_and_fails_under_ci(monkeypatch, tmp_path):
     monkeypatch.setenv(driver.ENV_REQUIRE, "1")
     with pytest.raises(pytest.fail.Exception, match="KIOSK_REQUIRE_BROWSER=1"):
         driver.check_browser()
+
+
+CANVAS = """<!doctype html><html lang="en"><head><title>c</title></head><body><main>
+<canvas id="grey" width="200" height="100"></canvas><canvas id="blue" width="200" height="100">
+</canvas><script>
+for (const [id, colour] of [["grey", "#808080"], ["blue", "#0a3a82"]]) {
+  const g = document.getElementById(id).getContext("2d");
+  g.strokeStyle = "#1a1a1a"; g.strokeRect(10, 10, 180, 80);
+  g.strokeStyle = colour; g.lineWidth = 2; g.beginPath(); g.moveTo(10, 90); g.lineTo(190, 20);
+  g.stroke();
+}
+</script></main></body></html>"""
+
+
+def test_the_chart_check_tells_a_plotted_series_from_axes_alone(browser):
+    with serving({"/": CANVAS}) as base:
+        browser.get(base + "/")
+        grey = charts.coloured_pixels(browser, "#grey")
+        blue = charts.coloured_pixels(browser, "#blue")
+    assert grey == 0
+    assert blue >= charts.MIN_COLOURED

@@ -1,0 +1,95 @@
+"""A fleet for the console's pages to show: terminals of many stores in every state and with
+every attention reason, one terminal with 7 days of history (for its chart), and a store whose
+name is HTML (it must show as text).
+
+Reports go straight into the store (as the API keeps them, `ConsoleCentral.seed`), at instants
+before the central's clock, so the states come out of the same read-time rule the console uses.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from tests.browser.served_console import ConsoleCentral
+
+#: a store name a terminal was enrolled with, full of markup (it must be shown, not run)
+HTML_STORE = '<img src=x onerror="window.__pwned=1"><b>ร้าน</b> & <script>window.__pwned=2</script>'
+
+STORES = (
+    "7-Eleven สาขาบางซื่อ",
+    "7-Eleven สาขาลาดพร้าว 71",
+    "Lotus's สาขาบางกะปิ",
+    "Big C สาขาพระราม 4",
+    "Tops สาขาสีลม",
+    "FamilyMart สาขาอโศก",
+)
+
+
+@dataclass(frozen=True)
+class Fleet:
+    """What was seeded: terminal ids by what they should show."""
+
+    online: tuple[str, ...]
+    stale: tuple[str, ...]
+    offline: tuple[str, ...]
+    never_seen: tuple[str, ...]
+    paper_out: str
+    queue_old: str
+    clock_skew: str
+    staff: str
+    old_rules: str
+    html_store: str
+    charted: str
+    #: the charted terminal's history: (hours before now, queued) of every report kept
+    history: tuple[tuple[int, int], ...]
+
+
+def seed_fleet(console: ConsoleCentral) -> Fleet:
+    now = console.now
+    ids = [f"T-{n:04d}" for n in range(1, 25)]
+    for i, terminal in enumerate(ids):
+        console.enrol(terminal, STORES[i % len(STORES)])
+    online, stale, offline, never = ids[:12], ids[12:16], ids[16:20], ids[20:22]
+    with console.at(now - timedelta(seconds=30)):
+        for terminal in online:
+            console.seed(terminal)
+    with console.at(now - timedelta(minutes=5)):
+        for terminal in stale:
+            console.seed(terminal)
+    with console.at(now - timedelta(hours=3)):
+        for terminal in offline:
+            console.seed(terminal)
+    reasons = {
+        "paper_out": ids[1],
+        "queue_old": ids[2],
+        "clock_skew": ids[3],
+        "staff": ids[4],
+        "old_rules": ids[5],
+    }
+    with console.at(now - timedelta(seconds=20)):
+        console.seed(reasons["paper_out"], printer={"state": "ok", "paper": "out"})
+        console.seed(reasons["queue_old"], queue={"queued": 4, "sending": 1, "oldest_age_s": 4000})
+        console.seed(reasons["clock_skew"], clock_offset_s=400.0)
+        console.seed(reasons["staff"], staff={"requested": True, "paused": False})
+        console.seed(reasons["old_rules"], rule_set="bkk-thairuamjai-2021-05-01")
+    html_terminal = ids[22]
+    console.enrol(html_terminal, HTML_STORE)
+    with console.at(now - timedelta(seconds=10)):
+        console.seed(html_terminal)
+    charted = ids[23]
+    console.enrol(charted, STORES[0])
+    history = []
+    for hours in range(7 * 24 - 1, -1, -3):  # one report every 3 h, a 12 h gap on day 3
+        if 72 <= hours < 84:
+            continue
+        queued = (hours // 3) % 6
+        with console.at(now - timedelta(hours=hours)):
+            console.seed(charted, queue={"queued": queued, "sending": 0,
+                                         "oldest_age_s": 60 * queued or None})  # fmt: skip
+        history.append((hours, queued))
+    return Fleet(
+        online=tuple(online), stale=tuple(stale), offline=tuple(offline),
+        never_seen=tuple(never), html_store=html_terminal, charted=charted,
+        history=tuple(history), **reasons,
+    )  # fmt: skip
