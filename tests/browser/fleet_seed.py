@@ -80,7 +80,7 @@ def seed_fleet(console: ConsoleCentral) -> Fleet:
     charted = ids[23]
     console.enrol(charted, STORES[0])
     history = []
-    for hours in range(7 * 24 - 1, -1, -3):  # one report every 3 h, a 12 h gap on day 3
+    for hours in range(7 * 24 - 3, -1, -3):  # one report every 3 h, a 12 h gap on day 3
         if 72 <= hours < 84:
             continue
         queued = (hours // 3) % 6
