@@ -75,7 +75,8 @@ def start_chromium(profile: Path) -> WebDriver:
     options.add_argument(f"--user-data-dir={profile}")
     if os.geteuid() == 0:  # Chromium's sandbox refuses to run as root (CI and this machine)
         options.add_argument("--no-sandbox")
-    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+    # the performance log carries the DevTools network events: the HTTP status of a page
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL", "performance": "ALL"})
     service = Service(executable_path=str(CHROMEDRIVER), log_output=os.devnull)
     driver = webdriver.Chrome(options=options, service=service)
     # headless=new keeps room for a window frame: the viewport is set on its own, so that a

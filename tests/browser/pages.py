@@ -6,6 +6,7 @@ names), never by their text, so the same steps run in Thai and in English.
 
 from __future__ import annotations
 
+import json
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
@@ -82,3 +83,17 @@ def follow(driver: WebDriver, element: WebElement) -> None:
 
 def text(driver: WebDriver, name: str) -> str:
     return driver.find_element(*marked(name)).text
+
+
+def statuses(driver: WebDriver) -> list[tuple[str, int]]:
+    """(URL, HTTP status) of every document the browser received since the last call, from the
+    DevTools network events of the performance log (WebDriver itself never tells a status)."""
+    out = []
+    for entry in driver.get_log("performance"):
+        message = json.loads(entry["message"])["message"]
+        if message["method"] != "Network.responseReceived":
+            continue
+        params = message["params"]
+        if params.get("type") == "Document":
+            out.append((params["response"]["url"], int(params["response"]["status"])))
+    return out

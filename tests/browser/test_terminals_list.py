@@ -1,0 +1,146 @@
+"""The terminals list over a fleet of 300 (seeded through the store, for speed): filters by
+state, reason, store and district in the URL and through the form, sorting by the column
+headers, and paging; every row it shows is one the filter asks for."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support.ui import Select
+
+from tests.browser.pages import follow, login, open_page
+from tests.browser.served_console import OPERATOR, ConsoleCentral
+
+COUNT = 300
+STORES = tuple(f"สาขา {n:02d}" for n in range(10))
+PER_PAGE = 50
+
+
+def state_of(n: int) -> str:
+    return ("online", "online", "stale", "offline", "never-seen")[n % 5]
+
+
+@pytest.fixture(scope="module")
+def fleet(console: ConsoleCentral) -> dict[str, dict]:
+    """COUNT terminals T-0001..: store n % 10, state n % 5, paper out on every 7th reporter."""
+    now = console.now
+    ago = {"online": timedelta(seconds=30), "stale": timedelta(minutes=5),
+           "offline": timedelta(hours=2)}  # fmt: skip
+    made = {}
+    for n in range(1, COUNT + 1):
+        terminal, store, state = f"T-{n:04d}", STORES[n % 10], state_of(n)
+        console.enrol(terminal, store)
+        paper_out = state != "never-seen" and n % 7 == 0
+        if state != "never-seen":
+            with console.at(now - ago[state]):
+                paper = "out" if paper_out else "ok"
+                console.seed(terminal, printer={"state": "ok", "paper": paper})
+        made[terminal] = {"store": store, "state": state, "paper_out": paper_out}
+    return made
+
+
+def listed(browser) -> list[str]:
+    """The terminal ids of the rows shown, in order."""
+    return [
+        a.text.strip()
+        for a in browser.find_elements(
+            By.XPATH, "//main//table//tbody/tr/*[1]//a[starts-with(@href, '/console/terminals/')]"
+        )
+    ]
+
+
+def shown_states(browser) -> set[str]:
+    return {
+        e.get_attribute("data-state")
+        for e in browser.find_elements(By.CSS_SELECTOR, "main table tbody [data-state]")
+    }
+
+
+def every_page(browser, console, query: str) -> list[str]:
+    """All rows of a filtered list, following its page links to the end."""
+    open_page(browser, console, f"/console/terminals?{query}")
+    rows = listed(browser)
+    while nexts := browser.find_elements(By.CSS_SELECTOR, "a[rel=next]"):
+        follow(browser, nexts[0])
+        rows += listed(browser)
+    return rows
+
+
+def expect(fleet, **match) -> list[str]:
+    return sorted(t for t, info in fleet.items() if all(info[k] == v for k, v in match.items()))
+
+
+@pytest.fixture
+def signed_in(browser, console, fleet):
+    login(browser, console, OPERATOR)
+    return browser
+
+
+def test_filters_in_the_url(signed_in, console, fleet):
+    browser = signed_in
+    assert every_page(browser, console, "state=offline") == expect(fleet, state="offline")
+    assert shown_states(browser) == {"offline"}
+    assert every_page(browser, console, f"store={STORES[3]}") == expect(fleet, store=STORES[3])
+    paper = every_page(browser, console, "reason=printer-out-of-paper")
+    assert paper == expect(fleet, paper_out=True)
+    both = every_page(browser, console, f"state=online&store={STORES[4]}")
+    assert both == expect(fleet, state="online", store=STORES[4]) and both
+
+
+def test_filters_through_the_form_land_in_the_url(signed_in, console, fleet):
+    browser = signed_in
+    open_page(browser, console, "/console/terminals")
+    form = browser.find_element(By.XPATH, "//main//form[.//*[@name='state']]")
+    Select(form.find_element(By.NAME, "state")).select_by_value("stale")
+    store = form.find_element(By.NAME, "store")
+    if store.tag_name == "select":
+        Select(store).select_by_value(STORES[2])
+    else:
+        store.clear()
+        store.send_keys(STORES[2])
+    follow(browser, form.find_element(By.CSS_SELECTOR, "button[type=submit], input[type=submit]"))
+    query = parse_qs(urlsplit(browser.current_url).query)
+    assert query["state"] == ["stale"] and query["store"] == [STORES[2]]
+    assert listed(browser) == expect(fleet, state="stale", store=STORES[2])
+    assert shown_states(browser) == {"stale"}
+
+
+def test_sorting_by_the_column_headers(signed_in, console, fleet):
+    browser = signed_in
+    open_page(browser, console, "/console/terminals?store=" + STORES[1])
+    ids = expect(fleet, store=STORES[1])
+    assert listed(browser) == ids
+    header = browser.find_element(By.CSS_SELECTOR, "main table thead a[href*='sort=terminal_id']")
+    follow(browser, header)
+    if listed(browser) == ids:  # already ascending: the header turns it round
+        follow(browser, browser.find_element(
+            By.CSS_SELECTOR, "main table thead a[href*='sort=terminal_id']"))  # fmt: skip
+    assert listed(browser) == ids[::-1]
+    follow(browser, browser.find_element(By.CSS_SELECTOR, "main table thead a[href*='sort=state']"))
+    order = ("online", "stale", "offline", "never-seen")
+    states = [fleet[t]["state"] for t in listed(browser)]
+    ranks = [order.index(s) for s in states]
+    assert ranks in (sorted(ranks), sorted(ranks, reverse=True)), states
+    assert len(set(states)) > 1
+
+
+def test_paging_over_300_terminals(signed_in, console, fleet):
+    browser = signed_in
+    open_page(browser, console, "/console/terminals")
+    everyone = sorted([*fleet, *(t for t in console.tokens if t not in fleet and t != "web-1")])
+    first = listed(browser)
+    assert first == everyone[:PER_PAGE]
+    assert str(len(everyone)) in browser.find_element(By.TAG_NAME, "main").text
+    follow(browser, browser.find_element(By.CSS_SELECTOR, "a[rel=next]"))
+    assert parse_qs(urlsplit(browser.current_url).query)["page"] == ["2"]
+    assert listed(browser) == everyone[PER_PAGE : 2 * PER_PAGE]
+    assert every_page(browser, console, "") == everyone
+    last = -(-len(everyone) // PER_PAGE)
+    open_page(browser, console, f"/console/terminals?page={last}")
+    assert listed(browser) == everyone[(last - 1) * PER_PAGE :]
+    assert browser.find_elements(By.CSS_SELECTOR, "a[rel=next]") == []
+    follow(browser, browser.find_element(By.CSS_SELECTOR, "a[rel=prev]"))
+    assert listed(browser) == everyone[(last - 2) * PER_PAGE : (last - 1) * PER_PAGE]
