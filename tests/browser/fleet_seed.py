@@ -93,3 +93,43 @@ def seed_fleet(console: ConsoleCentral) -> Fleet:
         never_seen=tuple(never), html_store=html_terminal, charted=charted,
         history=tuple(history), **reasons,
     )  # fmt: skip
+
+
+SITES = ("scg-bang-sue", "central-lardprao", "mall-bangkapi")
+
+
+@dataclass(frozen=True)
+class Bookings:
+    """What was booked: per (Bangkok hour, channel) the count, and every citizen ID used (none
+    may appear on a console page)."""
+
+    per_hour: dict[tuple[int, str], int]
+    cids: tuple[str, ...]
+    phones: tuple[str, ...]
+
+
+def seed_bookings(console: ConsoleCentral, count: int = 30) -> Bookings:
+    """`count` bookings through the real API, made between 09:00 and 15:00 today (the clock
+    moved to each instant and back), alternately from a kiosk and the web front end, for
+    tomorrow's slots; then kiosk-1 takes its seat leases."""
+    from tests.central.conftest import booking_body, citizen, refresh_leases
+
+    start = console.now.replace(hour=9, minute=5, second=0, microsecond=0)
+    per_hour: dict[tuple[int, str], int] = {}
+    cids, phones = [], []
+    for n in range(count):
+        at = start + timedelta(minutes=(6 * 60 - 10) * n // count)
+        channel, terminal = ("kiosk", "kiosk-1") if n % 3 else ("web", "web-1")
+        person = citizen(50_000 + n)
+        phone = f"08{n:08d}"
+        with console.at(at):
+            slot = console.running.slot_id(SITES[n % 3], days=1, hour=9 + n % 6)
+            body = booking_body(person, slot, channel=channel, confirmed_at=at, phone=phone)
+            r = console.running.book(body, terminal=terminal)
+            assert r.status_code == 201, r.text
+        per_hour[(at.hour, channel)] = per_hour.get((at.hour, channel), 0) + 1
+        cids.append(person.card["cid"])
+        phones.append(phone)
+    r = refresh_leases(console.running, "kiosk-1")
+    assert r.status_code == 200, r.text
+    return Bookings(per_hour, tuple(cids), tuple(phones))
