@@ -12,6 +12,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from central import (
+    console,
     problems,
     routes_bookings,
     routes_config,
@@ -68,6 +69,7 @@ def create_app(settings: Settings, central: Central | None = None) -> FastAPI:
         routes_health,
     ):
         app.include_router(module.router)
+    console.mount(app)  # the operations console's pages under /console/
     app.add_middleware(
         AdmissionLimit, limit=settings.max_in_flight, retry_after=settings.retry_after_seconds
     )

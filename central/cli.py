@@ -31,6 +31,7 @@ from dataclasses import replace
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
+from central.cli_console import add_parsers as console_parsers
 from central.cli_fleet import add_parsers as fleet_parsers
 from central.cli_notify import add_parsers as notify_parsers
 from central.cli_notify import check_gateway, notify_line, read_token, serve_flags
@@ -498,6 +499,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     notify_parsers(sub, db_command)
     fleet_parsers(sub, db_command)
+    console_parsers(sub, db_command)
 
     openapi = sub.add_parser(
         "openapi",

@@ -32,6 +32,7 @@ from datetime import datetime
 from typing import Any
 
 from central.errors import StoreError
+from central.store.migrations_console import V6_CONSOLE, postgres_v6
 from kiosk.dates import BANGKOK
 
 
@@ -320,6 +321,7 @@ MIGRATIONS: tuple[Migration, ...] = (
         ],
     ),
     Migration(5, "fleet health reports", V5_HEALTH),
+    Migration(6, "operations console", V6_CONSOLE, postgres_v6()),
 )
 
 LATEST = MIGRATIONS[-1].version

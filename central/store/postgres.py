@@ -53,6 +53,7 @@ from central.store.booking_context import BookingContextStore
 from central.store.checks import ChecksStore
 from central.store.config import ConfigStore
 from central.store.connection import Connections
+from central.store.console import ConsoleStore
 from central.store.health import HealthStore
 from central.store.leases import LeasesStore
 from central.store.notifications import NotificationsStore
@@ -395,6 +396,19 @@ _WRITES = (
     "claim_notifications",
     "settle_notification",
     "put_health",
+    # the console's (central/store/console.py)
+    "add_operator",
+    "remove_operator",
+    "new_console_session",
+    "touch_console_session",
+    "end_console_session",
+    "prune_console_sessions",
+    "record_login_failure",
+    "clear_login_failures",
+    "new_signin_code",
+    "spend_signin_code",
+    "add_audit",
+    "console_key",
 )
 
 
@@ -411,6 +425,7 @@ class PostgresStore(
     BookingContextStore,
     NotificationsStore,
     HealthStore,
+    ConsoleStore,
 ):
     """The PostgreSQL store. Opening it brings the database to the latest migration."""
 

@@ -16,6 +16,7 @@ from central.store import migrations
 from central.store.booking_context import BookingContextStore
 from central.store.checks import ChecksStore
 from central.store.config import ConfigStore
+from central.store.console import ConsoleStore
 from central.store.health import HealthStore
 from central.store.leases import LeasesStore
 from central.store.notifications import NotificationsStore
@@ -34,6 +35,7 @@ class SqliteStore(
     BookingContextStore,
     NotificationsStore,
     HealthStore,
+    ConsoleStore,
 ):
     """The SQLite store. One connection per thread; every write in BEGIN IMMEDIATE."""
 

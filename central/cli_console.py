@@ -1,0 +1,132 @@
+"""`kiosk-central operator ...`: the console's accounts (DESIGN §13, docs/console.md).
+
+A password is read from standard input (`--password-stdin`), never from the command line (where
+`ps` and the shell history would keep it), and stored as its scrypt hash.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable
+
+from kiosk.errors import InputError
+
+ROLES = ("operator", "technician")
+
+
+def add_parsers(sub: argparse._SubParsersAction, db_command: Callable) -> None:
+    op = sub.add_parser(
+        "operator",
+        help="the operations console's accounts",
+        description=(
+            "Adds, removes and lists the accounts of the operations console (/console/). "
+            "Roles: operator (sees every page) and technician (also revokes terminal tokens "
+            "and issues enrolment codes)."
+        ),
+    )
+    ops = op.add_subparsers(dest="operator_command", required=True, metavar="ACTION")
+    add = db_command(
+        ops,
+        "add",
+        help="add an operator",
+        description=(
+            "Adds a console account. The password is the first line of standard input "
+            "(at least 10 characters), stored as a salted scrypt hash."
+        ),
+    )
+    add.add_argument("--name", required=True, help="the sign-in name")
+    add.add_argument("--role", choices=ROLES, default="operator", help="what the account may do")
+    add.add_argument(
+        "--password-stdin",
+        action="store_true",
+        required=True,
+        help="read the password from standard input (the only way to give it)",
+    )
+    add.set_defaults(handler=cmd_add)
+    remove = db_command(
+        ops,
+        "remove",
+        help="remove an operator",
+        description=(
+            "Removes a console account and ends its sessions at once (its audit rows stay)."
+        ),
+    )
+    remove.add_argument("--name", required=True, help="the sign-in name")
+    remove.set_defaults(handler=cmd_remove)
+    listing = db_command(
+        ops, "list", help="list the operators", description="Lists the console's accounts."
+    )
+    listing.add_argument("--json", action="store_true", help="print one JSON array")
+    listing.set_defaults(handler=cmd_list)
+
+
+def _valid_name(name: str) -> str:
+    name = name.strip()
+    if not name or len(name) > 64 or any(ch.isspace() for ch in name):
+        raise InputError(
+            f"operator name {name!r} must be 1 to 64 characters without spaces",
+            th="ชื่อผู้ใช้ต้องมี 1 ถึง 64 ตัวอักษร และไม่มีช่องว่าง",
+        )
+    return name
+
+
+def cmd_add(args: argparse.Namespace) -> int:
+    from central.cli import _settings, _store
+    from central.console.passwords import MIN_LENGTH, hash_password
+
+    name = _valid_name(args.name)
+    password = sys.stdin.readline().rstrip("\r\n")
+    if len(password) < MIN_LENGTH:
+        raise InputError(
+            f"the password must have at least {MIN_LENGTH} characters",
+            th=f"รหัสผ่านต้องมีอย่างน้อย {MIN_LENGTH} ตัวอักษร",
+        )
+    store = _store(args)
+    if not store.add_operator(name, args.role, hash_password(password), _settings(args).clock()):
+        raise InputError(f"operator {name!r} already exists", th="มีผู้ใช้ชื่อนี้อยู่แล้ว")
+    store.add_audit(
+        _settings(args).clock(),
+        None,
+        "operator-added",
+        name,
+        {"role": args.role, "by": "kiosk-central operator add"},
+        None,
+    )
+    print(f"added / เพิ่มแล้ว: {name} ({args.role})", file=sys.stderr)
+    return 0
+
+
+def cmd_remove(args: argparse.Namespace) -> int:
+    from central.cli import _settings, _store
+
+    store = _store(args)
+    if not store.remove_operator(args.name):
+        raise InputError(f"no operator {args.name!r}", th="ไม่พบผู้ใช้ชื่อนี้")
+    store.add_audit(
+        _settings(args).clock(),
+        None,
+        "operator-removed",
+        args.name,
+        {"by": "kiosk-central operator remove"},
+        None,
+    )
+    print(f"removed, sessions ended / ลบแล้ว: {args.name}", file=sys.stderr)
+    return 0
+
+
+def cmd_list(args: argparse.Namespace) -> int:
+    from central.cli import _store
+
+    operators = _store(args).operators()
+    if args.json:
+        rows = [
+            {"name": o.name, "role": o.role, "created_at": o.created_at, "disabled": o.disabled}
+            for o in operators
+        ]
+        print(json.dumps(rows, ensure_ascii=False))
+        return 0
+    for o in operators:
+        print(f"{o.name:<24} {o.role:<12} {o.created_at}{'  disabled' if o.disabled else ''}")
+    return 0

@@ -1,0 +1,60 @@
+// Draws every chart of a page with uPlot from the JSON the page embeds:
+//   <div class="chart" id="C" data-chart="C-data"></div>
+//   <script type="application/json" id="C-data">{...}</script>
+// The JSON (central/console/charts.py): {"title", "x": [unix seconds], "x_labels": [...],
+// "time": true|false, "series": [{"label", "values": [...], "step": bool, "bars": bool,
+// "axis": "left"|"right", "color"}], "y_label", "y2_label"}.
+// The same data is in a text table beside the chart (the charts.html macro), so the chart
+// adds nothing a screen reader misses; without JavaScript the table is all there is.
+(function () {
+  "use strict";
+  var PALETTE = ["#0a3a82", "#6b0000", "#0b3d17", "#4a3000", "#3b0a5c"];
+
+  function draw(el) {
+    var source = document.getElementById(el.getAttribute("data-chart"));
+    if (!source || typeof uPlot === "undefined") { return; }
+    var data = JSON.parse(source.textContent);
+    var columns = [data.x];
+    var series = [{ label: data.x_label || "", value: function (u, v, si, i) {
+      return i == null ? "-" : (data.x_labels ? data.x_labels[i] : v);
+    } }];
+    var scales = { x: { time: !!data.time } };
+    var axes = [{ stroke: "#1a1a1a", grid: { stroke: "#d0d0d0" } },
+                { stroke: "#1a1a1a", label: data.y_label || "", grid: { stroke: "#d0d0d0" } }];
+    var right = false;
+    data.series.forEach(function (s, i) {
+      columns.push(s.values);
+      var color = s.color || PALETTE[i % PALETTE.length];
+      var one = { label: s.label, stroke: color, width: 2, scale: s.axis === "right" ? "y2" : "y" };
+      if (s.step) { one.paths = uPlot.paths.stepped({ align: 1 }); }
+      if (s.bars) { one.paths = uPlot.paths.bars({ size: [0.6, 40] }); one.fill = color; }
+      if (s.axis === "right") { right = true; }
+      series.push(one);
+    });
+    if (right) {
+      scales.y2 = { range: data.y2_range || null };
+      axes.push({ scale: "y2", side: 1, stroke: "#1a1a1a", label: data.y2_label || "",
+                  grid: { show: false },
+                  values: data.y2_ticks ? function (u, vals) {
+                    return vals.map(function (v) { return data.y2_ticks[v] || ""; });
+                  } : undefined });
+    }
+    if (data.time) { uPlot.tzDate && (scales.x.tzDate = null); }
+    var width = Math.max(320, el.clientWidth || 640);
+    el.innerHTML = "";
+    el.setAttribute("data-drawn", "true");
+    new uPlot({ title: data.title || "", width: width, height: 260, series: series,
+                scales: scales, axes: axes,
+                tzDate: data.time ? function (ts) { return uPlot.tzDate(new Date(ts * 1e3), "Asia/Bangkok"); } : undefined },
+              columns, el);
+  }
+
+  function drawAll(root) {
+    (root || document).querySelectorAll("[data-chart]").forEach(draw);
+  }
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", function () { drawAll(); });
+  } else { drawAll(); }
+  document.addEventListener("htmx:afterSettle", function (e) { drawAll(e.target); });
+  window.consoleCharts = { drawAll: drawAll };
+})();
