@@ -61,6 +61,7 @@ from central.store.pg_booking import PgOneStatementBooking
 from central.store.pg_writes import PgBookingWrites
 from central.store.registry import RegistryStore
 from central.store.sites import SitesStore
+from central.store.stats import StatsStore
 from central.store.terminals import TerminalsStore
 
 T = TypeVar("T")
@@ -425,6 +426,7 @@ class PostgresStore(
     BookingContextStore,
     NotificationsStore,
     HealthStore,
+    StatsStore,
     ConsoleStore,
 ):
     """The PostgreSQL store. Opening it brings the database to the latest migration."""

@@ -22,6 +22,7 @@ from central.store.leases import LeasesStore
 from central.store.notifications import NotificationsStore
 from central.store.registry import RegistryStore
 from central.store.sites import SitesStore
+from central.store.stats import StatsStore
 from central.store.terminals import TerminalsStore
 
 
@@ -35,6 +36,7 @@ class SqliteStore(
     BookingContextStore,
     NotificationsStore,
     HealthStore,
+    StatsStore,
     ConsoleStore,
 ):
     """The SQLite store. One connection per thread; every write in BEGIN IMMEDIATE."""
