@@ -56,8 +56,9 @@ class ChartSeen:
     rows: list[list[str]]
 
 
-def chart(driver: WebDriver, chart_id: str) -> ChartSeen:
-    """The chart `chart_id` once charts.js drew it: its JSON, coloured pixels, table rows."""
+def chart(driver: WebDriver, chart_id: str, table_id: str | None = None) -> ChartSeen:
+    """The chart `chart_id` once charts.js drew it: its JSON, coloured pixels, and the body
+    rows of its table (`table_id`, default CHART-table as templates/charts.html names it)."""
     WebDriverWait(driver, WAIT).until(
         lambda d: d.execute_script(
             "const e = document.getElementById(arguments[0]);"
@@ -68,16 +69,16 @@ def chart(driver: WebDriver, chart_id: str) -> ChartSeen:
     )
     source = driver.find_element(By.ID, f"{chart_id}-data").get_attribute("textContent")
     rows = driver.execute_script(
-        "return [...document.querySelectorAll('#' + arguments[0] + '-table tbody tr')]"
+        "return [...document.querySelectorAll('#' + arguments[0] + ' tbody tr')]"
         ".map(tr => [...tr.children].map(c => c.textContent.trim()))",
-        chart_id,
+        table_id or f"{chart_id}-table",
     )
     return ChartSeen(json.loads(source), coloured_pixels(driver, f"#{chart_id} canvas"), rows)
 
 
-def assert_drawn(driver: WebDriver, chart_id: str) -> ChartSeen:
+def assert_drawn(driver: WebDriver, chart_id: str, table_id: str | None = None) -> ChartSeen:
     """Drawn with its series in colour, and a table row for every point."""
-    seen = chart(driver, chart_id)
+    seen = chart(driver, chart_id, table_id)
     assert seen.coloured >= MIN_COLOURED, f"chart {chart_id}: only {seen.coloured} coloured px"
     assert len(seen.rows) == len(seen.data["x"]), (chart_id, len(seen.rows), len(seen.data["x"]))
     return seen

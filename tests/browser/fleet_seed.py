@@ -41,7 +41,7 @@ class Fleet:
     old_rules: str
     html_store: str
     charted: str
-    #: the charted terminal's history: (hours before now, queued) of every report kept
+    #: the charted terminal's reports, oldest first: (quarter hours before now, queued)
     history: tuple[tuple[int, int], ...]
 
 
@@ -80,14 +80,16 @@ def seed_fleet(console: ConsoleCentral) -> Fleet:
     charted = ids[23]
     console.enrol(charted, STORES[0])
     history = []
-    for hours in range(7 * 24 - 3, -1, -3):  # one report every 3 h, a 12 h gap on day 3
-        if 72 <= hours < 84:
+    # a report every 15 minutes (what the history keeps of a terminal reporting every 60 s)
+    # for 7 days, silent for 6 hours on day 3; the queue rises and falls with the hour
+    for quarter in range(7 * 24 * 4 - 1, -1, -1):
+        if 3 * 96 <= quarter < 3 * 96 + 24:
             continue
-        queued = (hours // 3) % 6
-        with console.at(now - timedelta(hours=hours)):
+        queued = max(0, 3 - abs((quarter // 4) % 24 - 12) // 3)
+        with console.at(now - timedelta(minutes=15 * quarter)):
             console.seed(charted, queue={"queued": queued, "sending": 0,
                                          "oldest_age_s": 60 * queued or None})  # fmt: skip
-        history.append((hours, queued))
+        history.append((quarter, queued))
     return Fleet(
         online=tuple(online), stale=tuple(stale), offline=tuple(offline),
         never_seen=tuple(never), html_store=html_terminal, charted=charted,
@@ -104,6 +106,8 @@ class Bookings:
     may appear on a console page)."""
 
     per_hour: dict[tuple[int, str], int]
+    #: bookings per site, all for tomorrow
+    per_site: dict[str, int]
     cids: tuple[str, ...]
     phones: tuple[str, ...]
 
@@ -116,6 +120,7 @@ def seed_bookings(console: ConsoleCentral, count: int = 30) -> Bookings:
 
     start = console.now.replace(hour=9, minute=5, second=0, microsecond=0)
     per_hour: dict[tuple[int, str], int] = {}
+    per_site: dict[str, int] = {}
     cids, phones = [], []
     for n in range(count):
         at = start + timedelta(minutes=(6 * 60 - 10) * n // count)
@@ -128,8 +133,9 @@ def seed_bookings(console: ConsoleCentral, count: int = 30) -> Bookings:
             r = console.running.book(body, terminal=terminal)
             assert r.status_code == 201, r.text
         per_hour[(at.hour, channel)] = per_hour.get((at.hour, channel), 0) + 1
+        per_site[SITES[n % 3]] = per_site.get(SITES[n % 3], 0) + 1
         cids.append(person.card["cid"])
         phones.append(phone)
     r = refresh_leases(console.running, "kiosk-1")
     assert r.status_code == 200, r.text
-    return Bookings(per_hour, tuple(cids), tuple(phones))
+    return Bookings(per_hour, per_site, tuple(cids), tuple(phones))

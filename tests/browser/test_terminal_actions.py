@@ -18,12 +18,9 @@ def revoke_form(browser):
 
 
 def start_revoke(browser, console, terminal: str) -> None:
-    """From the terminal's page to the revoke confirmation (or the form itself if there is
-    no separate step)."""
+    """From the terminal's page, through its revoke link, to the confirmation with the form."""
     open_page(browser, console, f"/console/terminals/{terminal}")
-    form = revoke_form(browser)
-    if form.get_attribute("method").lower() == "get":  # a confirm step before the POST
-        follow(browser, form.find_element(By.CSS_SELECTOR, "[type=submit]"))
+    follow(browser, browser.find_element(*marked("revoke-link")))
 
 
 def test_revoke_with_the_csrf_token_ends_the_terminals_token(browser, console):

@@ -9,9 +9,9 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support.ui import Select
+from selenium.webdriver.support.ui import Select, WebDriverWait
 
-from tests.browser.pages import follow, login, open_page
+from tests.browser.pages import WAIT, follow, login, marked, open_page, wait_loaded
 from tests.browser.served_console import OPERATOR, ConsoleCentral
 
 COUNT = 300
@@ -20,12 +20,13 @@ PER_PAGE = 50
 
 
 def state_of(n: int) -> str:
-    return ("online", "online", "stale", "offline", "never-seen")[n % 5]
+    return ("online", "online", "stale", "offline", "never-seen")[(n // 3) % 5]
 
 
 @pytest.fixture(scope="module")
 def fleet(console: ConsoleCentral) -> dict[str, dict]:
-    """COUNT terminals T-0001..: store n % 10, state n % 5, paper out on every 7th reporter."""
+    """COUNT terminals T-0001..: store n % 10, state (n // 3) % 5 (so every store has every
+    state), paper out on every 7th that reports."""
     now = console.now
     ago = {"online": timedelta(seconds=30), "stale": timedelta(minutes=5),
            "offline": timedelta(hours=2)}  # fmt: skip
@@ -86,45 +87,58 @@ def test_filters_in_the_url(signed_in, console, fleet):
     assert every_page(browser, console, f"store={STORES[3]}") == expect(fleet, store=STORES[3])
     paper = every_page(browser, console, "reason=printer-out-of-paper")
     assert paper == expect(fleet, paper_out=True)
-    both = every_page(browser, console, f"state=online&store={STORES[4]}")
-    assert both == expect(fleet, state="online", store=STORES[4]) and both
+    both = every_page(browser, console, f"state=online&store={STORES[5]}")
+    assert both == expect(fleet, state="online", store=STORES[5]) and both
 
 
 def test_filters_through_the_form_land_in_the_url(signed_in, console, fleet):
+    """The form filters in place (htmx swaps the results and pushes the URL): the rows and
+    the address bar both follow it."""
     browser = signed_in
     open_page(browser, console, "/console/terminals")
-    form = browser.find_element(By.XPATH, "//main//form[.//*[@name='state']]")
+    form = browser.find_element(By.ID, "terminal-filters")
     Select(form.find_element(By.NAME, "state")).select_by_value("stale")
+    wanted = expect(fleet, state="stale")
+    WebDriverWait(browser, WAIT).until(lambda d: listed(d) == wanted[:PER_PAGE])
     store = form.find_element(By.NAME, "store")
-    if store.tag_name == "select":
-        Select(store).select_by_value(STORES[2])
-    else:
-        store.clear()
-        store.send_keys(STORES[2])
-    follow(browser, form.find_element(By.CSS_SELECTOR, "button[type=submit], input[type=submit]"))
+    store.clear()
+    store.send_keys(STORES[2])
+    form.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+    wanted = expect(fleet, state="stale", store=STORES[2])
+    WebDriverWait(browser, WAIT).until(lambda d: listed(d) == wanted)
     query = parse_qs(urlsplit(browser.current_url).query)
     assert query["state"] == ["stale"] and query["store"] == [STORES[2]]
-    assert listed(browser) == expect(fleet, state="stale", store=STORES[2])
     assert shown_states(browser) == {"stale"}
+    browser.refresh()  # the pushed URL is the same list when loaded afresh
+    wait_loaded(browser)
+    assert listed(browser) == wanted
+
+
+def sort_by(browser, column: str) -> str:
+    """Click the column's header; the aria-sort it then says."""
+    follow(browser, browser.find_element(*marked(f"sort-{column}")))
+    header = browser.find_element(*marked(f"sort-{column}")).find_element(By.XPATH, "..")
+    return header.get_attribute("aria-sort")
 
 
 def test_sorting_by_the_column_headers(signed_in, console, fleet):
     browser = signed_in
-    open_page(browser, console, "/console/terminals?store=" + STORES[1])
+    open_page(browser, console, f"/console/terminals?store={STORES[1]}")
     ids = expect(fleet, store=STORES[1])
-    assert listed(browser) == ids
-    header = browser.find_element(By.CSS_SELECTOR, "main table thead a[href*='sort=terminal_id']")
-    follow(browser, header)
-    if listed(browser) == ids:  # already ascending: the header turns it round
-        follow(browser, browser.find_element(
-            By.CSS_SELECTOR, "main table thead a[href*='sort=terminal_id']"))  # fmt: skip
+    assert listed(browser) == ids  # by terminal id, ascending, to begin with
+    assert sort_by(browser, "terminal_id") == "descending"
     assert listed(browser) == ids[::-1]
-    follow(browser, browser.find_element(By.CSS_SELECTOR, "main table thead a[href*='sort=state']"))
+    assert sort_by(browser, "terminal_id") == "ascending"
+    assert listed(browser) == ids
+    assert sort_by(browser, "state") == "ascending"
     order = ("online", "stale", "offline", "never-seen")
     states = [fleet[t]["state"] for t in listed(browser)]
-    ranks = [order.index(s) for s in states]
-    assert ranks in (sorted(ranks), sorted(ranks, reverse=True)), states
-    assert len(set(states)) > 1
+    assert [order.index(s) for s in states] == sorted(order.index(s) for s in states)
+    assert len(set(states)) > 1, states
+    assert sort_by(browser, "state") == "descending"
+    assert fleet[listed(browser)[0]]["state"] == states[-1]
+    assert sort_by(browser, "last_seen") == "ascending"
+    assert fleet[listed(browser)[0]]["state"] == "offline"  # seen longest ago
 
 
 def test_paging_over_300_terminals(signed_in, console, fleet):
