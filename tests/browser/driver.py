@@ -85,6 +85,9 @@ def start_chromium(profile: Path) -> WebDriver:
         "Emulation.setDeviceMetricsOverride",
         {"width": WIDTH, "height": HEIGHT, "deviceScaleFactor": 1, "mobile": False},
     )
+    from tests.browser import thai
+
+    thai.install(driver)
     driver.set_page_load_timeout(30)
     driver.set_script_timeout(30)
     return driver

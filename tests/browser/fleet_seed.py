@@ -8,9 +8,11 @@ before the central's clock, so the states come out of the same read-time rule th
 
 from __future__ import annotations
 
+import sqlite3
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
+from kiosk.dates import BANGKOK
 from tests.browser.served_console import ConsoleCentral
 
 #: a store name a terminal was enrolled with, full of markup (it must be shown, not run)
@@ -119,8 +121,6 @@ def seed_bookings(console: ConsoleCentral, count: int = 30) -> Bookings:
     from tests.central.conftest import booking_body, citizen, refresh_leases
 
     start = console.now.replace(hour=9, minute=5, second=0, microsecond=0)
-    per_hour: dict[tuple[int, str], int] = {}
-    per_site: dict[str, int] = {}
     cids, phones = [], []
     for n in range(count):
         at = start + timedelta(minutes=(6 * 60 - 10) * n // count)
@@ -132,10 +132,32 @@ def seed_bookings(console: ConsoleCentral, count: int = 30) -> Bookings:
             body = booking_body(person, slot, channel=channel, confirmed_at=at, phone=phone)
             r = console.running.book(body, terminal=terminal)
             assert r.status_code == 201, r.text
-        per_hour[(at.hour, channel)] = per_hour.get((at.hour, channel), 0) + 1
-        per_site[SITES[n % 3]] = per_site.get(SITES[n % 3], 0) + 1
         cids.append(person.card["cid"])
         phones.append(phone)
     r = refresh_leases(console.running, "kiosk-1")
     assert r.status_code == 200, r.text
-    return Bookings(per_hour, per_site, tuple(cids), tuple(phones))
+    return Bookings(*direct_counts(console, count), tuple(cids), tuple(phones))
+
+
+def direct_counts(
+    console: ConsoleCentral, seeded: int
+) -> tuple[dict[tuple[int, str], int], dict[str, int]]:
+    """Confirmed bookings per (Bangkok hour made, channel) today and per site tomorrow,
+    counted in SQL straight from the database file (the demo data's booking included), not
+    through the console's own reads."""
+    tomorrow = (console.now + timedelta(days=1)).strftime("%Y%m%d")
+    with sqlite3.connect(console.db) as db:
+        rows = db.execute(
+            "SELECT slot_id, channel, created_at FROM bookings WHERE status = 'confirmed'"
+        ).fetchall()
+    assert len(rows) >= seeded
+    per_hour: dict[tuple[int, str], int] = {}
+    per_site: dict[str, int] = {}
+    for slot, channel, created in rows:
+        made = datetime.fromisoformat(created).astimezone(BANGKOK)
+        if made.date() == console.now.date():
+            per_hour[(made.hour, channel)] = per_hour.get((made.hour, channel), 0) + 1
+        site, day, _hour = slot.rsplit("-", 2)
+        if day == tomorrow:
+            per_site[site] = per_site.get(site, 0) + 1
+    return per_hour, per_site

@@ -9,7 +9,7 @@ import subprocess
 import pytest
 from PIL import Image
 
-from tests.browser import axe, charts, driver, shots
+from tests.browser import axe, charts, driver, shots, thai
 from tests.browser.tiny_site import serving
 
 THAI = """<!doctype html><html lang="th"><head><meta charset="utf-8"><title>ทดสอบ</title>
@@ -104,3 +104,24 @@ def test_the_chart_check_tells_a_plotted_series_from_axes_alone(browser):
         blue = charts.coloured_pixels(browser, "#blue")
     assert grey == 0
     assert blue >= charts.MIN_COLOURED
+
+
+MIXED = """<!doctype html><html lang="th"><head><meta charset="utf-8"><title>t</title>
+<style>@font-face {font-family: Sarabun; src: url(/font.ttf);} body {font-family: Sarabun}
+.lib {font-family: system-ui, sans-serif}</style></head><body><main>
+<p>ไทยในฟอนต์ที่ถูก</p><p class="lib">ไทยในฟอนต์อื่น</p><p hidden class="lib">ซ่อนอยู่</p>
+<canvas id="c" width="300" height="60"></canvas><script>
+const g = document.getElementById("c").getContext("2d");
+g.font = "12px Sarabun"; g.fillText("แกนเวลา", 5, 20);
+g.font = "12px system-ui"; g.fillText("สถานะ", 5, 40); g.fillText("12:00", 5, 55);
+</script></main></body></html>"""
+
+
+def test_thai_in_another_font_is_found_in_the_dom_and_on_canvases(browser):
+    with serving({"/": MIXED}) as base:
+        browser.get(base + "/")
+        found = thai.wrong_fonts(browser)
+    assert found == [
+        ("ไทยในฟอนต์อื่น", "system-ui, sans-serif"),
+        ("สถานะ", "12px system-ui"),
+    ]

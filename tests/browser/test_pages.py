@@ -12,10 +12,10 @@ from dataclasses import dataclass
 import pytest
 from selenium.webdriver.common.by import By
 
-from tests.browser import axe
-from tests.browser.fleet_seed import Fleet, seed_fleet
-from tests.browser.pages import login, open_page, path, wait_loaded
-from tests.browser.served_console import OPERATOR, ConsoleCentral
+from tests.browser import axe, thai
+from tests.browser.fleet_seed import Bookings, Fleet, seed_bookings, seed_fleet
+from tests.browser.pages import follow, login, marked, open_page, path, wait_loaded
+from tests.browser.served_console import OPERATOR, TECHNICIAN, ConsoleCentral
 
 Opener = Callable[..., None]
 
@@ -35,16 +35,44 @@ def go(target: str) -> Opener:
     return opener
 
 
+def issue_code(driver, console: ConsoleCentral, fleet: Fleet) -> None:
+    open_page(driver, console, f"/console/terminals/{fleet.paper_out}")
+    follow(driver, driver.find_element(*marked("issue-enrolment-code")))
+
+
 PAGES = (
     Page("01-login", go("/console/login"), who=None),
     Page("02-overview", go("/console/")),
+    Page("03-terminals", go("/console/terminals")),
+    Page("04-terminals-offline", go("/console/terminals?state=offline")),
+    Page("05-terminals-paper", go("/console/terminals?reason=printer-out-of-paper")),
+    Page("06-terminal", go("/console/terminals/{fleet.charted}"), full_page=True),
+    Page("07-terminal-html-store", go("/console/terminals/{fleet.html_store}")),
+    Page("08-revoke-confirm", go("/console/terminals/{fleet.offline[0]}/revoke"), TECHNICIAN),
+    Page("09-enrolment-code", issue_code, TECHNICIAN),
+    Page("10-audit", go("/console/audit")),
+    Page("11-sites", go("/console/sites"), full_page=True),
+    Page("12-site", go("/console/sites/scg-bang-sue"), full_page=True),
+    Page("13-bookings", go("/console/bookings?day=2021-06-01"), full_page=True),
+    Page("14-leases", go("/console/leases")),
 )
-ENGLISH = {"01-login", "02-overview"}
+ENGLISH = {"01-login", "02-overview", "03-terminals", "06-terminal", "11-sites", "13-bookings"}
 
 
 @pytest.fixture(scope="module")
 def fleet(console: ConsoleCentral) -> Fleet:
     return seed_fleet(console)
+
+
+@pytest.fixture(scope="module")
+def bookings(console: ConsoleCentral) -> Bookings:
+    return seed_bookings(console)
+
+
+def personal(bookings: Bookings) -> set[str]:
+    """What no console page may show: the citizens' IDs, phones and names."""
+    names = {"สมชาย", "ใจดี", "Jaidee"}  # every seeded citizen has the demo card's name
+    return {*bookings.cids, *bookings.phones, *names}
 
 
 def pages() -> list:
@@ -58,7 +86,7 @@ def severe_log(driver) -> list[str]:
 
 
 @pytest.mark.parametrize(("page", "lang"), pages())
-def test_page_loads_reads_and_passes_axe(browser, console, fleet, screenshot, page, lang):
+def test_page_loads_reads_and_passes_axe(browser, console, fleet, bookings, screenshot, page, lang):
     open_page(browser, console, f"/console/login?lang={lang}")
     if page.who is not None:
         login(browser, console, page.who)
@@ -76,5 +104,10 @@ def test_page_loads_reads_and_passes_axe(browser, console, fleet, screenshot, pa
         "return [...document.fonts].filter(f => f.status === 'loaded').map(f => f.family)"
     )
     assert any("Sarabun" in f for f in faces), faces
+    assert thai.wrong_fonts(browser) == []  # Thai in any other font is boxes here
+    text = browser.find_element(By.TAG_NAME, "body").text.replace("-", "")
+    source = browser.page_source
+    shown = [p for p in personal(bookings) if p in text or p in source]
+    assert shown == [], f"personal data on {page.name}: {shown}"
     axe.assert_accessible(browser, f"{page.name} ({lang})")
     screenshot(f"{page.name}-{lang}", full_page=page.full_page)
