@@ -35,6 +35,7 @@ from central.cli_console import add_parsers as console_parsers
 from central.cli_fleet import add_parsers as fleet_parsers
 from central.cli_notify import add_parsers as notify_parsers
 from central.cli_notify import check_gateway, notify_line, read_token, serve_flags
+from central.cli_stores import add_parsers as stores_parsers
 from central.hours import CHANNELS, END_OF_DAY, ChannelHours, minutes
 from kiosk.errors import InputError, run_reporting
 
@@ -497,9 +498,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     migrate.set_defaults(handler=cmd_migrate)
 
-    notify_parsers(sub, db_command)
-    fleet_parsers(sub, db_command)
-    console_parsers(sub, db_command)
+    for add_parsers in (notify_parsers, fleet_parsers, console_parsers, stores_parsers):
+        add_parsers(sub, db_command)
 
     openapi = sub.add_parser(
         "openapi",

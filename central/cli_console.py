@@ -55,6 +55,27 @@ def add_parsers(sub: argparse._SubParsersAction, db_command: Callable) -> None:
     )
     remove.add_argument("--name", required=True, help="the sign-in name")
     remove.set_defaults(handler=cmd_remove)
+    link = db_command(
+        ops,
+        "signin-link",
+        help="print a one-time sign-in link",
+        description=(
+            "Prints a link that signs the operator in to the console once, within --minutes "
+            "(default 10): for a technician on site, or the demo's presenter. The link holds a "
+            "random code the database keeps only as its hash; issuing it is audited."
+        ),
+    )
+    link.add_argument("--name", required=True, help="the operator it signs in")
+    link.add_argument(
+        "--base-url",
+        default="http://127.0.0.1:8080",
+        metavar="URL",
+        help="the central's address as the browser reaches it (default http://127.0.0.1:8080)",
+    )
+    link.add_argument(
+        "--minutes", type=int, default=10, help="how long the link is valid (1 to 60)"
+    )
+    link.set_defaults(handler=cmd_signin_link)
     listing = db_command(
         ops, "list", help="list the operators", description="Lists the console's accounts."
     )
@@ -113,6 +134,34 @@ def cmd_remove(args: argparse.Namespace) -> int:
         None,
     )
     print(f"removed, sessions ended / ลบแล้ว: {args.name}", file=sys.stderr)
+    return 0
+
+
+def cmd_signin_link(args: argparse.Namespace) -> int:
+    from datetime import timedelta
+
+    from central.cli import _settings, _store
+
+    if not 1 <= args.minutes <= 60:
+        raise InputError("--minutes must be 1 to 60", th="--minutes ต้องอยู่ระหว่าง 1 ถึง 60")
+    store = _store(args)
+    if store.operator_password(args.name) is None:
+        raise InputError(f"no operator {args.name!r}", th="ไม่พบผู้ใช้ชื่อนี้")
+    now = _settings(args).clock()
+    code = store.new_signin_code(args.name, now, timedelta(minutes=args.minutes))
+    store.add_audit(
+        now,
+        None,
+        "signin-link-issued",
+        args.name,
+        {"minutes": args.minutes, "by": "kiosk-central operator signin-link"},
+        None,
+    )
+    print(f"{args.base_url.rstrip('/')}/console/signin?code={code}")
+    print(
+        f"one use, valid {args.minutes} min / ใช้ได้ครั้งเดียว ภายใน {args.minutes} นาที",
+        file=sys.stderr,
+    )
     return 0
 
 

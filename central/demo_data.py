@@ -20,6 +20,7 @@ from datetime import date, datetime, timedelta
 from central.eligibility import DEFAULT_RULE_SET
 from central.keys import ServerKeys
 from central.store import NewBooking, Occupation, Site, Slot, SqliteStore
+from central.store.stores import StoreInfo
 from kiosk.card.cid import mask
 from kiosk.demo_people import demo_person
 
@@ -271,6 +272,21 @@ OCCUPATIONS = (
 )
 
 
+#: The stores of the demo's terminals: `kiosk demo` enrols one for DEMO-7ELEVEN-LADPRAO
+#: (kiosk/cli/demo_env.py), the contract tests' central enrols kiosk-1 for store-1. Their
+#: kiosk-2's store-2 is left out on purpose: a terminal of an unlisted store still lists.
+STORES = (
+    StoreInfo(
+        "DEMO-7ELEVEN-LADPRAO",
+        "เซเว่นอีเลฟเว่น ลาดพร้าว",
+        "7-Eleven Lat Phrao",
+        "เขตลาดพร้าว",
+        "Lat Phrao",
+    ),
+    StoreInfo("store-1", "เซเว่นอีเลฟเว่น จตุจักร", "7-Eleven Chatuchak", "เขตจตุจักร", "Chatuchak"),
+)
+
+
 def sites() -> list[Site]:
     return [Site(*row, position=i) for i, row in enumerate(SITES)]
 
@@ -314,6 +330,7 @@ def seed(
     store.put_occupations(OCCUPATIONS)
     store.put_sites(sites(), slots(today, capacity=capacity), sites_version())
     store.set_meta("rule_set", DEFAULT_RULE_SET)
+    store.put_stores(STORES)
     nonthaburi = demo_person("nonthaburi", today)
     store.put_registry(keys.citizen_key(nonthaburi.card["cid"]), "social-security")
     booked = demo_person("booked", today)

@@ -97,10 +97,12 @@ def attention(
             out.append(Reason("queue-old", "warn"))
     offset = report.get("clock_offset_s")
     if offset is not None:
-        skew = abs(timedelta(seconds=offset))
-        if skew > SKEW_FAIL:
+        # compared as seconds, not as a timedelta (which rounds to microseconds): the same
+        # comparison the database makes (central/store/fleet_sql.py)
+        skew = abs(float(offset))
+        if skew > SKEW_FAIL.total_seconds():
             out.append(Reason("clock-skew", "fail"))
-        elif skew > SKEW_WARN:
+        elif skew > SKEW_WARN.total_seconds():
             out.append(Reason("clock-skew", "warn"))
     rule_set = report.get("rule_set")
     if current_rule_set and rule_set != current_rule_set:

@@ -5,7 +5,8 @@ Modules by subject: `web` (the router, templates, session, CSRF and audit helper
 uses), `sessions` (session lifetime, sign-in slowing, the pre-session token), `passwords`
 (scrypt), `i18n` (every string, Thai and English), `routes_*` and `stats*` (the pages; each
 module whose name starts so is imported by `mount`, so a new page module needs no edit here),
-`fleet_source` (the fleet as the pages read it).
+`terminal_history` (one terminal's week as a chart), `charts` (a chart as data).
+The fleet itself is read through `central.fleet_reads`.
 """
 
 from __future__ import annotations

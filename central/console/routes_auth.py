@@ -104,3 +104,34 @@ def logout(request: Request, operator: OperatorDep, form: FormDep) -> Response:
     response = RedirectResponse("/console/login?out=1", status_code=303)
     response.delete_cookie(sessions.SESSION_COOKIE, path=sessions.COOKIE_PATH)
     return response
+
+
+@router.get("/signin")
+def signin_page(request: Request) -> Response:
+    """A one-time sign-in link (`kiosk-central operator signin-link`, `kiosk demo`) opens a
+    page with one button: the code is spent by a POST, so a link previewer or a prefetch that
+    GETs the link does not use it up."""
+    code = str(request.query_params.get("code") or "")
+    return render(request, "signin.html", None, code=code, error=None)
+
+
+@router.post("/signin")
+def signin(request: Request, form: FormDep) -> Response:
+    check_csrf(request, None, form)
+    central = central_of(request)
+    code = str(form.get("code") or "")
+    name = central.store.spend_signin_code(code, central.now()) if code else None
+    found = central.store.operator_password(name) if name else None
+    if found is None or found[0].disabled:
+        audit(request, None, "signin-link-refused", None)
+        return render(
+            request, "signin.html", None, code="", error="signin.refused", status_code=400
+        )
+    operator = found[0]
+    token = central.store.new_console_session(
+        operator.name, central.now(), sessions.IDLE, sessions.LIFETIME
+    )
+    audit(request, operator, "signin-link-used", operator.name)
+    response = RedirectResponse("/console/", status_code=303)
+    set_cookie(request, response, sessions.SESSION_COOKIE, token)
+    return response

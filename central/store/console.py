@@ -16,6 +16,8 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from central.store.connection import Connections, hash_secret, utc
+from central.store.health import FleetRow
+from central.store.health import _row as fleet_row
 
 #: The meta key of the console's signing key (the sign-in form's CSRF token before a session).
 CONSOLE_KEY = "console_signing_key"
@@ -285,6 +287,22 @@ class ConsoleStore(Connections):
 
     def audit_actions(self) -> list[str]:
         return [r[0] for r in self._conn().execute("SELECT DISTINCT action FROM audit_log")]
+
+    # -- one terminal, for its page ------------------------------------------------------
+    def console_terminal(self, terminal_id: str) -> tuple[FleetRow, str | None, str] | None:
+        """A terminal's row as `fleet_page` gives it, with or without a live token, and when
+        its token was revoked (None: live) and its channel; None if never enrolled."""
+        r = (
+            self._conn()
+            .execute(
+                "SELECT t.terminal_id, t.store, h.received_at, h.online_until, h.stale_until, "
+                "h.report, t.revoked_at, t.channel FROM terminals t LEFT JOIN terminal_health h "
+                "ON h.terminal_id = t.terminal_id WHERE t.terminal_id = ?",
+                (terminal_id,),
+            )
+            .fetchone()
+        )
+        return None if r is None else (fleet_row(r), r[6], r[7])
 
     # -- the console's signing key ---------------------------------------------------------
     def console_key(self) -> str:

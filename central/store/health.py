@@ -6,8 +6,7 @@ needs no 1,440 identical rows a day per terminal (13,000 terminals would write 1
 The read side is what the future operations console calls: one page of terminals at a time
 (keyset by terminal id, filterable by store and by state at a given instant), each with its
 last report's deadlines, so `central.fleet` decides state and attention reasons. History is
-pruned on write: a terminal's own rows when one is kept, everybody's at most once an hour (a
-terminal that stopped reporting still loses its old rows).
+pruned by a sweep at most once an hour in each process (not on every report).
 """
 
 from __future__ import annotations
@@ -33,6 +32,44 @@ _FLEET_SELECT = (
 )
 
 
+#: The latest report of a terminal, with the attention inputs as columns (`health_row`).
+UPSERT_HEALTH = (
+    "INSERT INTO terminal_health(terminal_id, received_at, online_until, stale_until, report, "
+    "history_at, paper, queued, queue_oldest_s, clock_offset_s, rule_set, staff_requested) "
+    "VALUES (?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT(terminal_id) DO UPDATE SET "
+    "received_at = excluded.received_at, online_until = excluded.online_until, "
+    "stale_until = excluded.stale_until, report = excluded.report, "
+    "history_at = excluded.history_at, paper = excluded.paper, queued = excluded.queued, "
+    "queue_oldest_s = excluded.queue_oldest_s, clock_offset_s = excluded.clock_offset_s, "
+    "rule_set = excluded.rule_set, staff_requested = excluded.staff_requested"
+)
+
+
+def health_row(terminal_id: str, report: Mapping[str, Any], now: datetime) -> tuple[Any, ...]:
+    """The columns of `UPSERT_HEALTH` for a report received at `now` (`history_at` = now):
+    the JSON as sent, its deadlines, and what the attention reasons are decided from, so the
+    fleet's reads compare columns instead of parsing 13,000 reports (store/fleet_sql.py)."""
+    text = json.dumps(report, separators=(",", ":"), ensure_ascii=False)
+    due = deadlines(now, report.get("interval_s"))
+    at = iso(now)
+    queue = report.get("queue") or {}
+    offset = report.get("clock_offset_s")
+    return (
+        terminal_id,
+        at,
+        iso(due.online_until),
+        iso(due.stale_until),
+        text,
+        at,
+        (report.get("printer") or {}).get("paper"),
+        queue.get("queued"),
+        queue.get("oldest_age_s"),
+        None if offset is None else float(offset),
+        report.get("rule_set"),
+        1 if (report.get("staff") or {}).get("requested") else 0,
+    )
+
+
 @dataclass(frozen=True)
 class FleetRow:
     terminal_id: str
@@ -47,44 +84,37 @@ class HealthStore(Connections):
 
     def put_health(self, terminal_id: str, report: Mapping[str, Any], now: datetime) -> None:
         """Keep `report` as the terminal's latest; in its history when it says something new
-        or `HISTORY_EVERY` after the last one kept; prune what is older than 7 days."""
-        text = json.dumps(report, separators=(",", ":"), ensure_ascii=False)
-        due = deadlines(now, report.get("interval_s"))
-        at = iso(now)
+        or `HISTORY_EVERY` after the last one kept. The history older than 7 days goes by an
+        hourly sweep (`_prune_due`), never by work on every report."""
+        row = health_row(terminal_id, report, now)
         with self._write() as c:
             last = c.execute(
                 "SELECT report, history_at FROM terminal_health WHERE terminal_id = ?",
                 (terminal_id,),
             ).fetchone()
-            keep = (
-                last is None
-                or last[0] != text
-                or now - datetime.fromisoformat(last[1]) >= HISTORY_EVERY
-            )
-            history_at = at if keep else last[1]
-            c.execute(
-                "INSERT INTO terminal_health(terminal_id, received_at, online_until, stale_until, "
-                "report, history_at) VALUES (?,?,?,?,?,?) ON CONFLICT(terminal_id) DO UPDATE SET "
-                "received_at = excluded.received_at, online_until = excluded.online_until, "
-                "stale_until = excluded.stale_until, report = excluded.report, "
-                "history_at = excluded.history_at",
-                (terminal_id, at, iso(due.online_until), iso(due.stale_until), text, history_at),
-            )
+            keep = last is None or last[0] != row[4] or last[1] <= iso(now - HISTORY_EVERY)
             if not keep:
-                return
-            cutoff = iso(now - HISTORY_KEPT)
-            c.execute(
-                "INSERT INTO terminal_health_history(terminal_id, received_at, report) "
-                "VALUES (?,?,?)",
-                (terminal_id, at, text),
-            )
-            c.execute(
-                "DELETE FROM terminal_health_history WHERE terminal_id = ? AND received_at < ?",
-                (terminal_id, cutoff),
-            )
-            if self._health_pruned_at is None or now - self._health_pruned_at >= PRUNE_EVERY:
-                c.execute("DELETE FROM terminal_health_history WHERE received_at < ?", (cutoff,))
-                self._health_pruned_at = now
+                row = (*row[:5], last[1], *row[6:])
+            c.execute(UPSERT_HEALTH, row)
+            if keep:
+                c.execute(
+                    "INSERT INTO terminal_health_history(terminal_id, received_at, report) "
+                    "VALUES (?,?,?)",
+                    (terminal_id, row[1], row[4]),
+                )
+            if self._prune_due(now):
+                c.execute(
+                    "DELETE FROM terminal_health_history WHERE received_at < ?",
+                    (iso(now - HISTORY_KEPT),),
+                )
+
+    def _prune_due(self, now: datetime) -> bool:
+        """Whether this process sweeps the history now: at most once an hour (any report of
+        that hour pays for it), so a terminal that stopped reporting still loses its rows."""
+        if self._health_pruned_at is None or now - self._health_pruned_at >= PRUNE_EVERY:
+            self._health_pruned_at = now
+            return True
+        return False
 
     def fleet_page(
         self,

@@ -304,6 +304,53 @@ V5_HEALTH = (
     "CREATE INDEX terminal_health_history_by_time ON terminal_health_history(received_at)",
 )
 
+# The fleet's read side (DESIGN §13, central/fleet_reads.py). `stores`: what a terminal's `store`
+# names (its name and district, for the console's filters), imported from a CSV file; a terminal
+# of a store not listed still lists, with no district. The attention inputs of the latest report
+# as columns of `terminal_health`, written at PUT time, so the overview counts each reason with
+# one comparison in SQL instead of parsing 13,000 JSON reports: the reasons are still decided at
+# read time, from the thresholds of central/fleet.py.
+V8_FLEET_READS = (
+    """CREATE TABLE stores (
+    store_id TEXT PRIMARY KEY,
+    name_th TEXT NOT NULL,
+    name_en TEXT NOT NULL,
+    district_th TEXT NOT NULL,
+    district_en TEXT NOT NULL
+) STRICT""",
+    "CREATE INDEX stores_by_district ON stores(district_en)",
+    "CREATE INDEX terminals_by_store ON terminals(store)",
+    "ALTER TABLE terminal_health ADD COLUMN paper TEXT",
+    "ALTER TABLE terminal_health ADD COLUMN queued INTEGER",
+    "ALTER TABLE terminal_health ADD COLUMN queue_oldest_s INTEGER",
+    "ALTER TABLE terminal_health ADD COLUMN clock_offset_s REAL",
+    "ALTER TABLE terminal_health ADD COLUMN rule_set TEXT",
+    "ALTER TABLE terminal_health ADD COLUMN staff_requested INTEGER NOT NULL DEFAULT 0",
+    """UPDATE terminal_health SET
+    paper = json_extract(report, '$.printer.paper'),
+    queued = json_extract(report, '$.queue.queued'),
+    queue_oldest_s = json_extract(report, '$.queue.oldest_age_s'),
+    clock_offset_s = json_extract(report, '$.clock_offset_s'),
+    rule_set = json_extract(report, '$.rule_set'),
+    staff_requested = coalesce(json_extract(report, '$.staff.requested'), 0)""",
+)
+
+
+def _pg_v8() -> tuple[str, ...]:
+    # PostgreSQL reads JSON with its own operators; the rest is common SQL.
+    update = """UPDATE terminal_health SET
+    paper = report::jsonb -> 'printer' ->> 'paper',
+    queued = (report::jsonb -> 'queue' ->> 'queued')::integer,
+    queue_oldest_s = (report::jsonb -> 'queue' ->> 'oldest_age_s')::integer,
+    clock_offset_s = (report::jsonb ->> 'clock_offset_s')::double precision,
+    rule_set = report::jsonb ->> 'rule_set',
+    staff_requested = CASE WHEN (report::jsonb -> 'staff' ->> 'requested') = 'true'
+        THEN 1 ELSE 0 END"""
+    # REAL is 4 bytes there: a clock offset is a double, as in SQLite.
+    ddl = (to_postgres(s).replace(" REAL", " DOUBLE PRECISION") for s in V8_FLEET_READS[:-1])
+    return (*ddl, update)
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "initial schema", V1_SCHEMA, _pg_v1()),
     Migration(2, "seat leases and terminal keys", V2_LEASES, _pg_v2()),
@@ -322,6 +369,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     ),
     Migration(5, "fleet health reports", V5_HEALTH),
     Migration(6, "operations console", V6_CONSOLE, postgres_v6()),
+    Migration(8, "stores and the fleet's attention columns", V8_FLEET_READS, _pg_v8()),
 )
 
 # The console's counts (issue 14, central/store/stats.py): bookings of one day by the instant
@@ -344,6 +392,12 @@ _LEDGER = """CREATE TABLE IF NOT EXISTS schema_migrations (
     name TEXT NOT NULL,
     applied_at TEXT NOT NULL
 ) STRICT"""
+
+
+def next_step(current: int) -> Migration:
+    """The migration after version `current`. Versions go up in order; a gap is a number kept
+    for another branch's migration (this session: 6 and 7), renumbered when they are merged."""
+    return next(m for m in MIGRATIONS if m.version > current)
 
 
 def _applied(conn: sqlite3.Connection) -> int:
@@ -387,8 +441,7 @@ def migrate(conn: sqlite3.Connection, path: str) -> int:
             if current == LATEST:
                 conn.execute("COMMIT")
                 return current
-            step = MIGRATIONS[current]  # versions are 1, 2, ... in order
-            assert step.version == current + 1
+            step = next_step(current)
             for statement in step.statements:
                 conn.execute(statement)
             conn.execute(
@@ -427,8 +480,7 @@ def migrate_postgres(conn: Any, url: str) -> int:
                 )
             if current == LATEST:
                 return current
-            step = MIGRATIONS[current]
-            assert step.version == current + 1
+            step = next_step(current)
             for statement in step.postgres_statements():
                 conn.execute(statement)
             conn.execute(

@@ -54,6 +54,7 @@ from central.store.checks import ChecksStore
 from central.store.config import ConfigStore
 from central.store.connection import Connections
 from central.store.console import ConsoleStore
+from central.store.fleet_sql import FleetReadsStore
 from central.store.health import HealthStore
 from central.store.leases import LeasesStore
 from central.store.notifications import NotificationsStore
@@ -62,6 +63,7 @@ from central.store.pg_writes import PgBookingWrites
 from central.store.registry import RegistryStore
 from central.store.sites import SitesStore
 from central.store.stats import StatsStore
+from central.store.stores import StoresStore
 from central.store.terminals import TerminalsStore
 
 T = TypeVar("T")
@@ -410,6 +412,7 @@ _WRITES = (
     "spend_signin_code",
     "add_audit",
     "console_key",
+    "put_stores",
 )
 
 
@@ -428,6 +431,8 @@ class PostgresStore(
     HealthStore,
     StatsStore,
     ConsoleStore,
+    StoresStore,
+    FleetReadsStore,
 ):
     """The PostgreSQL store. Opening it brings the database to the latest migration."""
 

@@ -10,10 +10,12 @@ from typing import Any, Protocol
 
 from central.hours import ChannelHours
 from central.store.booking_context import BookingContext
+from central.store.fleet_sql import FleetFilter, SqlRow
 from central.store.health import FleetRow
 from central.store.leases import LeaseClaim, LeasePolicy, LeaseSeat, Refreshed, Signer, Spent
 from central.store.notifications import Notification
 from central.store.records import Booking, NewBooking, Occupation, Site, Slot, Terminal
+from central.store.stores import StoreInfo
 
 
 class Store(Protocol):
@@ -122,3 +124,21 @@ class Store(Protocol):
     def health_history(
         self, terminal_id: str, since: datetime, limit: int = 20_000
     ) -> list[tuple[datetime, dict[str, Any]]]: ...
+    # stores and their districts (central/store/stores.py)
+    def put_stores(self, stores: Sequence[StoreInfo]) -> int: ...
+    def stores(self) -> list[StoreInfo]: ...
+    # the console's reads of the fleet (central/store/fleet_sql.py)
+    def fleet_rows(
+        self,
+        now: datetime,
+        current_rule_set: str | None,
+        f: FleetFilter,
+        *,
+        sort: str = "terminal_id",
+        order: str = "asc",
+        limit: int = 50,
+        offset: int = 0,
+    ) -> tuple[list[SqlRow], int]: ...
+    def fleet_counts(
+        self, now: datetime, current_rule_set: str | None
+    ) -> list[tuple[str | None, int, dict[str, int], dict[tuple[str, str], int]]]: ...

@@ -17,12 +17,14 @@ from central.store.booking_context import BookingContextStore
 from central.store.checks import ChecksStore
 from central.store.config import ConfigStore
 from central.store.console import ConsoleStore
+from central.store.fleet_sql import FleetReadsStore
 from central.store.health import HealthStore
 from central.store.leases import LeasesStore
 from central.store.notifications import NotificationsStore
 from central.store.registry import RegistryStore
 from central.store.sites import SitesStore
 from central.store.stats import StatsStore
+from central.store.stores import StoresStore
 from central.store.terminals import TerminalsStore
 
 
@@ -38,6 +40,8 @@ class SqliteStore(
     HealthStore,
     StatsStore,
     ConsoleStore,
+    StoresStore,
+    FleetReadsStore,
 ):
     """The SQLite store. One connection per thread; every write in BEGIN IMMEDIATE."""
 

@@ -78,6 +78,11 @@ def cmd_demo(args: argparse.Namespace) -> int:
         say(f"demo directory: {env.base}")
         env.start_central()
         say(f"reference central with demo data on {env.url}")
+        link, secret = env.console_presenter()
+        say(
+            f"operations console: {env.url}/console/ ; sign in as presenter with this one-time "
+            f"link (10 min): {link} (password in {secret})"
+        )
         config = env.provision()
         say(f"terminal {config.terminal_id} enrolled; config {env.config_path}")
         if not headless:

@@ -9,6 +9,7 @@ queues bookings in its journal, and they are sent once the central is started ag
 from __future__ import annotations
 
 import os
+import secrets
 import signal
 import socket
 import subprocess
@@ -153,16 +154,35 @@ class DemoEnvironment:
     def central_up(self) -> bool:
         return self.central is not None and self.central.poll() is None
 
-    def central_cli(self, *args: str) -> str:
+    def central_cli(self, *args: str, stdin: str | None = None) -> str:
         out = subprocess.run(
             [*CENTRAL, *args, "--db", str(self.central_db)],
             capture_output=True,
             text=True,
             check=False,
+            input=stdin,
         )
         if out.returncode:
             raise DemoError(f"kiosk-central {args[0]} failed: {out.stderr.strip()}")
         return out.stdout.strip()
+
+    def console_presenter(self) -> tuple[str, Path]:
+        """The operations console's presenter: a technician `presenter` with a random password
+        (kept in a file only its owner reads) and a one-time sign-in link (10 min): the link
+        and the password file."""
+        secret = self.base / "central" / "presenter-password"
+        if not secret.exists():
+            password = secrets.token_urlsafe(18)
+            secret.touch(mode=0o600)
+            secret.write_text(password + "\n")
+            self.central_cli(
+                "operator", "add", "--name", "presenter", "--role", "technician",
+                "--password-stdin", stdin=password + "\n",
+            )  # fmt: skip
+        link = self.central_cli(
+            "operator", "signin-link", "--name", "presenter", "--base-url", self.url
+        )
+        return link, secret
 
     def token(self, terminal_id: str) -> str:
         """A bearer token straight from the central's database (staging, benchmarks)."""

@@ -25,7 +25,8 @@
     data.series.forEach(function (s, i) {
       columns.push(s.values);
       var color = s.color || PALETTE[i % PALETTE.length];
-      var one = { label: s.label, stroke: color, width: 2, scale: s.axis === "right" ? "y2" : "y" };
+      var one = { label: s.label, stroke: color, width: 2, spanGaps: true,
+                  scale: s.axis === "right" ? "y2" : "y" };
       if (s.step) { one.paths = uPlot.paths.stepped({ align: 1 }); }
       if (s.bars) { one.paths = uPlot.paths.bars({ size: [0.6, 40] }); one.fill = color; }
       if (s.axis === "right") { right = true; }
@@ -34,12 +35,11 @@
     if (right) {
       scales.y2 = { range: data.y2_range || null };
       axes.push({ scale: "y2", side: 1, stroke: "#1a1a1a", label: data.y2_label || "",
-                  grid: { show: false },
+                  grid: { show: false }, incrs: [1],
                   values: data.y2_ticks ? function (u, vals) {
                     return vals.map(function (v) { return data.y2_ticks[v] || ""; });
                   } : undefined });
     }
-    if (data.time) { uPlot.tzDate && (scales.x.tzDate = null); }
     var width = Math.max(320, el.clientWidth || 640);
     el.innerHTML = "";
     el.setAttribute("data-drawn", "true");

@@ -51,7 +51,7 @@ def _columns_sqlite(path):
 
 
 def _columns_postgres(url):
-    types = {"text": "TEXT", "integer": "INTEGER"}
+    types = {"text": "TEXT", "integer": "INTEGER", "double precision": "REAL"}
     with psycopg.connect(url) as conn:
         rows = conn.execute(
             "SELECT table_name, column_name, data_type, is_nullable FROM "
