@@ -246,3 +246,9 @@ def translator(lang: str) -> Callable[..., str]:
 def both(key: str, **values: Any) -> str:
     """Thai, then English: for the few places that speak before a language is chosen."""
     return " / ".join(translator(lang)(key, **values) for lang in LANGS)
+
+
+# The sites, bookings and leases pages' strings (helper "stats"), kept in their own module.
+from central.console.stats_i18n import MESSAGES as _STATS  # noqa: E402
+
+MESSAGES.update(_STATS)

@@ -21,12 +21,13 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import Any
 
+from central.console.charts import Chart, Series
+from central.console.i18n import translator
 from central.errors import BadRequest
 from central.store.records import Site
 from central.store.stats import SERIES, HourCount, SiteDay, SiteLeases, TerminalLeases
-from kiosk.dates import gregorian, thai
+from kiosk.dates import BANGKOK, gregorian, thai
 
 #: The longest range the sites pages take (a quarter: 92 points on a chart still read).
 MAX_DAYS = 92
@@ -118,26 +119,26 @@ def fill_rows(days: Iterable[SiteDay], first: date, last: date) -> list[FillRow]
     return out
 
 
-def fill_chart(rows: Sequence[FillRow]) -> dict[str, Any]:
-    """The chart of `rows`: booked and held as % of capacity, by day."""
-    return {
-        "x": [r.day["iso"] for r in rows],
-        "unit": "%",
-        "series": [
-            {
-                "key": "booked",
-                "th": "จองแล้ว (% ของที่นั่ง)",
-                "en": "Booked (% of capacity)",
-                "values": [r.fill for r in rows],
-            },
-            {
-                "key": "held",
-                "th": "กันไว้ให้ตู้ (% ของที่นั่ง)",
-                "en": "Held by leases (% of capacity)",
-                "values": [r.held_share for r in rows],
-            },
+def fill_chart(rows: Sequence[FillRow], title: str, lang: str) -> Chart:
+    """The chart of `rows`: booked and held as % of capacity, by Bangkok day."""
+    t = translator(lang)
+    return Chart(
+        id="chart-site-fill",
+        title=title,
+        x_label=t("stats.day"),
+        x=[_midnight(r.day["iso"]) for r in rows],
+        x_labels=[r.day[lang] for r in rows],
+        series=[
+            Series(t("sites.series.booked"), [r.fill for r in rows]),
+            Series(t("sites.series.held"), [r.held_share for r in rows]),
         ],
-    }
+        y_label="%",
+    )
+
+
+def _midnight(day: str) -> int:
+    d = date.fromisoformat(day)
+    return int(datetime(d.year, d.month, d.day, tzinfo=BANGKOK).timestamp())
 
 
 @dataclass(frozen=True)
@@ -152,16 +153,22 @@ class SiteSummary:
 
 
 def site_summaries(
-    sites: Sequence[Site], days: Sequence[SiteDay], today: date, first: date, last: date
+    sites: Sequence[Site],
+    days: Sequence[SiteDay],
+    today_days: Sequence[SiteDay],
+    today: date,
+    first: date,
+    last: date,
 ) -> list[SiteSummary]:
-    """Each site's fill today and over the whole range (sites in their listed order)."""
+    """Each site's fill today (`today_days`) and over the range (`days`), sites in their
+    listed order."""
     by_site: dict[str, list[SiteDay]] = {}
     for d in days:
         by_site.setdefault(d.site_id, []).append(d)
     out = []
     for s in sites:
         mine = by_site.get(s.site_id, [])
-        today_row = _summed(both_dates(today), [d for d in mine if d.date == today.isoformat()])
+        today_row = _summed(both_dates(today), [d for d in today_days if d.site_id == s.site_id])
         period = _summed({"iso": f"{first.isoformat()}/{last.isoformat()}"}, mine)
         out.append(
             SiteSummary(
@@ -169,6 +176,22 @@ def site_summaries(
             )
         )
     return out
+
+
+def total_row(rows: Sequence[FillRow]) -> FillRow:
+    """The sum of `rows` (the tables' last line)."""
+    capacity = sum(r.capacity for r in rows)
+    booked = sum(r.booked for r in rows)
+    held = sum(r.held for r in rows)
+    return FillRow(
+        {"iso": "total"},
+        sum(r.slots for r in rows),
+        capacity,
+        booked,
+        held,
+        percent(booked, capacity),
+        percent(held, capacity),
+    )
 
 
 def _summed(day: dict[str, str], days: Sequence[SiteDay]) -> FillRow:
@@ -220,21 +243,23 @@ def hour_rows(counts: Iterable[HourCount]) -> tuple[list[str], list[HourRow], Ho
     return series, rows, total
 
 
-def hour_chart(series: Sequence[str], rows: Sequence[HourRow]) -> dict[str, Any]:
-    return {
-        "x": [f"{r.hour:02d}" for r in rows],
-        "unit": "",
-        "stacked": True,
-        "series": [
-            {
-                "key": s,
-                "th": SERIES_LABELS.get(s, (s, s))[0],
-                "en": SERIES_LABELS.get(s, (s, s))[1],
-                "values": [r.counts[s] for r in rows],
-            }
-            for s in series
-        ],
-    }
+def hour_chart(series: Sequence[str], rows: Sequence[HourRow], title: str, lang: str) -> Chart:
+    """Bookings per hour, one line per series (cancelled ones are in the table only)."""
+    t = translator(lang)
+    return Chart(
+        id="chart-bookings-hour",
+        title=title,
+        x_label=t("bookings.hour"),
+        x=[r.hour for r in rows],
+        x_labels=[r.label for r in rows],
+        series=[Series(series_label(s, lang), [r.counts[s] for r in rows]) for s in series],
+        time=False,
+    )
+
+
+def series_label(key: str, lang: str) -> str:
+    th, en = SERIES_LABELS.get(key, (key, key))
+    return th if lang == "th" else en
 
 
 # --- leases ------------------------------------------------------------------------------

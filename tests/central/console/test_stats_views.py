@@ -64,9 +64,13 @@ def test_fill_rows_have_every_day_and_sum_the_sites():
     assert rows[1].fill == 55.0 and rows[1].held_share == 9.0
     assert rows[0].fill is None and rows[3].fill is None  # no capacity: no percentage
     assert rows[1].day["th"] == "1 มิ.ย. 2564" and rows[1].day["en"].startswith("1 Jun")
-    chart = fill_chart(rows)
-    assert chart["x"] == [r.day["iso"] for r in rows]
-    assert chart["series"][0]["values"] == [None, 55.0, None, None]
+    chart = fill_chart(rows, "title", "en")
+    assert chart.id == "chart-site-fill" and chart.time
+    assert [b - a for a, b in zip(chart.x, chart.x[1:], strict=False)] == [86400] * 3
+    assert chart.x[0] == 1622394000  # 2021-05-31 00:00 Bangkok
+    assert chart.x_labels == [r.day["en"] for r in rows]
+    assert chart.series[0].values == [None, 55.0, None, None]
+    assert fill_chart(rows, "t", "th").x_labels[1] == "1 มิ.ย. 2564"
 
 
 def test_site_summaries_give_today_and_the_range_per_site():
@@ -75,7 +79,7 @@ def test_site_summaries_give_today_and_the_range_per_site():
         Site("z", "แซด", "Z", "-", "-", "-", "-", 1),
     ]
     days = [SiteDay("a", "2021-06-01", 2, 20, 5, 1), SiteDay("a", "2021-06-02", 2, 20, 15, 0)]
-    a, z = site_summaries(sites, days, TODAY, TODAY, date(2021, 6, 2))
+    a, z = site_summaries(sites, days, days[:1], TODAY, TODAY, date(2021, 6, 2))
     assert (a.today.capacity, a.today.booked, a.today.fill) == (20, 5, 25.0)
     assert (a.period.capacity, a.period.booked, a.period.held, a.period.fill) == (40, 20, 1, 50.0)
     assert z.today.capacity == 0 and z.today.fill is None
@@ -95,9 +99,11 @@ def test_hour_rows_keep_cancelled_apart_and_unknown_channels_visible():
     assert rows[23].counts["kiosk-replayed"] == 4 and rows[12].counts["line"] == 1
     assert total.total == 9 and total.cancelled == 2
     assert total.counts == {"kiosk-online": 3, "kiosk-replayed": 4, "web": 1, "app": 0, "line": 1}
-    chart = hour_chart(series, rows)
-    assert [s["key"] for s in chart["series"]] == series
-    assert sum(sum(s["values"]) for s in chart["series"]) == total.total
+    chart = hour_chart(series, rows, "title", "en")
+    assert chart.id == "chart-bookings-hour" and chart.x == list(range(24))
+    assert [s.label for s in chart.series][:2] == ["Kiosk, online", "Kiosk, replayed from queue"]
+    assert chart.series[-1].label == "line"
+    assert sum(sum(s.values) for s in chart.series) == total.total
 
 
 def test_the_lease_summary_says_whether_the_held_share_is_within_the_budget():
