@@ -58,7 +58,7 @@ def forget(driver: WebDriver) -> None:
 
 @pytest.fixture
 def screenshot(browser: WebDriver) -> Callable[..., Path]:
-    """`screenshot(name, full_page=False)`: docs/screenshots/console/NAME.png of the page now."""
+    """`screenshot(name, full_page=False)`: NAME.png of the page now (tests/browser/shots.py)."""
 
     def take(name: str, *, full_page: bool = False) -> Path:
         return shots.save(browser, name, full_page=full_page)

@@ -1,8 +1,8 @@
 """Every console page in the browser, in Thai (and a few in English): it loads without a script
 error or a missing asset, is one document with a language, a title, one h1 and a main, draws
 its Thai in the served Sarabun (the machine has no Thai font of its own), shows no citizen's
-data, passes axe-core (no serious or critical violation), and is photographed into
-docs/screenshots/console/ to be looked at."""
+data, passes axe-core (no serious or critical violation), and is photographed (shots.py;
+the set in docs/screenshots/console/) to be looked at."""
 
 from __future__ import annotations
 
@@ -82,7 +82,14 @@ def pages() -> list:
 
 
 def severe_log(driver) -> list[str]:
-    return [e["message"] for e in driver.get_log("browser") if e["level"] == "SEVERE"]
+    """The browser console's errors since the last call. The browser asks for /favicon.ico
+    by itself, at a moment of its own choosing, and the console has none: that 404 is left
+    out (it said so at random, in the middle of another page's checks)."""
+    return [
+        e["message"]
+        for e in driver.get_log("browser")
+        if e["level"] == "SEVERE" and "/favicon.ico" not in e["message"]
+    ]
 
 
 @pytest.mark.parametrize(("page", "lang"), pages())
@@ -100,6 +107,8 @@ def test_page_loads_reads_and_passes_axe(browser, console, fleet, bookings, scre
     assert len(browser.find_elements(By.TAG_NAME, "h1")) == 1
     assert len(browser.find_elements(By.TAG_NAME, "main")) == 1
     assert severe_log(browser) == []  # no script error, no asset answered 404
+    screenshot(f"{page.name}-{lang}", full_page=page.full_page)  # before the checks below:
+    # a page that fails them is photographed too, to be looked at
     faces = browser.execute_script(
         "return [...document.fonts].filter(f => f.status === 'loaded').map(f => f.family)"
     )
@@ -111,4 +120,3 @@ def test_page_loads_reads_and_passes_axe(browser, console, fleet, bookings, scre
     shown = [p for p in personal(bookings) if p in text or p in source]
     assert shown == [], f"personal data on {page.name}: {shown}"
     axe.assert_accessible(browser, f"{page.name} ({lang})")
-    screenshot(f"{page.name}-{lang}", full_page=page.full_page)
