@@ -8,6 +8,7 @@ import subprocess
 
 import pytest
 from PIL import Image
+from selenium.webdriver.support.ui import WebDriverWait
 
 from tests.browser import axe, charts, driver, shots, thai
 from tests.browser.tiny_site import serving
@@ -112,16 +113,21 @@ MIXED = """<!doctype html><html lang="th"><head><meta charset="utf-8"><title>t</
 <p>ไทยในฟอนต์ที่ถูก</p><p class="lib">ไทยในฟอนต์อื่น</p><p hidden class="lib">ซ่อนอยู่</p>
 <canvas id="c" width="300" height="60"></canvas><script>
 const g = document.getElementById("c").getContext("2d");
-g.font = "12px Sarabun"; g.fillText("แกนเวลา", 5, 20);
+g.font = "12px Sarabun"; g.fillText("ก่อนโหลด", 5, 10);
 g.font = "12px system-ui"; g.fillText("สถานะ", 5, 40); g.fillText("12:00", 5, 55);
+document.fonts.load("12px Sarabun").then(() => {
+  g.font = "12px Sarabun"; g.fillText("แกนเวลา", 5, 20); document.title = "drawn";
+});
 </script></main></body></html>"""
 
 
 def test_thai_in_another_font_is_found_in_the_dom_and_on_canvases(browser):
     with serving({"/": MIXED}) as base:
         browser.get(base + "/")
+        WebDriverWait(browser, 10).until(lambda d: d.title == "drawn")
         found = thai.wrong_fonts(browser)
     assert found == [
         ("ไทยในฟอนต์อื่น", "system-ui, sans-serif"),
+        ("ก่อนโหลด", "12px Sarabun (drawn before it loaded)"),
         ("สถานะ", "12px system-ui"),
     ]

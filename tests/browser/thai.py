@@ -5,8 +5,9 @@ row of empty boxes. Two places draw text:
 - the DOM: every visible text node with Thai in it must have Sarabun as its element's first
   font family (a library stylesheet, uPlot's for one, may set its own);
 - canvases: uPlot draws axis labels with `fillText` in the font its options say. A script put
-  into every new document before the page's own (`install`) records each Thai `fillText` and
-  the context's font at that moment.
+  into every new document before the page's own (`install`) records each Thai `fillText`, the
+  context's font at that moment, and whether that font was loaded then (a canvas drawn before
+  the web font arrived keeps the fallback's boxes: it is not redrawn when the font comes).
 """
 
 from __future__ import annotations
@@ -26,7 +27,9 @@ RECORD_CANVAS = r"""
   for (const name of ["fillText", "strokeText"]) {
     const original = CanvasRenderingContext2D.prototype[name];
     CanvasRenderingContext2D.prototype[name] = function (text, ...rest) {
-      if (thai.test(String(text))) { seen.push([String(text), this.font]); }
+      if (thai.test(String(text))) {
+        seen.push([String(text), this.font, document.fonts.check(this.font, String(text))]);
+      }
       return original.call(this, text, ...rest);
     };
   }
@@ -59,4 +62,8 @@ def wrong_fonts(driver: WebDriver) -> list[tuple[str, str]]:
     """(text, font) of every Thai string on the page drawn in another family than Sarabun."""
     dom = [tuple(x) for x in driver.execute_script(DOM_FONTS, FAMILY)]
     canvas = driver.execute_script("return window.__thaiCanvasText || []")
-    return dom + [(text, font) for text, font in canvas if FAMILY not in font]
+    return dom + [
+        (text, font if FAMILY not in font else f"{font} (drawn before it loaded)")
+        for text, font, loaded in canvas
+        if FAMILY not in font or not loaded
+    ]
