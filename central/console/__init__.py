@@ -26,9 +26,17 @@ PAGE_MODULES = ("routes_", "stats")
 
 
 def _import_pages() -> None:
+    """Every page module, then (once: the router is shared by every app of the process) the
+    catch-all that answers an unknown console path with the console's own 404 page."""
     for info in pkgutil.iter_modules(__path__):
         if info.name.startswith(PAGE_MODULES):
             importlib.import_module(f"{__name__}.{info.name}")
+    if any(getattr(r, "name", None) == "console_not_found" for r in web.router.routes):
+        return
+
+    @web.router.get("/{rest:path}", name="console_not_found")
+    def console_not_found(rest: str, operator: web.OperatorDep) -> Response:
+        raise web.Refused(404, "error.not.found")
 
 
 async def _login_required(request: Request, exc: Exception) -> Response:

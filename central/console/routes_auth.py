@@ -88,6 +88,7 @@ def login(request: Request, form: FormDep) -> Response:
         )
     operator = found[0]
     store.clear_login_failures(by_name)
+    store.prune_console_sessions(now)  # ended sessions go at the next sign-in: no sweeper
     token = store.new_console_session(operator.name, now, sessions.IDLE, sessions.LIFETIME)
     audit(request, operator, "login", operator.name)
     response = RedirectResponse(next_path, status_code=303)

@@ -17,7 +17,7 @@ from __future__ import annotations
 import secrets
 from pathlib import Path
 from typing import Annotated, Any
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse
@@ -203,6 +203,10 @@ def render(
     lang = lang_of(request)
     t = i18n.translator(lang)
     here = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+    kept = [(k, v) for k, v in request.query_params.multi_items() if k != "lang"]
+    lang_links = {
+        other: request.url.path + "?" + urlencode([*kept, ("lang", other)]) for other in i18n.LANGS
+    }
     context = {
         "lang": lang,
         "t": t,
@@ -210,6 +214,7 @@ def render(
         "operator": operator,
         "nav": nav(request) if operator is not None else [],
         "here": here,
+        "lang_links": lang_links,
         "quote": quote,
         **ctx,
     }

@@ -21,7 +21,6 @@ from central.store.health import _row as fleet_row
 
 #: The meta key of the console's signing key (the sign-in form's CSRF token before a session).
 CONSOLE_KEY = "console_signing_key"
-_FAILURES = "SELECT failures, last_at FROM login_failures WHERE key = ?"
 #: `audit_page` adds its WHERE clauses, all constants, to this.
 _AUDIT_SELECT = "SELECT id, at, operator, action, target, detail, source_ip FROM audit_log WHERE "
 
@@ -198,19 +197,24 @@ class ConsoleStore(Connections):
         self, key: str, now: datetime, forget_after: timedelta, lockout: Any
     ) -> Failures:
         """Count one more failure of `key` (a count older than `forget_after` starts again);
-        `lockout(failures)` is how long the key is then refused (a timedelta or None)."""
+        `lockout(failures)` is how long the key is then refused (a timedelta or None).
+
+        The count is added in the upsert itself, so failures arriving at once in several
+        workers are each counted (a read-then-write would let two of them both write 1)."""
         with self._write() as c:
-            r = c.execute(_FAILURES + self._lock_rows("login_failures"), (key,)).fetchone()
-            failures = 1
-            if r is not None and now - datetime.fromisoformat(r[1]) < forget_after:
-                failures = r[0] + 1
+            row = c.execute(
+                "INSERT INTO login_failures(key, failures, last_at, locked_until) "
+                "VALUES (?, 1, ?, NULL) ON CONFLICT(key) DO UPDATE SET failures = CASE "
+                "WHEN login_failures.last_at >= ? THEN login_failures.failures + 1 ELSE 1 END, "
+                "last_at = excluded.last_at RETURNING failures",
+                (key, utc(now), utc(now - forget_after)),
+            ).fetchone()
+            failures = int(row[0])
             wait = lockout(failures)
             locked = None if wait is None else now + wait
             c.execute(
-                "INSERT INTO login_failures(key, failures, last_at, locked_until) VALUES (?,?,?,?) "
-                "ON CONFLICT(key) DO UPDATE SET failures = excluded.failures, "
-                "last_at = excluded.last_at, locked_until = excluded.locked_until",
-                (key, failures, utc(now), None if locked is None else utc(locked)),
+                "UPDATE login_failures SET locked_until = ? WHERE key = ?",
+                (None if locked is None else utc(locked), key),
             )
             return Failures(failures, now, locked)
 

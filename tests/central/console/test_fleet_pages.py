@@ -83,6 +83,23 @@ def test_filters_sorting_and_pages(signed_in: Browser) -> None:
     assert all(s == "online" for _, s in online_store_1) and online_store_1
 
 
+def test_an_unknown_console_page_is_the_consoles_404(signed_in: Browser, browser: Browser) -> None:
+    r = signed_in.get("/console/no/such/page?lang=en")
+    assert r.status_code == 404 and "There is no such page." in r.text
+    assert r.headers["content-type"].startswith("text/html")
+    assert browser.get("/console/no/such/page").status_code == 303  # signed out: sign in first
+    assert browser.get("/console/static/nothing.js").status_code == 404
+
+
+def test_the_language_links_keep_the_filters(signed_in: Browser) -> None:
+    page = signed_in.get("/console/terminals?state=online&store=a%26b").text
+    assert 'href="/console/terminals?state=online&amp;store=a%26b&amp;lang=en"' in page
+    english = signed_in.get("/console/terminals?state=online&store=a%26b&lang=en")
+    assert '<html lang="en">' in english.text
+    assert signed_in.session.cookies["console_lang"] == "en"
+    assert '<html lang="en">' in signed_in.get("/console/").text  # remembered
+
+
 def test_a_bad_filter_is_a_clear_400(signed_in: Browser) -> None:
     for query in (
         "state=asleep",
@@ -164,4 +181,35 @@ def test_pages_have_a_language_a_title_one_h1_and_main(signed_in: Browser) -> No
             assert r.status_code == 200, path
             page = r.text
             assert f'<html lang="{lang}">' in page, path
-            assert page.count("<h1>") == 1 and "<title>" in page and "<main" in page, path
+            assert page.count("<h1>") == 1 and "<main" in page, path
+            title = re.findall(r"<title>(.*?)</title>", page, re.S)
+            assert len(title) == 1 and "<" not in title[0] and title[0].strip(), path
+
+
+def test_districts_from_the_stores_list_count_filter_and_show(signed_in: Browser) -> None:
+    from central.store.stores import StoreInfo
+
+    c = signed_in.c
+    c.central.store.put_stores(
+        [
+            StoreInfo("store-1", "ร้านบางซื่อ", "Bang Sue shop", "เขตบางซื่อ", "Bang Sue"),
+            StoreInfo("store-2", "ร้าน <จตุจักร>", "Chatuchak <shop>", "เขตจตุจักร", "Chatuchak"),
+        ]
+    )
+    enrol(c, "kiosk-3", "store-1")
+    overview = signed_in.get("/console/?lang=en").text
+    counts = dict(
+        re.findall(
+            r"<tr><td>([^<]+)</td><td class=\"num\"><a href=\"[^\"]+\" "
+            r"data-testid=\"count-district\">(\d+)</a>",
+            overview,
+        )
+    )
+    assert counts == {"Bang Sue": "2", "Chatuchak": "1"}
+    link = re.search(r'href="(/console/terminals\?district=Bang%20Sue)"', overview).group(1)
+    listed = signed_in.get(link + "&lang=en").text
+    assert [t for t, _ in rows_of(listed)] == ["kiosk-1", "kiosk-3"]
+    assert "Bang Sue shop" in listed
+    thai = signed_in.get("/console/terminals?district=เขตจตุจักร&lang=th").text
+    assert [t for t, _ in rows_of(thai)] == ["kiosk-2"]
+    assert "ร้าน &lt;จตุจักร&gt;" in thai and "<จตุจักร>" not in thai

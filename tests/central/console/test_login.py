@@ -98,6 +98,8 @@ def test_a_session_ends_after_idle_time_and_after_its_lifetime(signed_in: Browse
     assert r.status_code == 303 and "expired=1" in r.headers["location"]
     # absolute: kept busy, it still ends LIFETIME after sign-in
     assert signed_in.login("tech").status_code == 303
+    kept = signed_in.c.central.store._conn().execute("SELECT count(*) FROM console_sessions")
+    assert next(iter(kept))[0] == 1  # the ended session was pruned at this sign-in
     step = sessions.IDLE.total_seconds() / 2
     used = 0.0
     while used + step < sessions.LIFETIME.total_seconds():
