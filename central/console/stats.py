@@ -18,6 +18,7 @@ Decisions where the issue is silent:
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -32,14 +33,15 @@ from kiosk.dates import BANGKOK, gregorian, thai
 #: The longest range the sites pages take (a quarter: 92 points on a chart still read).
 MAX_DAYS = 92
 
-#: The labels of SERIES (and of the cancelled column), Thai and English.
+#: The labels of SERIES, Thai and English (a channel not named here is shown by its name).
 SERIES_LABELS: dict[str, tuple[str, str]] = {
     "kiosk-online": ("ตู้บริการ ออนไลน์", "Kiosk, online"),
     "kiosk-replayed": ("ตู้บริการ ส่งจากคิว", "Kiosk, replayed from queue"),
     "web": ("เว็บไซต์", "Web"),
     "app": ("แอป", "App"),
 }
-CANCELLED_LABEL = ("ยกเลิกแล้ว", "Cancelled since")
+#: Exactly YYYY-MM-DD (`date.fromisoformat` alone also takes 20210601 and 2021-W22-2).
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}", re.ASCII)
 
 
 class BadDate(BadRequest):
@@ -56,7 +58,7 @@ def parse_day(text: str | None, default: date, name: str = "day") -> date:
     if text is None or text == "":
         return default
     try:
-        if len(text) != 10:
+        if not _ISO_DATE.fullmatch(text):
             raise ValueError(text)
         return date.fromisoformat(text)
     except ValueError:

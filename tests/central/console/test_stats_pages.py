@@ -206,6 +206,12 @@ def test_bookings_per_hour_match_the_store_and_cancelled_ones_are_apart(signed_i
     assert [s["label"] for s in data["series"]] == head[1:5]
     assert [sum(s["values"]) for s in data["series"]] == [2, 0, 2, 0]
     assert 'id="chart-bookings-hour"' in r.text
+    # nothing personal on the page, in either language
+    card = citizen(40).card
+    for html in (r.text, signed_in.get("/console/bookings?lang=th").text):
+        for secret in (card["cid"], "0812345678", "081-234-5678", card["name_th"]["first"],
+                       card["name_en"]["first"], card["name_en"]["last"]):  # fmt: skip
+            assert secret not in html
     # another day, from the URL: nothing booked then
     other = tables(signed_in.get("/console/bookings?day=2021-05-20").text)["table-bookings-hour"]
     assert [int(v) for v in other[-1][1:]] == [0, 0, 0, 0, 0, 0]
@@ -244,3 +250,33 @@ def test_the_leases_page_shows_what_each_terminal_holds_and_a_revoked_one_as_rev
     assert summary["share"].strip() == f"{100 * held / capacity:.1f} %"
     site_rows = page["table-leases-sites"][1:]
     assert sum(int(row[3]) for row in site_rows) == held
+
+
+def test_stats_pages_have_a_language_a_title_one_h1_and_main(signed_in):
+    for lang in ("th", "en"):
+        for path, status in (
+            ("/console/sites", 200),
+            ("/console/sites/scg-bang-sue", 200),
+            ("/console/bookings", 200),
+            ("/console/leases", 200),
+            ("/console/bookings?day=x", 400),
+        ):
+            joined = f"{path}{'&' if '?' in path else '?'}lang={lang}"
+            r = signed_in.get(joined)
+            assert r.status_code == status, joined
+            page = r.text
+            assert f'<html lang="{lang}">' in page, joined
+            assert page.count("<h1>") == 1 and "<title>" in page and "<main" in page, joined
+
+
+def test_a_store_name_with_html_is_shown_as_text_on_the_leases_page(signed_in):
+    c = signed_in.c
+    evil = '<img src=x onerror="alert(1)">'
+    c.tokens["kiosk-evil"] = c.central.store.issue_token("kiosk-evil", evil, "kiosk", c.clock.now)
+    assert refresh_leases(c, "kiosk-evil", recent=DAY3).json()["leases"]
+    r = signed_in.get("/console/leases?lang=en")
+    assert r.status_code == 200
+    assert evil not in r.text
+    assert "&lt;img src=x onerror=&#34;alert(1)&#34;&gt;" in r.text
+    row = {row[0]: row for row in tables(r.text)["table-leases"][1:]}["kiosk-evil"]
+    assert row[1] == evil  # the text, as written, once the browser unescapes it

@@ -27,7 +27,18 @@ TODAY = date(2021, 6, 1)
 
 
 @pytest.mark.parametrize(
-    "text", ["2021-6-1", "01/06/2021", "2021-06-31", "yesterday", "2564-13-01", "2021-06-01x"]
+    "text",
+    [
+        "2021-6-1",
+        "01/06/2021",
+        "2021-06-31",
+        "yesterday",
+        "2564-13-01",
+        "2021-06-01x",
+        "20210601",
+        "2021-W22-2",
+        "２０２１-06-01",
+    ],
 )
 def test_a_bad_date_is_refused_in_thai_and_english(text):
     with pytest.raises(BadDate) as err:
