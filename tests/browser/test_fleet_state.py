@@ -87,3 +87,26 @@ def test_html_in_a_store_name_is_shown_as_text(browser, console):
         assert browser.execute_script("return window.__pwned === undefined"), target
         assert browser.find_elements(By.CSS_SELECTOR, "main img[src=x]") == [], target
         assert browser.find_elements(By.XPATH, "//main//b[text()='ร้าน']") == [], target
+
+
+def test_each_overview_count_links_to_as_many_terminals(browser, console):
+    """Every number on the overview is a link; following it shows that many rows."""
+    console.enrol("T-9003", "7-Eleven สาขาทดสอบ")
+    console.report("T-9003", printer={"state": "ok", "paper": "out"})
+    login(browser, console, OPERATOR)
+    open_page(browser, console, "/console/")
+    links = [
+        (a.get_attribute("data-testid"), a.get_attribute("href"), a.text)
+        for a in browser.find_elements(By.CSS_SELECTOR, '[data-testid^="count-"]')
+    ]
+    assert {t for t, _, _ in links} >= {
+        "count-all", "count-state-online", "count-state-never-seen",
+        "count-reason-printer-out-of-paper-fail",
+    }  # fmt: skip
+    for name, href, label in links:
+        shown = int("".join(ch for ch in label.split()[0] if ch.isdigit()))
+        browser.get(href + ("&" if "?" in href else "?") + "per_page=200")
+        total = browser.find_element(By.CSS_SELECTOR, '[data-testid="terminal-count"]')
+        assert int(total.get_attribute("data-total")) == shown, name
+        rows = browser.find_elements(By.CSS_SELECTOR, "#terminal-table tbody tr[data-terminal]")
+        assert len(rows) == shown, name

@@ -81,3 +81,7 @@ def test_the_language_switch_changes_the_page_and_is_remembered(browser, console
     follow(browser, browser.find_element(*marked("lang-th")))
     assert browser.find_element(By.TAG_NAME, "html").get_attribute("lang") == "th"
     assert not browser.find_element(*marked("nav-terminals")).text.isascii()
+    open_page(browser, console, "/console/terminals?state=never-seen")
+    follow(browser, browser.find_element(*marked("lang-en")))  # the list stays filtered
+    assert browser.find_element(By.TAG_NAME, "html").get_attribute("lang") == "en"
+    assert parse_qs(urlsplit(browser.current_url).query)["state"] == ["never-seen"]
