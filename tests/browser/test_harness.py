@@ -131,3 +131,25 @@ def test_thai_in_another_font_is_found_in_the_dom_and_on_canvases(browser):
         ("ก่อนโหลด", "12px Sarabun (drawn before it loaded)"),
         ("สถานะ", "12px system-ui"),
     ]
+
+
+def test_the_browser_starts_without_selenium_manager(monkeypatch):
+    """Selenium Manager is what would look up and download a driver and a browser: starting
+    the browser as the tests do must never call it."""
+    from selenium.webdriver.common.selenium_manager import SeleniumManager
+
+    driver.check_browser()
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("Selenium Manager was asked for a driver")
+
+    monkeypatch.setattr(SeleniumManager, "binary_paths", refuse)
+    profile = driver.new_profile()
+    try:
+        started = driver.start_chromium(profile)
+        try:
+            assert started.capabilities["browserName"] in ("chrome", "chromium")
+        finally:
+            started.quit()
+    finally:
+        driver.remove_profile(profile)
