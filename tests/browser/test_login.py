@@ -3,11 +3,23 @@ of a page without a session and back, logout, and the language switch."""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from urllib.parse import parse_qs, urlsplit
 
 from selenium.webdriver.common.by import By
 
-from tests.browser.pages import follow, login, logout, marked, open_page, path, submit_login
+from central.console import sessions
+from central.console.i18n import MESSAGES
+from tests.browser.pages import (
+    follow,
+    login,
+    logout,
+    marked,
+    open_page,
+    path,
+    statuses,
+    submit_login,
+)
 from tests.browser.served_console import OPERATOR
 
 
@@ -85,3 +97,24 @@ def test_the_language_switch_changes_the_page_and_is_remembered(browser, console
     follow(browser, browser.find_element(*marked("lang-en")))  # the list stays filtered
     assert browser.find_element(By.TAG_NAME, "html").get_attribute("lang") == "en"
     assert parse_qs(urlsplit(browser.current_url).query)["state"] == ["never-seen"]
+
+
+def test_wrong_passwords_lock_the_name_until_the_central_clock_moves_on(browser, console):
+    """The FREE_PER_NAME-th failure locks the name: then even the right password is refused
+    (429, the wait in Thai) until the lock has passed on the central's clock."""
+    who = ("prasert", "operator", "another long password 42")
+    console.add_operator(*who)
+    failed = MESSAGES["login.failed"]["th"]
+    locked_start = MESSAGES["login.locked"]["th"].split("{")[0].strip()
+    statuses(browser)
+    for attempt in range(sessions.FREE_PER_NAME):
+        submit_login(browser, console, who[0], f"not the password {attempt}")
+        assert browser.find_element(*marked("login-error")).text.endswith(failed)
+    assert [s for url, s in statuses(browser) if "/console/login" in url][-5:] == [401] * 5
+    submit_login(browser, console, who[0], who[2])  # the right one, while locked
+    message = browser.find_element(*marked("login-error")).text
+    assert locked_start in message and "15" in message, message
+    assert path(browser).startswith("/console/login")
+    assert statuses(browser)[-1][1] == 429
+    with console.at(console.now + sessions.FIRST_LOCK + timedelta(seconds=1)):
+        login(browser, console, who)
