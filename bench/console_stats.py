@@ -3,11 +3,13 @@
 Creates its own database on the cluster `--url` names (dropped at the end unless `--keep`),
 migrates it, generates in SQL the sites and slots of the demo (25 sites x 14 days x 9 slots),
 `--bookings` bookings spread over the first `--days` days (channels 55 % kiosk, 35 % web, 10 %
-app; 3 % cancelled), an SMS outbox row for every 20th kiosk booking (replayed from the queue),
-and `--terminals` terminals holding leases, a tenth of them revoked. Then, for each statement
+app; 3 % cancelled), an SMS outbox row for every 20th kiosk booking (replayed from the queue)
+and for every web and app booking, and `--terminals` terminals holding leases, a tenth of them
+revoked. Then, for each statement
 of the stats pages: EXPLAIN (ANALYZE, BUFFERS) with the index of migration "console stats
 indexes" and without it (dropped inside a transaction rolled back after), and the median wall
-time of `--runs` runs through the store itself. docs/console.md has the figures.
+time of `--runs` runs through the store itself; with `--pages`, each page's time over HTTP from
+a real central on loopback over that database. docs/console.md has the figures.
 
     .venv/bin/python bench/console_stats.py --url postgresql://postgres@127.0.0.1:54329/postgres
 """
@@ -15,19 +17,31 @@ time of `--runs` runs through the store itself. docs/console.md has the figures.
 from __future__ import annotations
 
 import argparse
+import re
 import statistics
+import tempfile
+import threading
 import time
 import uuid
+from dataclasses import replace
 from datetime import date, datetime, timedelta
+from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 import psycopg
+import requests
+import uvicorn
 
+from central.app import create_app
+from central.console.passwords import hash_password
+from central.service import Central
+from central.settings import Settings
 from central.store.postgres import PostgresStore, translate
 from central.store.records import slot_key
 from central.store.stats import (
     FILL_SQL,
     HOURS_SQL,
+    REPLAYED_SQL,
     SITE_LEASES_SQL,
     TERMINAL_LEASES_SQL,
     day_bounds,
@@ -75,6 +89,14 @@ GENERATE = [
               created_at, created_at
        FROM bookings WHERE channel = 'kiosk' AND ('x' || substr(booking_id, 1, 6))::bit(24)::int
              %% 20 = 0""",
+    # every web and app booking wrote its "booked" SMS (a twentieth "pending"), as on day one
+    """INSERT INTO notifications(event_id, reference, event, phone, text, next_attempt_at,
+         created_at)
+       SELECT reference || ':booked', reference,
+              CASE WHEN ('x' || substr(booking_id, 7, 6))::bit(24)::int %% 20 = 0
+                   THEN 'pending' ELSE 'booked' END,
+              '08x-xxx-0000', 'bench', created_at, created_at
+       FROM bookings WHERE channel IN ('web', 'app')""",
     # terminals, a tenth revoked, each with one lease of 2 seats on a slot of day 3
     """INSERT INTO terminals(terminal_id, store, channel, created_at, revoked_at)
        SELECT 'kiosk-' || i, 'store-' || i, 'kiosk', '2021-05-28T10:00:00+07:00',
@@ -117,6 +139,12 @@ def statements(day: date) -> list[tuple[str, str, dict, str | None]]:
             HOURS_SQL,
             dict(zip(("start", "end"), day_bounds(day), strict=True)),
             "bookings_by_created",
+        ),
+        (
+            "kiosk bookings replayed, per hour (one day)",
+            REPLAYED_SQL,
+            dict(zip(("start", "end"), day_bounds(day), strict=True)),
+            None,
         ),
         (
             "leases per terminal",
@@ -183,6 +211,68 @@ def write_cost(conn: psycopg.Connection, n: int = 20_000) -> str:
     )
 
 
+def generate(conn: psycopg.Connection, args: argparse.Namespace) -> None:
+    began = time.perf_counter()
+    params = {
+        "first": FIRST.isoformat(),
+        "days": args.days,
+        "bookings": args.bookings,
+        "terminals": args.terminals,
+    }
+    for statement in GENERATE:
+        conn.execute(statement, params)
+    print(f"generated in {time.perf_counter() - began:.1f} s: ", end="")
+    counts = [
+        conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
+        for t in ("bookings", "slots", "notifications", "lease_seats")
+    ]
+    print("bookings {}, slots {}, outbox rows {}, lease seats {}".format(*counts))
+
+
+def time_pages(url: str, day: date, runs: int) -> None:
+    """Each stats page as a signed-in operator's browser gets it: a central in this process
+    (uvicorn on a free loopback port) over the generated database, the clock at NOW."""
+    password = "a long bench password"
+    keys = tempfile.mkdtemp(prefix="console-stats-keys-")
+    settings = Settings(db=url, keys_dir=Path(keys), clock=lambda: NOW, demo=False)
+    settings = replace(settings, verify_interval=0)
+    central = Central(settings)
+    central.store.add_operator("bench", "operator", hash_password(password), NOW)
+    config = uvicorn.Config(
+        create_app(settings, central), host="127.0.0.1", port=0, log_config=None, access_log=False
+    )
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    while not server.started:
+        time.sleep(0.05)
+    base = f"http://127.0.0.1:{server.servers[0].sockets[0].getsockname()[1]}"
+    try:
+        browser = requests.Session()
+        page = browser.get(base + "/console/login", timeout=30).text
+        token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+        form = {"csrf_token": token, "username": "bench", "password": password}
+        assert browser.post(base + "/console/login", data=form, timeout=30).status_code == 200
+        print(f"\npages over HTTP, median and worst of {runs} (wall, ms):")
+        for path in (
+            "/console/sites?from=2021-05-31&to=2021-06-14",
+            "/console/sites/site-01?from=2021-05-31&to=2021-06-14",
+            f"/console/bookings?day={day.isoformat()}",
+            "/console/leases",
+        ):
+            times = []
+            for _ in range(runs):
+                began = time.perf_counter()
+                r = browser.get(base + path, timeout=60)
+                times.append((time.perf_counter() - began) * 1000)
+                assert r.status_code == 200, (path, r.status_code, r.text[:300])
+            print(f"  {path:<55} {statistics.median(times):7.1f} {max(times):7.1f}")
+    finally:
+        server.should_exit = True
+        thread.join(10)
+        central.close()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description="The console's stats queries on a generated PostgreSQL database: plans "
@@ -194,6 +284,11 @@ def main() -> None:
     parser.add_argument("--terminals", type=int, default=2_000, help="terminals holding leases")
     parser.add_argument("--runs", type=int, default=21, help="timed runs of each store read")
     parser.add_argument("--keep", action="store_true", help="keep the generated database")
+    parser.add_argument(
+        "--pages",
+        action="store_true",
+        help="also time the four pages over HTTP: a real central on loopback over this database",
+    )
     args = parser.parse_args()
 
     name = f"console_stats_{uuid.uuid4().hex[:8]}"
@@ -204,21 +299,7 @@ def main() -> None:
     try:
         store = PostgresStore(url)
         with psycopg.connect(url, autocommit=True) as conn:
-            began = time.perf_counter()
-            params = {
-                "first": FIRST.isoformat(),
-                "days": args.days,
-                "bookings": args.bookings,
-                "terminals": args.terminals,
-            }
-            for statement in GENERATE:
-                conn.execute(statement, params)
-            print(f"generated in {time.perf_counter() - began:.1f} s: ", end="")
-            counts = [
-                conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
-                for t in ("bookings", "slots", "notifications", "lease_seats")
-            ]
-            print("bookings {}, slots {}, outbox rows {}, lease seats {}".format(*counts))
+            generate(conn, args)
             day = FIRST + timedelta(days=min(1, args.days - 1))
             print(f"bookings received on {day}: ", end="")
             start, end = day_bounds(day)
@@ -237,8 +318,6 @@ def main() -> None:
                 if index == "bookings_by_created":
                     print("-- with an index on created_at alone instead:")
                     print(explain(conn, sql, values, index, PLAIN))
-            # last: its rolled-back rows clear pages' all-visible bits (index-only scans above)
-            print("\n" + write_cost(conn))
         reads = {
             "fill_by_day": lambda: store.fill_by_day(date(2021, 5, 31), date(2021, 6, 14)),
             "bookings_by_hour": lambda: store.bookings_by_hour(day),
@@ -254,6 +333,12 @@ def main() -> None:
                 times.append((time.perf_counter() - began) * 1000)
             print(f"  {read_name:18} {statistics.median(times):7.2f}")
         store.close()
+        if args.pages:
+            time_pages(url, day, args.runs)
+        # last: its rolled-back rows leave dead tuples and clear the all-visible bits that the
+        # index-only scans above rely on
+        with psycopg.connect(url, autocommit=True) as conn:
+            print("\n" + write_cost(conn))
     finally:
         if not args.keep:
             with psycopg.connect(args.url, autocommit=True) as admin:

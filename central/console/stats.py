@@ -48,9 +48,18 @@ class BadDate(BadRequest):
     """A date in the URL the console cannot use (400)."""
 
     code = "bad-date"
+    #: The 400 page's heading (an i18n key).
+    title_key = "stats.bad.date.title"
 
     def __init__(self, en: str, th: str) -> None:
-        super().__init__(en, th=th, code="bad-date")
+        super().__init__(en, th=th, code=self.code)
+
+
+class BadPage(BadDate):
+    """A page number in the URL the console cannot use (400)."""
+
+    code = "bad-page"
+    title_key = "stats.bad.page.title"
 
 
 def parse_day(text: str | None, default: date, name: str = "day") -> date:
@@ -308,6 +317,22 @@ def lease_summary(terminals: Sequence[TerminalLeases], sites: Sequence[SiteLease
         max_slot_share=None if top is None else round(100.0 * top, 1),
         within_budget=share is None or share < HELD_BUDGET,
     )
+
+
+#: Terminals per page of the leases table (13,000 terminals could all hold leases).
+LEASES_PER_PAGE = 200
+
+
+def parse_page(text: str | None) -> int:
+    """`?page=`: a whole number from 1 (absent: 1)."""
+    if text is None or text == "":
+        return 1
+    if not text.isascii() or not text.isdigit() or int(text) < 1 or len(text) > 6:
+        raise BadPage(
+            f"page={text[:20]!r} is not a page number: a whole number from 1.",
+            "หมายเลขหน้า (page) ไม่ถูกต้อง ต้องเป็นจำนวนเต็มตั้งแต่ 1",
+        )
+    return int(text)
 
 
 def until_text(value: str | None) -> str:

@@ -23,6 +23,7 @@ def _bad_date(request: Request, operator: OperatorDep, exc: stats.BadDate) -> Re
         operator,
         message=exc.th if lang_of(request) == "th" else exc.en,
         request_path=request.url.path,
+        title_key=exc.title_key,
         status_code=400,
     )
 
@@ -123,7 +124,14 @@ def leases_page(request: Request, operator: OperatorDep) -> Response:
     """Lease seats counting now: a summary against the 10 % budget, per terminal, per site."""
     central = central_of(request)
     now = central.now()
+    try:
+        page = stats.parse_page(request.query_params.get("page"))
+    except stats.BadDate as exc:
+        return _bad_date(request, operator, exc)
     terminals = central.store.terminal_leases(now)
+    pages = max(1, -(-len(terminals) // stats.LEASES_PER_PAGE))
+    page = min(page, pages)
+    shown = terminals[(page - 1) * stats.LEASES_PER_PAGE : page * stats.LEASES_PER_PAGE]
     per_site = central.store.site_leases(now)
     names = {s.site_id: _site_name(s, lang_of(request)) for s in central.store.sites()}
     return render(
@@ -131,7 +139,9 @@ def leases_page(request: Request, operator: OperatorDep) -> Response:
         "leases.html",
         operator,
         summary=stats.lease_summary(terminals, per_site),
-        terminals=terminals,
+        terminals=shown,
+        page=page,
+        pages=pages,
         sites=per_site,
         site_names=names,
         until_text=stats.until_text,

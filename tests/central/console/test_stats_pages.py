@@ -280,3 +280,26 @@ def test_a_store_name_with_html_is_shown_as_text_on_the_leases_page(signed_in):
     assert "&lt;img src=x onerror=&#34;alert(1)&#34;&gt;" in r.text
     row = {row[0]: row for row in tables(r.text)["table-leases"][1:]}["kiosk-evil"]
     assert row[1] == evil  # the text, as written, once the browser unescapes it
+
+
+def test_the_leases_table_is_paged_and_a_bad_page_number_is_a_400(signed_in, monkeypatch):
+    from central.console import stats
+
+    c = signed_in.c
+    assert refresh_leases(c, recent=DAY3).json()["leases"]
+    assert refresh_leases(c, "kiosk-2", recent=DAY3).json()["leases"]
+    monkeypatch.setattr(stats, "LEASES_PER_PAGE", 1)
+    first = signed_in.get("/console/leases?lang=en")
+    second = signed_in.get("/console/leases?page=2&lang=en")
+    beyond = signed_in.get("/console/leases?page=9&lang=en")  # the last page
+    ids = [[row[0] for row in tables(r.text)["table-leases"][1:]] for r in (first, second, beyond)]
+    assert ids == [["kiosk-1"], ["kiosk-2"], ["kiosk-2"]]
+    assert "Page 1 of 2" in first.text and 'href="?page=2"' in first.text
+    # the summary counts every terminal, whatever the page
+    assert re.search(r'data-key="terminals">2<', second.text)
+    for bad in ("0", "-1", "x", "1.5", "٣", "9999999"):
+        r = signed_in.get(f"/console/leases?page={bad}&lang=en")
+        assert r.status_code == 400, bad
+        assert "Not a usable page number" in r.text and "whole number" in r.text
+    th = signed_in.get("/console/leases?page=x&lang=th")
+    assert th.status_code == 400 and "หมายเลขหน้า" in th.text
