@@ -85,7 +85,11 @@ def chart(
         ],
         y_label=t("terminal.chart.queued"),
         y2_label=t("terminal.chart.state"),
-        extra={"y2_range": [-0.2, 3.2], "y2_ticks": {str(k): v for k, v in names.items()}},
+        extra={
+            "y2_range": [-0.2, 3.2],
+            "y2_ticks": {str(k): v for k, v in names.items()},
+            "x_format": "{DD}/{MM}\n{HH}:{mm}",
+        },
     )
 
 

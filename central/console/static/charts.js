@@ -2,7 +2,7 @@
 //   <div class="chart" id="C" data-chart="C-data"></div>
 //   <script type="application/json" id="C-data">{...}</script>
 // The JSON (central/console/charts.py): {"title", "x": [unix seconds], "x_labels": [...],
-// "time": true|false, "series": [{"label", "values": [...], "step": bool, "bars": bool,
+// "time": true|false, "x_format" (optional uPlot date template), "series": [{"label", "values": [...], "step": bool, "bars": bool,
 // "axis": "left"|"right", "color"}], "y_label", "y2_label"}.
 // The same data is in a text table beside the chart (the charts.html macro), so the chart
 // adds nothing a screen reader misses; without JavaScript the table is all there is.
@@ -19,7 +19,14 @@
       return i == null ? "-" : (data.x_labels ? data.x_labels[i] : v);
     } }];
     var scales = { x: { time: !!data.time } };
-    var axes = [{ stroke: "#1a1a1a", grid: { stroke: "#d0d0d0" } },
+    var xAxis = { stroke: "#1a1a1a", grid: { stroke: "#d0d0d0" } };
+    if (data.time && data.x_format) {  // e.g. "{DD}/{MM} {HH}:{mm}", in Bangkok time
+      var fmt = uPlot.fmtDate(data.x_format);
+      xAxis.values = function (u, vals) {
+        return vals.map(function (v) { return fmt(uPlot.tzDate(new Date(v * 1e3), "Asia/Bangkok")); });
+      };
+    }
+    var axes = [xAxis,
                 { stroke: "#1a1a1a", label: data.y_label || "", grid: { stroke: "#d0d0d0" } }];
     var right = false;
     data.series.forEach(function (s, i) {
@@ -34,7 +41,7 @@
     });
     if (right) {
       scales.y2 = { range: data.y2_range || null };
-      axes.push({ scale: "y2", side: 1, stroke: "#1a1a1a", label: data.y2_label || "",
+      axes.push({ scale: "y2", side: 1, size: 110, stroke: "#1a1a1a", label: data.y2_label || "",
                   grid: { show: false }, incrs: [1],
                   values: data.y2_ticks ? function (u, vals) {
                     return vals.map(function (v) { return data.y2_ticks[v] || ""; });
@@ -43,7 +50,8 @@
     var width = Math.max(320, el.clientWidth || 640);
     el.innerHTML = "";
     el.setAttribute("data-drawn", "true");
-    new uPlot({ title: data.title || "", width: width, height: 260, series: series,
+    // in a figure the figcaption is the title already
+    new uPlot({ title: el.closest("figure") ? "" : (data.title || ""), width: width, height: 260, series: series,
                 scales: scales, axes: axes,
                 tzDate: data.time ? function (ts) { return uPlot.tzDate(new Date(ts * 1e3), "Asia/Bangkok"); } : undefined },
               columns, el);
