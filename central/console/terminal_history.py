@@ -89,6 +89,8 @@ def chart(
             "y2_range": [-0.2, 3.2],
             "y2_ticks": {str(k): v for k, v in names.items()},
             "x_format": "{DD}/{MM}\n{HH}:{mm}",
+            # the whole week, even for a terminal with one report (not a 10-second axis)
+            "x_range": [int((now - HISTORY_KEPT).timestamp()), int(now.timestamp())],
         },
     )
 

@@ -9,6 +9,24 @@
 (function () {
   "use strict";
   var PALETTE = ["#0a3a82", "#6b0000", "#0b3d17", "#4a3000", "#3b0a5c"];
+  // Axis text is drawn on the canvas in uPlot's own font (system-ui) unless told: Debian has no
+  // Thai system font, so every axis names the console's bundled Sarabun, and charts are drawn
+  // once it has loaded (text drawn before would keep the fallback's empty boxes).
+  var FAMILY = 'Sarabun, "Noto Sans Thai", sans-serif';
+  var FONT = "13px " + FAMILY;
+  var LABEL_FONT = "bold 13px " + FAMILY;
+
+  function textWidth(texts) {
+    var ctx = document.createElement("canvas").getContext("2d");
+    ctx.font = FONT;
+    return texts.reduce(function (w, t) { return Math.max(w, ctx.measureText(t).width); }, 0);
+  }
+
+  function axis(extra) {
+    var a = { stroke: "#1a1a1a", grid: { stroke: "#d0d0d0" }, font: FONT, labelFont: LABEL_FONT };
+    Object.keys(extra || {}).forEach(function (k) { a[k] = extra[k]; });
+    return a;
+  }
 
   function draw(el) {
     var source = document.getElementById(el.getAttribute("data-chart"));
@@ -19,20 +37,21 @@
       return i == null ? "-" : (data.x_labels ? data.x_labels[i] : v);
     } }];
     var scales = { x: { time: !!data.time } };
-    var xAxis = { stroke: "#1a1a1a", grid: { stroke: "#d0d0d0" } };
-    if (data.time && data.x_format) {  // e.g. "{DD}/{MM} {HH}:{mm}", in Bangkok time
-      var fmt = uPlot.fmtDate(data.x_format);
+    if (data.x_range) { scales.x.range = data.x_range; }
+    var xAxis = axis();
+    if (data.time) {  // e.g. "{DD}/{MM} {HH}:{mm}", in Bangkok time; day first, never M/D
+      var fmt = uPlot.fmtDate(data.x_format || "{DD}/{MM}");
       xAxis.values = function (u, vals) {
         return vals.map(function (v) { return fmt(uPlot.tzDate(new Date(v * 1e3), "Asia/Bangkok")); });
       };
     }
-    var axes = [xAxis,
-                { stroke: "#1a1a1a", label: data.y_label || "", grid: { stroke: "#d0d0d0" } }];
+    var axes = [xAxis, axis({ label: data.y_label || "" })];
     var right = false;
     data.series.forEach(function (s, i) {
       columns.push(s.values);
       var color = s.color || PALETTE[i % PALETTE.length];
-      var one = { label: s.label, stroke: color, width: 2, spanGaps: true,
+      // a null is "not known then" (a terminal silent, say): a gap, never a line across it
+      var one = { label: s.label, stroke: color, width: 2, spanGaps: false,
                   scale: s.axis === "right" ? "y2" : "y" };
       if (s.step) { one.paths = uPlot.paths.stepped({ align: 1 }); }
       if (s.bars) { one.paths = uPlot.paths.bars({ size: [0.6, 40] }); one.fill = color; }
@@ -41,11 +60,14 @@
     });
     if (right) {
       scales.y2 = { range: data.y2_range || null };
-      axes.push({ scale: "y2", side: 1, size: 110, stroke: "#1a1a1a", label: data.y2_label || "",
-                  grid: { show: false }, incrs: [1],
-                  values: data.y2_ticks ? function (u, vals) {
-                    return vals.map(function (v) { return data.y2_ticks[v] || ""; });
-                  } : undefined });
+      var ticks = data.y2_ticks || {};
+      // wide enough for the longest tick ("ยังไม่เคยรายงาน", "never seen") and the axis label
+      var size = Math.ceil(textWidth(Object.keys(ticks).map(function (k) { return ticks[k]; }))) + 44;
+      axes.push(axis({ scale: "y2", side: 1, size: Math.max(60, size), label: data.y2_label || "",
+                       grid: { show: false }, incrs: [1],
+                       values: data.y2_ticks ? function (u, vals) {
+                         return vals.map(function (v) { return ticks[v] || ""; });
+                       } : undefined }));
     }
     var width = Math.max(320, el.clientWidth || 640);
     el.innerHTML = "";
@@ -58,7 +80,10 @@
   }
 
   function drawAll(root) {
-    (root || document).querySelectorAll("[data-chart]").forEach(draw);
+    var go = function () { (root || document).querySelectorAll("[data-chart]").forEach(draw); };
+    if (document.fonts && document.fonts.load) {
+      Promise.all([document.fonts.load(FONT), document.fonts.load(LABEL_FONT)]).then(go, go);
+    } else { go(); }
   }
   if (document.readyState === "loading") {
     document.addEventListener("DOMContentLoaded", function () { drawAll(); });
