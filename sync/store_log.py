@@ -101,13 +101,17 @@ class StoreLog:
             )
 
     def set_paused(self, paused: bool, at: datetime | None = None) -> None:
+        self._set_state(PAUSED_KEY, "1" if paused else "0", at)
+
+    def _set_state(self, key: str, value: str, at: datetime | None) -> None:
+        """One `terminal_state` value, replaced whole, stamped with the journal's clock."""
         at = at or self.journal.now()
         with self.journal.transaction() as conn:
             conn.execute(
                 "INSERT INTO terminal_state (key, value, updated_utc) VALUES (?, ?, ?) "
                 "ON CONFLICT (key) DO UPDATE SET value = excluded.value, "
                 "updated_utc = excluded.updated_utc",
-                (PAUSED_KEY, "1" if paused else "0", _iso(at)),
+                (key, value, _iso(at)),
             )
 
     def paused(self) -> dict[str, Any] | None:
@@ -123,14 +127,7 @@ class StoreLog:
 
     def set_pin_guard(self, pad: str, record: dict[str, Any], at: datetime | None = None) -> None:
         """Keep a pad's lockout (`PinGuard.to_record`): counts and an instant, no PIN."""
-        at = at or self.journal.now()
-        with self.journal.transaction() as conn:
-            conn.execute(
-                "INSERT INTO terminal_state (key, value, updated_utc) VALUES (?, ?, ?) "
-                "ON CONFLICT (key) DO UPDATE SET value = excluded.value, "
-                "updated_utc = excluded.updated_utc",
-                (PIN_GUARD_KEY + pad, json.dumps(record, sort_keys=True), _iso(at)),
-            )
+        self._set_state(PIN_GUARD_KEY + pad, json.dumps(record, sort_keys=True), at)
 
     def pin_guards(self) -> dict[str, dict[str, Any]]:
         """Every kept lockout by pad name; a value that is not a JSON object is left out."""

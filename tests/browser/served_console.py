@@ -23,6 +23,7 @@ import requests
 
 from central.models_health import HealthIn
 from tests.central.conftest import T0, RunningCentral, start_central
+from tests.central.test_health_api import report
 
 ROOT = Path(__file__).resolve().parents[2]
 CLI = [sys.executable, "-c", "from central.cli import main; raise SystemExit(main())"]
@@ -33,22 +34,8 @@ TECHNICIAN = ("malee", "technician", "ช่างเทคนิค-2021-rama9"
 
 
 def health(**changes: Any) -> dict[str, Any]:
-    """A healthy terminal's report (DESIGN §13), with `changes`."""
-    body: dict[str, Any] = {
-        "software": "0.14.0",
-        "rule_set": RULE_SET,
-        "interval_s": 60,
-        "checks": [{"name": "printer", "status": "ok", "detail": "paper ok"}],
-        "queue": {"queued": 0, "sending": 0, "oldest_age_s": None},
-        "leases": {"held": 3, "spent": 0},
-        "printer": {"state": "ok", "paper": "ok"},
-        "reader": "ok",
-        "clock_offset_s": 0.4,
-        "last_sync": "2021-06-01T09:59:00+07:00",
-        "staff": {"requested": False, "paused": False},
-    }
-    body.update(changes)
-    return body
+    """A healthy terminal's report (DESIGN §13), with `changes`: the central's tests' own."""
+    return report(**changes)
 
 
 @dataclass

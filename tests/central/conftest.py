@@ -231,6 +231,32 @@ def new_db(backend: str, request: pytest.FixtureRequest) -> Iterator[Callable[[]
         databases.drop(url)
 
 
+def fresh_stores(url: str | None, tables: str) -> Callable[[], Any]:
+    """A maker of empty migrated stores for hypothesis examples: a new SQLite file each time,
+    or the test's PostgreSQL database with `tables` emptied (migrating a new database per
+    example would take most of the test's time)."""
+    import contextlib
+    import tempfile
+
+    from central.store import PostgresStore, SqliteStore
+
+    @contextlib.contextmanager
+    def make() -> Iterator[Any]:
+        if url is None:
+            with tempfile.TemporaryDirectory() as tmp:
+                store = SqliteStore(Path(tmp) / "c.db")
+                yield store
+                store.close()
+            return
+        store = PostgresStore(url)
+        with store._write() as c:
+            c.execute(f"TRUNCATE {tables} CASCADE")
+        yield store
+        store.close()
+
+    return make
+
+
 @pytest.fixture
 def make_central(
     tmp_path: Path, new_db: Callable[[], str | None], backend: str, request: pytest.FixtureRequest

@@ -4,20 +4,18 @@ hour of the Bangkok instant the central received them, and nowhere else."""
 
 from __future__ import annotations
 
-import contextlib
-import tempfile
 import uuid
 from collections import Counter
 from collections.abc import Callable, Iterator
 from datetime import date, datetime, timedelta
-from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from central.store import NewBooking, PostgresStore, Site, Slot, SqliteStore
+from central.store import NewBooking, Site, Slot
 from kiosk.dates import BANGKOK
+from tests.central.conftest import fresh_stores
 
 DAY = date(2021, 6, 1)
 MIDNIGHT = datetime(2021, 6, 1, tzinfo=BANGKOK)
@@ -29,23 +27,7 @@ _TABLES = "sites, slots, bookings, issued_references, notifications"
 @pytest.fixture
 def fresh(backend: str, new_db: Callable[[], str | None]) -> Iterator[Callable]:
     """An empty migrated store of the test's backend, once per hypothesis example."""
-    url = new_db()
-
-    @contextlib.contextmanager
-    def make() -> Iterator[SqliteStore | PostgresStore]:
-        if url is None:
-            with tempfile.TemporaryDirectory() as tmp:
-                store = SqliteStore(Path(tmp) / "c.db")
-                yield store
-                store.close()
-            return
-        store = PostgresStore(url)
-        with store._write() as c:
-            c.execute(f"TRUNCATE {_TABLES} CASCADE")
-        yield store
-        store.close()
-
-    yield make
+    yield fresh_stores(new_db(), _TABLES)
 
 
 def _book(store, n: int, channel: str, queued: bool, now: datetime) -> None:

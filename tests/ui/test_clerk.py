@@ -9,6 +9,9 @@ against the journal, and no personal data in any clerk widget.
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterator
+
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QWidget
@@ -55,6 +58,21 @@ def clerk_in(d, *, banner: bool = False) -> None:
     enter_pin(d, CLERK)
     d.wait(d.window.clerk.isVisible)
     d.wait(lambda: "…" not in d.find("clerk-count-confirmed").text())
+
+
+@contextlib.contextmanager
+def restarted(d, qtbot) -> Iterator:
+    """The kiosk closed and a new one started on the same configuration and journal, as
+    systemd restarts it; closed again at the end."""
+    config = d.kiosk.terminal.config
+    d.kiosk.close()
+    again = build(config, options=FAST, size=(1280, 800), terminal=Terminal(config))
+    try:
+        qtbot.addWidget(again.window)
+        again.controller.start()
+        yield again
+    finally:
+        again.close()
 
 
 def store(d) -> StoreLog:
@@ -167,15 +185,8 @@ def test_a_pause_survives_a_restart(make_kiosk, qtbot):
     d.wait(lambda: store(d).paused() is not None)
     d.press("clerk-close")
     d.wait_screen(Screen.PAUSED)
-    config = d.kiosk.terminal.config
-    d.kiosk.close()
-    again = build(config, options=FAST, size=(1280, 800), terminal=Terminal(config))
-    try:
-        qtbot.addWidget(again.window)
-        again.controller.start()
+    with restarted(d, qtbot) as again:
         qtbot.waitUntil(lambda: again.controller.session.screen == Screen.PAUSED, timeout=15000)
-    finally:
-        again.close()
 
 
 def test_a_locked_clerk_pad_stays_locked_across_a_restart(make_kiosk, qtbot):
@@ -189,12 +200,7 @@ def test_a_locked_clerk_pad_stays_locked_across_a_restart(make_kiosk, qtbot):
         enter_pin(d, wrong)
     d.wait(lambda: bool((store(d).pin_guards().get("clerk") or {}).get("locked_until_utc")))
     assert CLERK not in str(store(d).pin_guards())  # counts and an instant, never a PIN
-    config = d.kiosk.terminal.config
-    d.kiosk.close()
-    again = build(config, options=FAST, size=(1280, 800), terminal=Terminal(config))
-    try:
-        qtbot.addWidget(again.window)
-        again.controller.start()
+    with restarted(d, qtbot) as again:
         pad = again.window.clerk_pin
         assert 50 <= pad.guard.seconds_left(pad._clock()) <= 60
         pad.open_pad("th")
@@ -203,8 +209,6 @@ def test_a_locked_clerk_pad_stays_locked_across_a_restart(make_kiosk, qtbot):
         pad._submit()  # the right PIN, but the restored lock stands
         assert not again.window.clerk.isVisible()
         assert again.controller.pin_guards["technician"].seconds_left(pad._clock()) == 0
-    finally:
-        again.close()
 
 
 def test_paper_change_against_a_printer_out_of_paper_then_ready(make_kiosk, loopback_printer):

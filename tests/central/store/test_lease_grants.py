@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import contextlib
-import tempfile
 from collections.abc import Callable, Iterator
 from datetime import datetime, timedelta
-from pathlib import Path
 
 import pytest
 from cryptography.hazmat.primitives.asymmetric import ed25519
@@ -16,6 +14,7 @@ from hypothesis import strategies as st
 from central.store import LeasePolicy, PostgresStore, Site, Slot, SqliteStore
 from kiosk.dates import BANGKOK
 from kiosk.leases import sign_lease, verify_lease
+from tests.central.conftest import fresh_stores
 
 NOW = datetime(2021, 6, 1, 10, 0, tzinfo=BANGKOK)
 KEY = ed25519.Ed25519PrivateKey.generate()
@@ -35,23 +34,7 @@ Fresh = Callable[[], contextlib.AbstractContextManager[SqliteStore | PostgresSto
 @pytest.fixture
 def fresh(backend: str, new_db: Callable[[], str | None]) -> Iterator[Fresh]:
     """An empty migrated store of the test's backend, once per hypothesis example."""
-    url = new_db()
-
-    @contextlib.contextmanager
-    def make() -> Iterator[SqliteStore | PostgresStore]:
-        if url is None:
-            with tempfile.TemporaryDirectory() as tmp:
-                store = SqliteStore(Path(tmp) / "c.db")
-                yield store
-                store.close()
-            return
-        store = PostgresStore(url)
-        with store._write() as c:
-            c.execute(f"TRUNCATE {_TABLES} CASCADE")
-        yield store
-        store.close()
-
-    yield make
+    yield fresh_stores(new_db(), _TABLES)
 
 
 def _store(store: SqliteStore | PostgresStore, capacity: int, booked: list[int]):
