@@ -230,6 +230,30 @@ MESSAGES: dict[str, dict[str, str]] = {
     "chart.table": {"th": "ข้อมูลของกราฟเป็นตาราง", "en": "The chart's data as a table"},
 }
 
+#: What each audit action is called on the audit page (the code stays beside it, exact).
+AUDIT_ACTIONS: dict[str, dict[str, str]] = {
+    "login": {"th": "เข้าสู่ระบบ", "en": "Signed in"},
+    "login-failed": {"th": "เข้าสู่ระบบไม่สำเร็จ", "en": "Sign-in failed"},
+    "login-refused-locked": {"th": "ถูกพักการเข้าสู่ระบบชั่วคราว", "en": "Sign-in refused: locked"},
+    "logout": {"th": "ออกจากระบบ", "en": "Signed out"},
+    "csrf-refused": {"th": "ปฏิเสธคำขอ (CSRF ไม่ถูกต้อง)", "en": "Request refused (CSRF)"},
+    "refused-role": {"th": "ปฏิเสธ: ไม่มีสิทธิ์", "en": "Refused: not allowed"},
+    "terminal-revoked": {"th": "เพิกถอนโทเค็นของเครื่อง", "en": "Terminal token revoked"},
+    "enrolment-code-issued": {"th": "ออกรหัสลงทะเบียน", "en": "Enrolment code issued"},
+    "operator-added": {"th": "เพิ่มผู้ใช้", "en": "Operator added"},
+    "operator-removed": {"th": "ลบผู้ใช้", "en": "Operator removed"},
+    "signin-link-issued": {"th": "ออกลิงก์เข้าสู่ระบบครั้งเดียว", "en": "Sign-in link issued"},
+    "signin-link-used": {"th": "ใช้ลิงก์เข้าสู่ระบบ", "en": "Sign-in link used"},
+    "signin-link-refused": {"th": "ลิงก์เข้าสู่ระบบใช้ไม่ได้", "en": "Sign-in link refused"},
+}
+MESSAGES.update({f"audit.act.{code}": text for code, text in AUDIT_ACTIONS.items()})
+
+
+def action_label(t: Callable[..., str], code: str) -> str:
+    """An audit action's name in the page's language; an action this build does not know (a
+    newer central's, in a shared database) is shown as its code."""
+    return t(f"audit.act.{code}") if code in AUDIT_ACTIONS else code
+
 
 def translator(lang: str) -> Callable[..., str]:
     """`t(key, **values)`: the string in `lang`, with `{name}` filled from `values`."""

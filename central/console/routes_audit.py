@@ -9,6 +9,7 @@ from urllib.parse import urlencode
 from fastapi import Request
 from fastapi.responses import Response
 
+from central.console.i18n import action_label
 from central.console.web import OperatorDep, Refused, central_of, render, router
 
 PER_PAGE = 50
@@ -43,5 +44,6 @@ def audit_log(request: Request, operator: OperatorDep) -> Response:
         operators=[o.name for o in store.operators()],
         older=older,
         newest=newest,
+        action_label=action_label,
         detail=lambda d: json.dumps(d, ensure_ascii=False, sort_keys=True) if d else "-",
     )

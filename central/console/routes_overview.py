@@ -21,4 +21,14 @@ def overview(request: Request, operator: OperatorDep) -> Response:
         ((reason, level, n) for (reason, level), n in view.reasons.items() if n),
         key=lambda x: (x[1] != "fail", order.index(x[0])),
     )
-    return render(request, "overview.html", operator, view=view, now=now, reasons=reasons)
+    # districts are counted by their English name; the Thai page shows the Thai one
+    thai = {s.district_en: s.district_th for s in central.store.stores()}
+    return render(
+        request,
+        "overview.html",
+        operator,
+        view=view,
+        now=now,
+        reasons=reasons,
+        district_th=thai,
+    )

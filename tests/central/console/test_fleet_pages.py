@@ -206,6 +206,8 @@ def test_districts_from_the_stores_list_count_filter_and_show(signed_in: Browser
         )
     )
     assert counts == {"Bang Sue": "2", "Chatuchak": "1"}
+    thai_overview = signed_in.get("/console/?lang=th").text
+    assert "<tr><td>เขตบางซื่อ</td>" in thai_overview and "<tr><td>Bang Sue</td>" not in thai_overview
     link = re.search(r'href="(/console/terminals\?district=Bang%20Sue)"', overview).group(1)
     listed = signed_in.get(link + "&lang=en").text
     assert [t for t, _ in rows_of(listed)] == ["kiosk-1", "kiosk-3"]

@@ -60,3 +60,24 @@ def test_an_unknown_key_raises_and_values_are_filled() -> None:
     else:
         raise AssertionError("an unknown key must not pass silently")
     assert i18n.translator("xx")("nav.audit") == i18n.MESSAGES["nav.audit"]["th"]
+
+
+def test_every_audit_action_the_central_writes_has_a_name_in_both_languages():
+    """The audit page names each action (its code beside it): an action added without a name
+    would show a bare code to Thai operators."""
+    import re
+    from pathlib import Path
+
+    from central.console.i18n import AUDIT_ACTIONS
+
+    root = Path(__file__).resolve().parents[3] / "central"
+    written: set[str] = set()
+    for path in root.rglob("*.py"):
+        text = path.read_text(encoding="utf-8")
+        # audit(request, operator, "code", ...) and store.add_audit(clock, who, "code", ...)
+        for call in re.finditer(r"\b(?:add_)?audit\(\s*[^,]+,\s*[^,]+,\s*\"([a-z-]+)\"", text):
+            written.add(call.group(1))
+    assert len(written) >= 10, written  # the scan itself finds the calls
+    assert written <= set(AUDIT_ACTIONS), written - set(AUDIT_ACTIONS)
+    for code, names in AUDIT_ACTIONS.items():
+        assert names["th"] and names["en"] and names["th"] != names["en"], code
