@@ -154,9 +154,7 @@ def time_console(db: str, port: int, repeat: int = 7) -> list[tuple[str, float, 
     """(page, median ms, worst ms) of the console's pages over HTTP with a signed-in session
     (the time an operator's browser waits on loopback: the server's time and one round trip).
     Empty when this tree has no console."""
-    import re
-
-    import requests
+    from _console_http import signed_in
 
     try:
         from central.console.passwords import hash_password
@@ -169,12 +167,7 @@ def time_console(db: str, port: int, repeat: int = 7) -> list[tuple[str, float, 
     store.add_operator("bench", "operator", hash_password(password), datetime.now(UTC))
     store.close()
     url = f"http://127.0.0.1:{port}"
-    browser = requests.Session()
-    page = browser.get(url + "/console/login", timeout=30).text
-    csrf = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
-    form = {"csrf_token": csrf, "username": "bench", "password": password}
-    signed_in = browser.post(url + "/console/login", data=form, timeout=30)
-    assert signed_in.status_code == 200 and "/console/login" not in signed_in.url, signed_in.url
+    browser = signed_in(url, "bench", password)
     out = []
     for path in CONSOLE_PAGES:
         browser.get(url + path, timeout=30)  # warm

@@ -13,16 +13,13 @@ run skips the seeding (which takes about 45 s for 13,000 terminals on the 2-core
 from __future__ import annotations
 
 import argparse
-import re
 import statistics
 import tempfile
-import threading
 import time
 from datetime import datetime, timedelta
 from pathlib import Path
 
-import requests
-import uvicorn
+from _console_http import served, signed_in
 
 from central.app import create_app
 from central.console.passwords import hash_password
@@ -87,37 +84,27 @@ def main() -> None:
     central = Central(settings)
     if not central.store.operators():
         seed(central.store, args.terminals)
-    config = uvicorn.Config(
-        create_app(settings, central), host="127.0.0.1", port=0, log_config=None,
-        access_log=False,
-    )  # fmt: skip
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    while not server.started:
-        time.sleep(0.05)
-    url = f"http://127.0.0.1:{server.servers[0].sockets[0].getsockname()[1]}"
     try:
-        browser = requests.Session()
-        page = browser.get(url + "/console/login", timeout=30).text
-        token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
-        form = {"csrf_token": token, "username": "bench", "password": PASSWORD}
-        assert browser.post(url + "/console/login", data=form, timeout=30).status_code == 200
-        for path in PAGES:
-            times = []
-            for _ in range(args.repeat):
-                started = time.perf_counter()
-                r = browser.get(url + path, timeout=60)
-                times.append(time.perf_counter() - started)
-                assert r.status_code == 200, (path, r.status_code)
-            print(
-                f"{path:<60} median {statistics.median(times) * 1000:7.1f} ms"
-                f"  worst {max(times) * 1000:7.1f} ms  {len(r.content):>7} bytes"
-            )
+        with served(create_app(settings, central)) as url:
+            browser = signed_in(url, "bench", PASSWORD)
+            time_pages(browser, url, args.repeat)
     finally:
-        server.should_exit = True
-        thread.join(10)
         central.close()
+
+
+def time_pages(browser, url: str, repeat: int) -> None:
+    """Each page `repeat` times: median and worst wall time, and its size."""
+    for path in PAGES:
+        times = []
+        for _ in range(repeat):
+            started = time.perf_counter()
+            r = browser.get(url + path, timeout=60)
+            times.append(time.perf_counter() - started)
+            assert r.status_code == 200, (path, r.status_code)
+        print(
+            f"{path:<60} median {statistics.median(times) * 1000:7.1f} ms"
+            f"  worst {max(times) * 1000:7.1f} ms  {len(r.content):>7} bytes"
+        )
 
 
 if __name__ == "__main__":

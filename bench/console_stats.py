@@ -17,10 +17,8 @@ a real central on loopback over that database. docs/console.md has the figures.
 from __future__ import annotations
 
 import argparse
-import re
 import statistics
 import tempfile
-import threading
 import time
 import uuid
 from dataclasses import replace
@@ -29,8 +27,7 @@ from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 import psycopg
-import requests
-import uvicorn
+from _console_http import served, signed_in
 
 from central.app import create_app
 from central.console.passwords import hash_password
@@ -238,39 +235,30 @@ def time_pages(url: str, day: date, runs: int) -> None:
     settings = replace(settings, verify_interval=0)
     central = Central(settings)
     central.store.add_operator("bench", "operator", hash_password(password), NOW)
-    config = uvicorn.Config(
-        create_app(settings, central), host="127.0.0.1", port=0, log_config=None, access_log=False
-    )
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    while not server.started:
-        time.sleep(0.05)
-    base = f"http://127.0.0.1:{server.servers[0].sockets[0].getsockname()[1]}"
     try:
-        browser = requests.Session()
-        page = browser.get(base + "/console/login", timeout=30).text
-        token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
-        form = {"csrf_token": token, "username": "bench", "password": password}
-        assert browser.post(base + "/console/login", data=form, timeout=30).status_code == 200
-        print(f"\npages over HTTP, median and worst of {runs} (wall, ms):")
-        for path in (
-            "/console/sites?from=2021-05-31&to=2021-06-14",
-            "/console/sites/site-01?from=2021-05-31&to=2021-06-14",
-            f"/console/bookings?day={day.isoformat()}",
-            "/console/leases",
-        ):
-            times = []
-            for _ in range(runs):
-                began = time.perf_counter()
-                r = browser.get(base + path, timeout=60)
-                times.append((time.perf_counter() - began) * 1000)
-                assert r.status_code == 200, (path, r.status_code, r.text[:300])
-            print(f"  {path:<55} {statistics.median(times):7.1f} {max(times):7.1f}")
+        with served(create_app(settings, central)) as base:
+            browser = signed_in(base, "bench", password)
+            _time_pages(browser, base, day, runs)
     finally:
-        server.should_exit = True
-        thread.join(10)
         central.close()
+
+
+def _time_pages(browser, base: str, day, runs: int) -> None:
+    """The four stats pages `runs` times each: median and worst wall time."""
+    print(f"\npages over HTTP, median and worst of {runs} (wall, ms):")
+    for path in (
+        "/console/sites?from=2021-05-31&to=2021-06-14",
+        "/console/sites/site-01?from=2021-05-31&to=2021-06-14",
+        f"/console/bookings?day={day.isoformat()}",
+        "/console/leases",
+    ):
+        times = []
+        for _ in range(runs):
+            began = time.perf_counter()
+            r = browser.get(base + path, timeout=60)
+            times.append((time.perf_counter() - began) * 1000)
+            assert r.status_code == 200, (path, r.status_code, r.text[:300])
+        print(f"  {path:<55} {statistics.median(times):7.1f} {max(times):7.1f}")
 
 
 def main() -> None:
