@@ -2,8 +2,10 @@
 
 A wrong name and a wrong password get the same answer, in the same time (an unknown name is
 checked against a dummy hash). Failures are counted in the database per name and per source
-address (`sessions`), so a lockout holds in every worker. A refused sign-in is audited with the
-name only if it is an operator's (a password typed into the name field must not be kept).
+address (`sessions`), so a lockout holds in every worker; each attempt is counted before its
+password is checked, so guesses sent in parallel meet the lock too. A refused sign-in is audited
+with the name only if it is an operator's (a password typed into the name field must not be
+kept).
 """
 
 from __future__ import annotations
@@ -62,32 +64,34 @@ def login(request: Request, form: FormDep) -> Response:
     next_path = sessions.safe_next(str(form.get("next") or ""))
     now = central.now()
     by_name, by_address = sessions.name_key(name), sessions.address_key(client_ip(request))
-    wait = _locked_for(store.login_failures([by_name, by_address]), now)
-    if wait:
-        audit(request, None, "login-refused-locked", None, seconds=wait)
-        return _login_page(
-            request,
-            status_code=429,
-            error=("login.locked", {"seconds": wait}),
-            username=name,
-            next=next_path,
+    charges = []
+    for key, free in ((by_name, sessions.FREE_PER_NAME), (by_address, sessions.FREE_PER_ADDRESS)):
+        charge = store.charge_login_attempt(
+            key, now, sessions.FORGET_AFTER, lambda n, free=free: sessions.lockout(n, free)
         )
+        if charge.refused:
+            for counted in charges:  # a refused attempt costs nothing anywhere
+                store.refund_login_attempt(counted)
+            wait = _locked_for({charge.key: charge}, now)
+            audit(request, None, "login-refused-locked", None, seconds=wait)
+            return _login_page(
+                request,
+                status_code=429,
+                error=("login.locked", {"seconds": wait}),
+                username=name,
+                next=next_path,
+            )
+        charges.append(charge)
     found = store.operator_password(name) if name else None
     good = passwords.verify_password(password, found[1] if found else passwords.dummy())
     if not (good and found and not found[0].disabled):
-        for key, free in (
-            (by_name, sessions.FREE_PER_NAME),
-            (by_address, sessions.FREE_PER_ADDRESS),
-        ):
-            store.record_login_failure(
-                key, now, sessions.FORGET_AFTER, lambda n, free=free: sessions.lockout(n, free)
-            )
         audit(request, None, "login-failed", name if found else None, known_name=bool(found))
         return _login_page(
             request, status_code=401, error=("login.failed", {}), username=name, next=next_path
         )
     operator = found[0]
     store.clear_login_failures(by_name)
+    store.refund_login_attempt(charges[1])  # the address keeps only its failures
     store.prune_console_sessions(now)  # ended sessions go at the next sign-in: no sweeper
     token = store.new_console_session(operator.name, now, sessions.IDLE, sessions.LIFETIME)
     audit(request, operator, "login", operator.name)

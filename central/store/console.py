@@ -55,6 +55,17 @@ class AuditRow:
 
 
 @dataclass(frozen=True)
+class Charge:
+    """One sign-in attempt counted against a key: `refused` if the key was locked when it came
+    (then nothing was counted and `locked_until` is the lock it met)."""
+
+    key: str
+    failures: int
+    locked_until: datetime | None
+    refused: bool
+
+
+@dataclass(frozen=True)
 class Failures:
     failures: int
     last_at: datetime
@@ -193,30 +204,57 @@ class ConsoleStore(Connections):
                 out[key] = Failures(r[0], _dt(r[1]), _dt(r[2]))  # type: ignore[arg-type]
         return out
 
-    def record_login_failure(
+    def charge_login_attempt(
         self, key: str, now: datetime, forget_after: timedelta, lockout: Any
-    ) -> Failures:
-        """Count one more failure of `key` (a count older than `forget_after` starts again);
-        `lockout(failures)` is how long the key is then refused (a timedelta or None).
+    ) -> Charge:
+        """Count a sign-in attempt against `key` BEFORE its password is checked, or refuse it
+        if `key` is locked; `lockout(failures)` is how long the key is then refused (a
+        timedelta or None). A count older than `forget_after` starts again.
 
-        The count is added in the upsert itself, so failures arriving at once in several
-        workers are each counted (a read-then-write would let two of them both write 1)."""
+        Charging first is what stops guesses sent in parallel: checking the lock, then the
+        password, then counting the failure let every guess that arrived before the first
+        failure was written pass the lock (twenty at once all got a password check). Here the
+        upsert serialises the attempts on the key's row: the FREE-th one sets the lock and
+        every later one, in any worker, sees it. A success gives its charge back
+        (`refund_login_attempt`)."""
+        stamp = utc(now)
         with self._write() as c:
             row = c.execute(
                 "INSERT INTO login_failures(key, failures, last_at, locked_until) "
-                "VALUES (?, 1, ?, NULL) ON CONFLICT(key) DO UPDATE SET failures = CASE "
+                "VALUES (?, 1, ?, NULL) ON CONFLICT(key) DO UPDATE SET "
+                "failures = CASE WHEN login_failures.locked_until > ? "
+                "THEN login_failures.failures "
                 "WHEN login_failures.last_at >= ? THEN login_failures.failures + 1 ELSE 1 END, "
-                "last_at = excluded.last_at RETURNING failures",
-                (key, utc(now), utc(now - forget_after)),
+                "last_at = CASE WHEN login_failures.locked_until > ? "
+                "THEN login_failures.last_at ELSE excluded.last_at END "
+                "RETURNING failures, locked_until",
+                (key, stamp, stamp, utc(now - forget_after), stamp),
             ).fetchone()
-            failures = int(row[0])
+            failures, held = int(row[0]), _dt(row[1])
+            if held is not None and held > now:
+                return Charge(key, failures, held, refused=True)
             wait = lockout(failures)
             locked = None if wait is None else now + wait
             c.execute(
                 "UPDATE login_failures SET locked_until = ? WHERE key = ?",
                 (None if locked is None else utc(locked), key),
             )
-            return Failures(failures, now, locked)
+            return Charge(key, failures, locked, refused=False)
+
+    def refund_login_attempt(self, charge: Charge) -> None:
+        """Give back an attempt that turned out to be a good sign-in: one failure fewer, and the
+        lock lifted if it is the one this attempt set (a lock set since by another attempt
+        stays)."""
+        if charge.refused:
+            return
+        locked = None if charge.locked_until is None else utc(charge.locked_until)
+        with self._write() as c:
+            c.execute(
+                "UPDATE login_failures SET failures = CASE WHEN failures > 0 "
+                "THEN failures - 1 ELSE 0 END, locked_until = CASE WHEN locked_until = ? "
+                "THEN NULL ELSE locked_until END WHERE key = ?",
+                (locked, charge.key),
+            )
 
     def clear_login_failures(self, key: str) -> None:
         with self._write() as c:

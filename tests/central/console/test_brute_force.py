@@ -6,11 +6,13 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import requests
 from hypothesis import given
 from hypothesis import strategies as st
 
 from central.console import sessions
-from tests.central.console.conftest import PASSWORD, Browser, add_operator
+from tests.central.console.conftest import PASSWORD, Browser, add_operator, csrf_of
+from tests.central.served import together
 
 
 @given(st.integers(min_value=1, max_value=200), st.integers(min_value=1, max_value=30))
@@ -72,3 +74,40 @@ def test_failures_are_forgotten_after_a_quiet_hour(browser: Browser) -> None:
     for _ in range(sessions.FREE_PER_NAME - 1):
         assert browser.login("alice", "wrong").status_code == 401
     assert browser.login("alice", PASSWORD).status_code == 303
+
+
+def test_guesses_sent_in_parallel_meet_the_lock(browser: Browser) -> None:
+    """Twelve wrong guesses released together, each from its own browser: only the first
+    FREE_PER_NAME of them have their password checked (401); the others meet the lock their
+    predecessors set (429), and then so does the right password."""
+    add_operator(browser.c, "alice")
+    guessers = []
+    for _ in range(12):
+        jar = Browser(browser.c, requests.Session())
+        token = csrf_of(jar.get("/console/login").text)
+        guessers.append((jar, token))
+    results = together(
+        [
+            lambda jar=jar, token=token: (
+                jar.post(
+                    "/console/login",
+                    {"csrf_token": token, "username": "alice", "password": "guess"},
+                ).status_code
+            )
+            for jar, token in guessers
+        ]
+    )
+    assert sorted(results) == [401] * sessions.FREE_PER_NAME + [429] * (12 - sessions.FREE_PER_NAME)
+    assert browser.login("alice", PASSWORD).status_code == 429
+
+
+def test_a_good_sign_in_gives_back_its_attempt_to_the_address(browser: Browser) -> None:
+    """Nineteen failures from one address, then a good sign-in: the address is not locked by
+    the good one (its attempt was counted first, then given back)."""
+    add_operator(browser.c, "alice")
+    for i in range(sessions.FREE_PER_ADDRESS - 1):
+        assert browser.login(f"guess-{i}", "x").status_code == 401
+    assert browser.login("alice", PASSWORD).status_code == 303
+    other = Browser(browser.c, requests.Session())
+    assert other.login("guess-last", "x").status_code == 401  # the 20th failure: now it locks
+    assert other.login("alice", PASSWORD).status_code == 429
