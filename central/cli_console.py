@@ -21,7 +21,8 @@ def add_parsers(sub: argparse._SubParsersAction, db_command: Callable) -> None:
         "operator",
         help="the operations console's accounts",
         description=(
-            "Adds, removes and lists the accounts of the operations console (/console/). "
+            "Adds, removes, disables and lists the accounts of the operations console "
+            "(/console/), and replaces their passwords. "
             "Roles: operator (sees every page) and technician (also revokes terminal tokens "
             "and issues enrolment codes)."
         ),
@@ -55,6 +56,35 @@ def add_parsers(sub: argparse._SubParsersAction, db_command: Callable) -> None:
     )
     remove.add_argument("--name", required=True, help="the sign-in name")
     remove.set_defaults(handler=cmd_remove)
+    for action, verb, text in (
+        (
+            "disable",
+            "disable",
+            "Disables a console account: its sessions and sign-in links end at once and it "
+            "cannot sign in until enabled again. Its audit rows and settings stay.",
+        ),
+        ("enable", "enable", "Lets a disabled console account sign in again."),
+    ):
+        flip = db_command(ops, action, help=f"{verb} an operator", description=text)
+        flip.add_argument("--name", required=True, help="the sign-in name")
+        flip.set_defaults(handler=cmd_disable if action == "disable" else cmd_enable)
+    reset = db_command(
+        ops,
+        "password",
+        help="replace an operator's password",
+        description=(
+            "Replaces a console account's password with the first line of standard input "
+            "(at least 10 characters) and ends the account's sessions everywhere."
+        ),
+    )
+    reset.add_argument("--name", required=True, help="the sign-in name")
+    reset.add_argument(
+        "--password-stdin",
+        action="store_true",
+        required=True,
+        help="read the new password from standard input (the only way to give it)",
+    )
+    reset.set_defaults(handler=cmd_password)
     link = db_command(
         ops,
         "signin-link",
@@ -93,19 +123,26 @@ def _valid_name(name: str) -> str:
     return name
 
 
-def cmd_add(args: argparse.Namespace) -> int:
-    from central.cli import _settings, _store
+def _password_from_stdin() -> str:
+    """The first line of standard input, hashed; refused if shorter than MIN_LENGTH."""
     from central.console.passwords import MIN_LENGTH, hash_password
 
-    name = _valid_name(args.name)
     password = sys.stdin.readline().rstrip("\r\n")
     if len(password) < MIN_LENGTH:
         raise InputError(
             f"the password must have at least {MIN_LENGTH} characters",
             th=f"รหัสผ่านต้องมีอย่างน้อย {MIN_LENGTH} ตัวอักษร",
         )
+    return hash_password(password)
+
+
+def cmd_add(args: argparse.Namespace) -> int:
+    from central.cli import _settings, _store
+
+    name = _valid_name(args.name)
+    hashed = _password_from_stdin()
     store = _store(args)
-    if not store.add_operator(name, args.role, hash_password(password), _settings(args).clock()):
+    if not store.add_operator(name, args.role, hashed, _settings(args).clock()):
         raise InputError(f"operator {name!r} already exists", th="มีผู้ใช้ชื่อนี้อยู่แล้ว")
     store.add_audit(
         _settings(args).clock(),
@@ -135,6 +172,47 @@ def cmd_remove(args: argparse.Namespace) -> int:
     )
     print(f"removed, sessions ended / ลบแล้ว: {args.name}", file=sys.stderr)
     return 0
+
+
+def _change(args: argparse.Namespace, change: Callable, action: str, done: str) -> int:
+    """Apply `change(store)` to the named operator, audit it as `action`, say `done`."""
+    from central.cli import _settings, _store
+
+    store = _store(args)
+    if not change(store):
+        raise InputError(f"no operator {args.name!r}", th="ไม่พบผู้ใช้ชื่อนี้")
+    by = f"kiosk-central operator {args.operator_command}"
+    store.add_audit(_settings(args).clock(), None, action, args.name, {"by": by}, None)
+    print(f"{done}: {args.name}", file=sys.stderr)
+    return 0
+
+
+def cmd_disable(args: argparse.Namespace) -> int:
+    return _change(
+        args,
+        lambda store: store.set_operator_disabled(args.name, True),
+        "operator-disabled",
+        "disabled, sessions ended / ระงับแล้ว",
+    )
+
+
+def cmd_enable(args: argparse.Namespace) -> int:
+    return _change(
+        args,
+        lambda store: store.set_operator_disabled(args.name, False),
+        "operator-enabled",
+        "enabled / เปิดใช้แล้ว",
+    )
+
+
+def cmd_password(args: argparse.Namespace) -> int:
+    hashed = _password_from_stdin()
+    return _change(
+        args,
+        lambda store: store.set_operator_password(args.name, hashed),
+        "operator-password-set",
+        "password replaced, sessions ended / ตั้งรหัสผ่านใหม่แล้ว",
+    )
 
 
 def cmd_signin_link(args: argparse.Namespace) -> int:

@@ -98,6 +98,32 @@ class ConsoleStore(Connections):
             c.execute("DELETE FROM console_signin_codes WHERE operator = ?", (name,))
             return c.execute("DELETE FROM operators WHERE name = ?", (name,)).rowcount == 1
 
+    def set_operator_disabled(self, name: str, disabled: bool) -> bool:
+        """Disable (or enable again) an operator; disabling ends their sessions and spends their
+        sign-in codes at once. False if there is no such operator."""
+        with self._write() as c:
+            if disabled:
+                c.execute("DELETE FROM console_sessions WHERE operator = ?", (name,))
+                c.execute("DELETE FROM console_signin_codes WHERE operator = ?", (name,))
+            return (
+                c.execute(
+                    "UPDATE operators SET disabled = ? WHERE name = ?", (int(disabled), name)
+                ).rowcount
+                == 1
+            )
+
+    def set_operator_password(self, name: str, password: str) -> bool:
+        """Replace an operator's (already hashed) password and end their sessions: whoever
+        knew the old one is signed out everywhere. False if there is no such operator."""
+        with self._write() as c:
+            c.execute("DELETE FROM console_sessions WHERE operator = ?", (name,))
+            return (
+                c.execute(
+                    "UPDATE operators SET password = ? WHERE name = ?", (password, name)
+                ).rowcount
+                == 1
+            )
+
     def operators(self) -> list[Operator]:
         rows = self._conn().execute(
             "SELECT name, role, created_at, disabled FROM operators ORDER BY name"

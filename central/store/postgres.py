@@ -421,6 +421,8 @@ _WRITES = (
     # the console's (central/store/console.py)
     "add_operator",
     "remove_operator",
+    "set_operator_disabled",
+    "set_operator_password",
     "new_console_session",
     "touch_console_session",
     "end_console_session",

@@ -68,3 +68,39 @@ def test_a_name_taken_and_an_unknown_name(tmp_path, monkeypatch, capsys) -> None
     assert "มีผู้ใช้ชื่อนี้อยู่แล้ว" in capsys.readouterr().err
     assert main(["operator", "remove", "--db", str(db), "--name", "nobody"]) == 2
     assert "no operator 'nobody'" in capsys.readouterr().err
+
+
+def test_disable_enable_and_replace_the_password(tmp_path, monkeypatch, capsys) -> None:
+    db = tmp_path / "c.db"
+    assert _add(db, "alice", "a long password", monkeypatch) == 0
+    store = open_store(db)
+    now = datetime.now().astimezone()
+    hour = timedelta(hours=1)
+    token = store.new_console_session("alice", now, hour, hour)
+    code = store.new_signin_code("alice", now, hour)
+    assert main(["operator", "disable", "--db", str(db), "--name", "alice"]) == 0
+    assert store.console_session(token, now) is None
+    assert store.spend_signin_code(code, now) is None
+    assert [o.disabled for o in store.operators()] == [True]
+    assert main(["operator", "enable", "--db", str(db), "--name", "alice"]) == 0
+    assert [o.disabled for o in store.operators()] == [False]
+
+    token = store.new_console_session("alice", now, hour, hour)
+    monkeypatch.setattr("sys.stdin", io.StringIO("a brand new password\n"))
+    argv = ["operator", "password", "--db", str(db), "--name", "alice", "--password-stdin"]
+    assert main(argv) == 0
+    assert store.console_session(token, now) is None
+    _, stored = store.operator_password("alice")
+    assert verify_password("a brand new password", stored)
+    assert not verify_password("a long password", stored)
+    actions = [a.action for a in store.audit_page()][:3]
+    assert actions == ["operator-password-set", "operator-enabled", "operator-disabled"]
+    capsys.readouterr()
+
+    monkeypatch.setattr("sys.stdin", io.StringIO("short\n"))
+    assert main(argv) == 2
+    assert "รหัสผ่านต้องมีอย่างน้อย" in capsys.readouterr().err
+    assert verify_password("a brand new password", store.operator_password("alice")[1])
+    for action in ("disable", "enable"):
+        assert main(["operator", action, "--db", str(db), "--name", "nobody"]) == 2
+        assert "ไม่พบผู้ใช้ชื่อนี้" in capsys.readouterr().err

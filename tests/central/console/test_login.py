@@ -114,3 +114,14 @@ def test_removing_an_operator_ends_their_sessions(signed_in: Browser) -> None:
     assert signed_in.get("/console/").status_code == 200
     assert signed_in.c.central.store.remove_operator("tech")
     assert signed_in.get("/console/").status_code == 303
+
+
+def test_a_disabled_operator_is_signed_out_and_cannot_sign_in(signed_in: Browser) -> None:
+    store = signed_in.c.central.store
+    assert signed_in.get("/console/").status_code == 200
+    assert store.set_operator_disabled("tech", True)
+    assert signed_in.get("/console/").status_code == 303
+    signed_in.session.cookies.clear()
+    assert signed_in.login("tech").status_code == 401  # the right password, the same answer
+    assert store.set_operator_disabled("tech", False)
+    assert signed_in.login("tech").status_code == 303
