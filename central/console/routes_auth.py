@@ -93,6 +93,7 @@ def login(request: Request, form: FormDep) -> Response:
     store.clear_login_failures(by_name)
     store.refund_login_attempt(charges[1])  # the address keeps only its failures
     store.prune_console_sessions(now)  # ended sessions go at the next sign-in: no sweeper
+    store.prune_login_failures(now, sessions.FORGET_AFTER)  # and so do forgotten counts
     token = store.new_console_session(operator.name, now, sessions.IDLE, sessions.LIFETIME)
     audit(request, operator, "login", operator.name)
     response = RedirectResponse(next_path, status_code=303)

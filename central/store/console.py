@@ -267,6 +267,16 @@ class ConsoleStore(Connections):
             )
             return Charge(key, failures, locked, refused=False)
 
+    def prune_login_failures(self, now: datetime, forget_after: timedelta) -> int:
+        """Delete counts that have forgotten themselves (no failure for `forget_after`, no lock
+        running): names and addresses sprayed by an attacker do not pile up for ever."""
+        with self._write() as c:
+            return c.execute(
+                "DELETE FROM login_failures WHERE last_at < ? "
+                "AND (locked_until IS NULL OR locked_until <= ?)",
+                (utc(now - forget_after), utc(now)),
+            ).rowcount
+
     def refund_login_attempt(self, charge: Charge) -> None:
         """Give back an attempt that turned out to be a good sign-in: one failure fewer, and the
         lock lifted if it is the one this attempt set (a lock set since by another attempt

@@ -429,6 +429,7 @@ _WRITES = (
     "prune_console_sessions",
     "charge_login_attempt",
     "refund_login_attempt",
+    "prune_login_failures",
     "clear_login_failures",
     "new_signin_code",
     "spend_signin_code",

@@ -111,3 +111,19 @@ def test_a_good_sign_in_gives_back_its_attempt_to_the_address(browser: Browser) 
     other = Browser(browser.c, requests.Session())
     assert other.login("guess-last", "x").status_code == 401  # the 20th failure: now it locks
     assert other.login("alice", PASSWORD).status_code == 429
+
+
+def test_forgotten_counts_are_deleted_at_the_next_sign_in(browser: Browser) -> None:
+    add_operator(browser.c, "alice")
+    for i in range(3):
+        assert browser.login(f"sprayed-{i}", "x").status_code == 401
+    store = browser.c.central.store
+    keys = [sessions.name_key(f"sprayed-{i}") for i in range(3)]
+    assert len(store.login_failures(keys)) == 3
+    browser.c.clock.advance(seconds=sessions.FORGET_AFTER.total_seconds() - 60)
+    assert browser.login("alice", PASSWORD).status_code == 303
+    assert len(store.login_failures(keys)) == 3  # not forgotten yet: kept
+    browser.c.clock.advance(seconds=120)
+    browser.session.cookies.clear()
+    assert browser.login("alice", PASSWORD).status_code == 303
+    assert store.login_failures(keys) == {}
