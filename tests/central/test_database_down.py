@@ -123,3 +123,45 @@ def test_a_request_slower_than_the_claim_ttl_keeps_its_claim(make_central, monke
     _problem(c.book(body), 409, "request-in-flight")
     sender.join(10)
     assert answers[0].status_code == 201, answers[0].text
+
+
+@pytest.mark.parametrize("backend", ["postgres"])
+def test_health_reports_batched_while_the_database_is_gone_are_503_then_stored(
+    make_central, pg_databases
+):
+    """The health endpoint's group commit (central/health_endpoint.py): when the batch's one
+    write fails, every report in it hears 503 database-unavailable (none hangs, none gets a
+    204 for a report that was not stored); the same reports sent again once the database is
+    back are stored."""
+    from tests.central.served import together
+    from tests.central.test_health_api import report
+
+    c = make_central()
+    store, now = c.central.store, c.clock.now
+    tokens = [store.issue_token(f"h-{i}", "store-1", "kiosk", now) for i in range(8)]
+    name = urlsplit(str(c.central.settings.db)).path.lstrip("/")
+
+    def put(i: int) -> requests.Response:
+        return requests.put(
+            c.url("/v1/terminals/me/health"),
+            json=report(leases={"held": i, "spent": 0}),
+            headers={"Authorization": f"Bearer {tokens[i]}"},
+            timeout=30,
+        )
+
+    _cut(pg_databases.url, name, allow=False)
+    try:
+        answers = together([lambda i=i: put(i) for i in range(len(tokens))])
+        for r in answers:
+            problem = _problem(r, 503, "database-unavailable")
+            assert problem["th"] and problem["en"]
+    finally:
+        _cut(pg_databases.url, name, allow=True)
+    deadline = time.monotonic() + 4 * POOL_WAIT
+    pending = set(range(len(tokens)))
+    while pending and time.monotonic() < deadline:
+        pending = {i for i in pending if put(i).status_code != 204}
+        time.sleep(0.2)
+    assert not pending
+    latest = {r.terminal_id: r.report for r in store.fleet(now)}
+    assert [latest[f"h-{i}"]["leases"]["held"] for i in range(len(tokens))] == list(range(8))
