@@ -56,7 +56,7 @@ REPLAYED_SQL = (
     f"WHERE ls.state = 'booked' AND {_OF_THE_DAY}) AS replayed GROUP BY hour, cancelled"
 )
 TERMINAL_LEASES_SQL = (
-    "SELECT t.terminal_id, t.store, t.revoked_at, "
+    "SELECT t.terminal_id, t.store, t.revoked_at, st.name_th, st.name_en, "
     "count(DISTINCT l.lease_id) AS leases, "
     "sum(CASE WHEN ls.state = 'held' THEN 1 ELSE 0 END) AS held, "
     "sum(CASE WHEN ls.state = 'spent' THEN 1 ELSE 0 END) AS spent, "
@@ -67,8 +67,10 @@ TERMINAL_LEASES_SQL = (
     "FROM lease_seats ls JOIN slots s ON s.slot_id = ls.slot_id "
     "JOIN leases l ON l.lease_id = ls.lease_id "
     "JOIN terminals t ON t.terminal_id = ls.terminal_id "
+    "LEFT JOIN stores st ON st.store_id = t.store "
     "WHERE ls.state IN ('held', 'spent') AND s.date || 'T' || s.start > :started_by "
-    "GROUP BY t.terminal_id, t.store, t.revoked_at ORDER BY t.terminal_id"
+    "GROUP BY t.terminal_id, t.store, t.revoked_at, st.name_th, st.name_en "
+    "ORDER BY t.terminal_id"
 )
 SITE_LEASES_SQL = (
     "SELECT site_id, count(*) AS slots, sum(capacity) AS capacity, "
@@ -117,6 +119,9 @@ class TerminalLeases:
     expiring: int
     #: The earliest `use_until` among them (Bangkok ISO 8601).
     next_until: str
+    #: The store's name from `kiosk-central stores import`, if it was imported.
+    store_name_th: str | None = None
+    store_name_en: str | None = None
 
 
 @dataclass(frozen=True)
@@ -202,6 +207,8 @@ class StatsStore(Connections):
                 int(r["expired"]),
                 int(r["expiring"]),
                 r["next_until"],
+                r["name_th"],
+                r["name_en"],
             )
             for r in rows
         ]

@@ -282,6 +282,21 @@ def test_a_store_name_with_html_is_shown_as_text_on_the_leases_page(signed_in):
     assert row[1] == evil  # the text, as written, once the browser unescapes it
 
 
+def test_the_leases_table_names_the_store_in_the_page_language(signed_in):
+    from central.store.stores import StoreInfo
+
+    c = signed_in.c
+    store_id = c.central.store.terminal_for_token(c.tokens["kiosk-1"]).store
+    c.central.store.put_stores(
+        [StoreInfo(store_id, "สาขาบางซื่อ", "Bang Sue branch", "บางซื่อ", "Bang Sue")]
+    )
+    assert refresh_leases(c, recent=DAY3).json()["leases"]
+    for lang, name in (("th", "สาขาบางซื่อ"), ("en", "Bang Sue branch")):
+        row = {r[0]: r for r in tables(signed_in.get(f"/console/leases?lang={lang}").text)[
+            "table-leases"][1:]}["kiosk-1"]  # fmt: skip
+        assert row[1].startswith(store_id) and row[1].endswith(name), row
+
+
 def test_the_leases_table_is_paged_and_a_bad_page_number_is_a_400(signed_in, monkeypatch):
     from central.console import stats
 
