@@ -189,6 +189,9 @@ class ExistingView(ScreenView):
         b = s.existing
         self.booking.setVisible(b is not None)
         active = b is not None and b.get("status") != "cancelled"
+        if b is None:  # wiped: nothing of the last customer's booking stays in a label
+            for w in (self.status, self.reference, self.where, self.when, self.note):
+                w.set("")
         if b is not None:
             cancelled = not active
             queued = s.existing_source == "journal" and b.get("status") == "queued"
