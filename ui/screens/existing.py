@@ -123,11 +123,12 @@ class ExistingView(ScreenView):
         active = b is not None and b.get("status") != "cancelled"
         central = s.existing_source == "central"
         self.reprint.setVisible(active)
-        # after a change that could not be made, the ways forward from it only (one row, so
-        # the booking keeps its room on the tablet): offline, the reprint (every change needs
-        # the connection); changed elsewhere, the reprint and trying again
-        self.change.setVisible(active and central and s.change_notice is None)
-        self.cancel.setVisible(active and central and s.change_notice is None)
+        # after a change of phone or occupation, the ways forward from it only (one row, so
+        # the booking keeps its room on the tablet): done, or changed elsewhere, the reprint
+        # and changing again; offline, the reprint (every change needs the connection)
+        after = s.change_notice is not None or s.last_change == "contact"
+        self.change.setVisible(active and central and not after)
+        self.cancel.setVisible(active and central and not after)
         self.change_contact.setVisible(active and central and s.change_notice != "offline")
         self._flow_actions()
         self.reprint.setText(tr("existing.reprint", lang))
