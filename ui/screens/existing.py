@@ -130,7 +130,7 @@ class ExistingView(ScreenView):
         self.change.setVisible(active and central and not after)
         self.cancel.setVisible(active and central and not after)
         self.change_contact.setVisible(active and central and s.change_notice != "offline")
-        self._flow_actions()
+        self._flow_actions(one_row=s.notice is not None)
         self.reprint.setText(tr("existing.reprint", lang))
         self.change.setText(tr("existing.change", lang))
         self.change_contact.setText(tr("existing.change_contact", lang))
@@ -143,14 +143,16 @@ class ExistingView(ScreenView):
         else:
             self.nav.configure(lang, back=None, primary="finish", icon="check")
 
-    def _flow_actions(self) -> None:
-        """The shown actions, two to a row (four make two rows; one or two, one row)."""
+    def _flow_actions(self, *, one_row: bool) -> None:
+        """The shown actions, two to a row (four make two rows; one or two, one row), or all
+        in one row under a notice, which takes the room of the second."""
         buttons = (self.reprint, self.change, self.change_contact, self.cancel)
         shown = [b for b in buttons if not b.isHidden()]
         for b in buttons:
             self.actions.removeWidget(b)
+        per_row = max(len(shown), 1) if one_row else 2
         for i, b in enumerate(shown):
-            self.actions.addWidget(b, i // 2, i % 2)
+            self.actions.addWidget(b, i // per_row, i % per_row)
 
     def _render_change(self, s: Session, lang: str) -> None:
         kind = s.change_notice
