@@ -12,6 +12,7 @@ import requests
 from PySide6.QtWidgets import QApplication
 
 from kiosk.session import Screen
+from sync.journal import SqliteJournal
 from tests.ui.conftest import Driver, personal_data_on_screen, texts_of
 from ui.keyboard import key_label
 
@@ -193,7 +194,12 @@ def test_offline_a_change_needs_the_connection_and_the_reprint_is_offered(
             w for w in d.window.findChildren(type(d.find("reprint")), name) if w.isVisible()
         ]
     assert d.s.phone == "" and d.s.phone_again == ""  # nothing typed is kept
-    assert held(central, person.card["cid"]).phone == OLD  # and nothing was queued or sent
+    assert held(central, person.card["cid"]).phone == OLD  # and nothing was sent
+    journal = SqliteJournal(d.kiosk.terminal.config.journal_path)
+    try:
+        assert sum(journal.counts().values()) == 0  # nor queued
+    finally:
+        journal.close()
     d.press("reprint")
     d.wait(lambda: d.s.printed)
     assert len(list(d.slips.glob("*.png"))) == 1
