@@ -35,6 +35,7 @@ from typing import Any
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from kiosk.booking import BookingService, cid_key
+from kiosk.booking.contact_change import ChangedElsewhere, ChangeNeedsConnection, change_contact
 from kiosk.booking.errors import CentralRejected, CentralUnavailable, JournalError
 from kiosk.booking.model import Site
 from kiosk.card.errors import CardError, NoReader
@@ -43,6 +44,7 @@ from kiosk.card.presence import CardEvent
 from kiosk.errors import KioskError
 from kiosk.hours import ChannelHours
 from kiosk.session import IDLE_SCREENS, Session
+from kiosk.session import contact_change as cc
 from kiosk.session import events as ev
 from sync.cache import slot_from_json
 from sync.journal import Entry, SqliteJournal
@@ -476,6 +478,30 @@ class Controller(ClerkActions, SessionBinding):
             except KioskError as exc:
                 return ev.ChangeFailed(exc)
             return ev.ChangeDone(reply)
+
+        self._submit(self._net, change)
+
+    def _do_SendContactChange(self, effect: cc.SendContactChange) -> None:
+        booking, cid = dict(effect.booking), effect.card.cid
+        phone, occupation = effect.phone, effect.occupation
+
+        def change() -> object:
+            try:
+                reply = change_contact(
+                    self.terminal.client,
+                    cid,
+                    booking,
+                    phone=phone,
+                    occupation=occupation,
+                    deadline=self.options.change_deadline,
+                )
+            except ChangedElsewhere as exc:
+                return cc.ContactChangeFailed(exc, "conflict", exc.current)
+            except ChangeNeedsConnection as exc:
+                return cc.ContactChangeFailed(exc, "offline")
+            except KioskError as exc:
+                return cc.ContactChangeFailed(exc, "refused")
+            return cc.ContactChanged(reply)
 
         self._submit(self._net, change)
 

@@ -212,6 +212,8 @@ EXISTING = {
     "end": "14:00",
     "version": 1,
     "site": SITES[2].to_json(),
+    "phone": "081-XXX-5678",  # as the central sends it: masked
+    "occupation": {"code": "company-employee", "other": None},
 }
 
 
@@ -437,10 +439,11 @@ def _overlay(window, overlay: str | None, lang: str) -> None:
 
 
 def all_shots() -> tuple[Shot, ...]:
-    """01-54 here; 55-75, the store staff's, in ui/screenshots_clerk.py."""
-    from ui import screenshots_clerk  # noqa: PLC0415 - it imports this module
+    """01-54 here; 55-75, the store staff's, in ui/screenshots_clerk.py; 82-90, changing the
+    phone or occupation, in ui/screenshots_change.py."""
+    from ui import screenshots_change, screenshots_clerk  # noqa: PLC0415 - they import this
 
-    return SHOTS + screenshots_clerk.SHOTS
+    return SHOTS + screenshots_clerk.SHOTS + screenshots_change.SHOTS
 
 
 def main(argv: list[str] | None = None) -> int:

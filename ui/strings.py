@@ -16,6 +16,7 @@ from __future__ import annotations
 from datetime import date
 
 from kiosk import dates
+from ui.strings_change import CHANGE
 from ui.strings_staff import STAFF
 
 T: dict[str, tuple[str, str]] = {
@@ -413,6 +414,7 @@ T: dict[str, tuple[str, str]] = {
     "tech.refresh": ("ตรวจสอบอีกครั้ง", "Check again"),
 }
 T.update(STAFF)
+T.update(CHANGE)
 
 
 def tr(key: str, lang: str, **values: object) -> str:

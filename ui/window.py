@@ -30,6 +30,7 @@ from ui.paper_guide import PaperGuide
 from ui.screens.base import ScreenView
 from ui.screens.consent import ConsentView
 from ui.screens.contact import ContactView
+from ui.screens.contact_change import ChangeReviewView, PhoneAgainView
 from ui.screens.decision import DecisionView
 from ui.screens.existing import CancelConfirmView, ExistingView
 from ui.screens.progress import CardErrorView, ProgressView
@@ -130,6 +131,8 @@ class MainWindow(QWidget):
             ((Screen.QUESTION,), QuestionView(binding, metrics)),
             ((Screen.DECISION,), DecisionView(binding, metrics)),
             ((Screen.CONTACT,), ContactView(binding, metrics)),
+            ((Screen.PHONE_AGAIN,), PhoneAgainView(binding, metrics)),
+            ((Screen.CHANGE_REVIEW,), ChangeReviewView(binding, metrics)),
             ((Screen.SITE,), SiteView(binding, metrics)),
             ((Screen.SLOT,), SlotView(binding, metrics)),
             ((Screen.REVIEW,), ReviewView(binding, metrics)),

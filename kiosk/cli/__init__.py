@@ -23,6 +23,7 @@ from kiosk.errors import run_reporting
 def build_parser() -> argparse.ArgumentParser:
     from kiosk.cli import (
         booking,
+        booking_change,
         card,
         demo,
         doctor,
@@ -47,6 +48,7 @@ def build_parser() -> argparse.ArgumentParser:
     card.register(sub)
     eligibility.register(sub)
     booking.register(sub)
+    booking_change.register(sub)
     demo.register(sub)
     slip.register(sub)
     doctor.register(sub)

@@ -38,6 +38,7 @@ from kiosk.errors import KioskError
 from kiosk.session import availability, slips
 from kiosk.session import events as ev
 from kiosk.session.availability import DayState, SlotState
+from kiosk.session.contact_change import ContactChangeMixin
 from kiosk.session.staff import StaffMixin
 
 log = logging.getLogger(__name__)
@@ -52,6 +53,9 @@ class Screen(StrEnum):
     EXISTING = "existing"
     CANCEL_CONFIRM = "cancel-confirm"
     CHANGING = "changing"
+    #: Changing the phone or occupation: the new number typed a second time, then a review.
+    PHONE_AGAIN = "phone-again"
+    CHANGE_REVIEW = "change-review"
     QUESTION = "question"
     DECISION = "decision"
     CONTACT = "contact"
@@ -86,7 +90,7 @@ class ContactCheck:
         return self.phone_ok and self.occupation_ok
 
 
-class Session(StaffMixin):
+class Session(ContactChangeMixin, StaffMixin):
     def __init__(
         self,
         rule_set: RuleSet,
@@ -147,6 +151,7 @@ class Session(StaffMixin):
         #: What the last change of an existing booking did ("changed", "cancelled"), to say so.
         self.last_change: str | None = None
         self.editing_from_review = False
+        self._contact_change_init()
 
     @property
     def booked(self) -> bool:
@@ -186,7 +191,9 @@ class Session(StaffMixin):
     def can_go_next(self) -> bool:
         """Whether the primary action is enabled on the current screen."""
         if self.screen == Screen.CONTACT:
-            return self.contact_check().ok
+            return self.change_can_go_next() if self.contact_change else self.contact_check().ok
+        if self.screen == Screen.PHONE_AGAIN:
+            return self.phone_again_state() == "match"
         if self.screen == Screen.SITE:
             return self.site is not None
         if self.screen == Screen.SLOT:
@@ -507,6 +514,8 @@ class Session(StaffMixin):
         return self._decide()
 
     def _back_contact(self) -> list[ev.Effect]:
+        if self.contact_change:
+            return self._back_contact_change()
         self.screen = Screen.REVIEW if self.editing_from_review else Screen.DECISION
         self.editing_from_review = False
         return []
@@ -549,6 +558,8 @@ class Session(StaffMixin):
         return self._on_PrintInfoSlip(ev.PrintInfoSlip())
 
     def _next_contact(self) -> list[ev.Effect]:
+        if self.contact_change:
+            return self._next_contact_change()
         self.phone = normalise(self.phone)
         if self.editing_from_review:
             self.editing_from_review = False
@@ -808,6 +819,7 @@ class Session(StaffMixin):
             return []
         self.change_mode = True
         self.last_change = None
+        self.change_notice = None
         self.site = self.slot = None
         self.screen = Screen.SITE
         return [ev.LoadSites()]
@@ -817,6 +829,7 @@ class Session(StaffMixin):
             return []
         self.screen = Screen.CANCEL_CONFIRM
         self.last_change = None
+        self.change_notice = None
         return []
 
     def _on_ChangeDone(self, e: ev.ChangeDone) -> list[ev.Effect]:

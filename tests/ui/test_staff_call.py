@@ -25,7 +25,7 @@ from ui.window import MainWindow
 
 def _steps_by_screen() -> dict[Screen, shots.Step]:
     out: dict[Screen, shots.Step] = {Screen.PAUSED: shots.run(ev.PauseChanged(True))}
-    for shot in shots.SHOTS:
+    for shot in shots.all_shots():
         if shot.overlay is None:
             s = shots.session()
             shot.step(s)

@@ -20,6 +20,7 @@ from kiosk.session import events as ev
 from ui import keyboard as kb
 from ui import keypad
 from ui.binding import SessionBinding
+from ui.screens import describe
 from ui.screens.base import ScreenView
 from ui.strings import pick, tr
 from ui.theme import Metrics
@@ -95,7 +96,7 @@ class ContactView(ScreenView):
         self.pages.addWidget(typing)
 
     def title(self, s: Session, lang: str) -> str:
-        return tr("contact.title", lang)
+        return tr("change.contact.title" if s.contact_change else "contact.title", lang)
 
     # input -------------------------------------------------------------------------------------
 
@@ -170,6 +171,13 @@ class ContactView(ScreenView):
         elif state == "bad":
             self.status_icon.set("warn")
             self.status.set(PhoneError().message(lang))
+        elif s.contact_change:  # changing a booking: the current number, masked
+            current = describe.booking_phone(s.existing)
+            self.status_icon.set(None)
+            self.status.set(
+                tr("change.current_phone", lang, phone=current) + "\n"
+                + tr("change.phone.hint", lang)
+            )  # fmt: skip
         else:
             self.status_icon.set(None)
             self.status.set(f"{tr('contact.phone', lang)}: {tr('contact.phone.hint', lang)}")

@@ -98,6 +98,12 @@ def phone(s: Session) -> str:
     return masked(digits) if digits else ""
 
 
+def booking_phone(booking: Mapping[str, Any] | None) -> str:
+    """A booking's phone as a person may see it: the central sends it masked; mask anyway."""
+    phone = str((booking or {}).get("phone") or "")
+    return masked(phone) if phone.isdigit() else phone
+
+
 def error_text(error: KioskError | None, lang: str) -> str:
     """A typed error's message, in words for the customer.
 

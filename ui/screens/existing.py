@@ -9,13 +9,16 @@ with the way forward (book again).
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QHBoxLayout
+from PySide6.QtWidgets import QGridLayout
 
+from kiosk.booking.contact_change import ChangedElsewhere, ChangeNeedsConnection
 from kiosk.session import Session
+from kiosk.session import contact_change as cc
 from kiosk.session import events as ev
 from ui.binding import SessionBinding
 from ui.screens import describe
 from ui.screens.base import ScreenView
+from ui.screens.result import PrintStatus
 from ui.strings import T, tr
 from ui.theme import Metrics
 from ui.widgets import Button, Icon, Panel, Text, row
@@ -74,22 +77,36 @@ class ExistingView(ScreenView):
         for w in (self.reference, self.where, self.when, self.note):
             self.booking.box.addWidget(w)
         self.body.addWidget(self.booking)
+        # a change of phone or occupation that could not be made: why, and what stands
+        # (one line of icon and words: the booking above must keep its room on the tablet)
+        self.change_notice = Panel("warn", m)
+        self.change_text = Text("", "body")
+        self.change_text.setObjectName("change-notice")
+        self.change_notice.box.addLayout(
+            row(Icon("warn", round(m.body * 1.6)), self.change_text, spacing=m.gap)
+        )
+        self.body.addWidget(self.change_notice)
+        # the slip of a changed booking, printing at once
+        self.printing = PrintStatus(m, self.send)
+        self.body.addWidget(self.printing)
         # a failed change
         self.failure = Panel("error", m)
         self.failure_text = Text("", "body")
         self.failure.box.addWidget(self.failure_text)
         self.body.addWidget(self.failure)
         self.body.addStretch(1)
-        actions = QHBoxLayout()
+        self.actions = actions = QGridLayout()
         actions.setSpacing(m.gap)
         self.reprint = Button(m, icon="printer", name="reprint")
         self.change = Button(m, icon="calendar", name="change")
+        self.change_contact = Button(m, icon="phone", name="change-contact")
         self.cancel = Button(m, icon="cross", name="cancel-booking")
         self.reprint.clicked.connect(lambda: self.send(ev.Reprint()))
         self.change.clicked.connect(lambda: self.send(ev.ChangeSlot()))
+        self.change_contact.clicked.connect(lambda: self.send(cc.ChangeContact()))
         self.cancel.clicked.connect(lambda: self.send(ev.CancelExisting()))
-        for b in (self.reprint, self.change, self.cancel):
-            actions.addWidget(b)
+        for i, b in enumerate((self.reprint, self.change, self.change_contact, self.cancel)):
+            actions.addWidget(b, i // 2, i % 2)
         self.body.addLayout(actions)
         self.finish = Button(m, icon="check", name="finish")
         self.finish.clicked.connect(lambda: self.send(ev.Finish()))
@@ -106,10 +123,17 @@ class ExistingView(ScreenView):
         active = b is not None and b.get("status") != "cancelled"
         central = s.existing_source == "central"
         self.reprint.setVisible(active)
-        self.change.setVisible(active and central)
-        self.cancel.setVisible(active and central)
+        # after a change of phone or occupation, the ways forward from it only (one row, so
+        # the booking keeps its room on the tablet): done, or changed elsewhere, the reprint
+        # and changing again; offline, the reprint (every change needs the connection)
+        after = s.change_notice is not None or s.last_change == "contact"
+        self.change.setVisible(active and central and not after)
+        self.cancel.setVisible(active and central and not after)
+        self.change_contact.setVisible(active and central and s.change_notice != "offline")
+        self._flow_actions(one_row=s.notice is not None)
         self.reprint.setText(tr("existing.reprint", lang))
         self.change.setText(tr("existing.change", lang))
+        self.change_contact.setText(tr("existing.change_contact", lang))
         self.cancel.setText(tr("existing.cancel", lang))
         self.finish.setText(tr("finish", lang))
         book_again = (b is None and n is not None) or (b is not None and not active)
@@ -119,7 +143,36 @@ class ExistingView(ScreenView):
         else:
             self.nav.configure(lang, back=None, primary="finish", icon="check")
 
+    def _flow_actions(self, *, one_row: bool) -> None:
+        """The shown actions, two to a row (four make two rows; one or two, one row), or all
+        in one row under a notice, which takes the room of the second."""
+        buttons = (self.reprint, self.change, self.change_contact, self.cancel)
+        shown = [b for b in buttons if not b.isHidden()]
+        for b in buttons:
+            self.actions.removeWidget(b)
+        per_row = max(len(shown), 1) if one_row else 2
+        for i, b in enumerate(shown):
+            self.actions.addWidget(b, i // per_row, i % per_row)
+
+    def _render_change(self, s: Session, lang: str) -> None:
+        kind = s.change_notice
+        self.change_notice.setVisible(kind is not None)
+        if kind == "offline":
+            self.change_text.set(ChangeNeedsConnection().message(lang))
+        elif kind == "conflict":
+            gone = (s.existing or {}).get("status") == "cancelled"
+            self.change_text.set(
+                tr("change.conflict.gone", lang) if gone else ChangedElsewhere(None).message(lang)
+            )
+        else:
+            self.change_text.set("")
+        if s.last_change == "contact":
+            self.printing.render(s, lang, booked=False)
+        else:
+            self.printing.hide()
+
     def _render_notice(self, s: Session, lang: str) -> None:
+        self._render_change(s, lang)
         n, b = s.notice, s.existing
         self.notice.setVisible(n is not None)
         if n is not None:
@@ -139,6 +192,9 @@ class ExistingView(ScreenView):
         b = s.existing
         self.booking.setVisible(b is not None)
         active = b is not None and b.get("status") != "cancelled"
+        if b is None:  # wiped: nothing of the last customer's booking stays in a label
+            for w in (self.status, self.reference, self.where, self.when, self.note):
+                w.set("")
         if b is not None:
             cancelled = not active
             queued = s.existing_source == "journal" and b.get("status") == "queued"
@@ -147,13 +203,16 @@ class ExistingView(ScreenView):
             head = describe.booking_status(b, s.existing_source, lang)
             if s.last_change == "changed":
                 head = tr("existing.changed", lang)
+            elif s.last_change == "contact":
+                head = tr("existing.contact_changed", lang)
             elif cancelled:
                 head = tr("existing.cancelled", lang)
             self.status.set(head)
             ref = str(b.get("reference") or "")
             self.reference.set(f"{tr('result.reference', lang)} {ref}" if ref else "")
             # under a notice, one line each, so both fit on the counter tablet
-            sep = " · " if s.notice is not None else "\n"
+            crowded = s.notice or s.change_notice or s.last_change == "contact"
+            sep = " · " if crowded else "\n"
             self.where.set(describe.booking_where(b, lang, s.sites, sep))
             self.when.set(describe.booking_when(b, lang, sep))
             note = ""
@@ -163,6 +222,10 @@ class ExistingView(ScreenView):
                 note = tr("existing.offline", lang) + "\n" + tr("existing.queued.no_change", lang)
             elif b.get("status") == "pending-verification":
                 note = tr("result.pending", lang)
+            if s.last_change == "contact":
+                occ = describe.occupation(cc.current_occupation(b), self.b.occupations, lang)
+                phone = describe.booking_phone(b)
+                note = tr("existing.contact_now", lang, phone=phone, occupation=occ)
             self.note.set(note)
 
 
