@@ -1,6 +1,6 @@
 """Recovering citizen IDs from a stolen terminal's journal: the best attack, and what it costs.
 
-    .venv/bin/python bench/cid_recovery.py [--bookings 1] [--sample 20] [--recover-under 600]
+    .venv/bin/python bench/cid_recovery.py [--bookings 1] [--min-cpu 2] [--recover-under 600]
     .venv/bin/python bench/cid_recovery.py --journal FILE --key FILE [--json]
 
 The thief holds the whole terminal: the journal (with its -wal) and the keyed hash's key from the
@@ -9,9 +9,10 @@ config directory (sync/terminal.py `terminal_secret`). The sealed personal data 
 booking row still holding one, every citizen ID its clear columns allow (kiosk/card/cid_space.py:
 the digits they show are fixed, the check digit fixes one more) goes through the terminal's real
 hash until one matches. Printed per journal: the candidates left, the CPU seconds per candidate
-(measured on a sample, one core), the expected time to recover one ID (half the space) and, when
-that is under --recover-under seconds, the ID actually recovered (shown masked; the bench checks
-it against the ID it booked). It also times one lookup as the kiosk makes it (wall clock).
+(timed over the first candidates, one core), the expected time to recover one ID (half the
+space) and, when that is under --recover-under seconds, the ID actually recovered (shown masked;
+the bench checks it against the ID it booked). It also times one lookup as the kiosk makes it
+(wall clock).
 
 Without --journal it makes the journal the way a kiosk does: a real central in its own process,
 a provisioned terminal, then --bookings bookings queued offline through the booking service
@@ -34,7 +35,7 @@ from pathlib import Path
 
 from _terminal import book_args, open_slots, start_central, terminal
 
-from kiosk.booking import cid_key
+from kiosk.booking import cid_hash
 from kiosk.card import cid as cidlib
 from kiosk.card import cid_space
 from kiosk.card.model import Card
@@ -87,6 +88,21 @@ def steal(journal: Path, into: Path) -> Path:
     return into / "journal.sqlite"
 
 
+def terminal_hash(journal: Path) -> tuple[str, Hash]:
+    """The hash this journal's schema uses: HMAC-SHA256 before schema 4, scrypt from it."""
+    db = sqlite3.connect(journal)
+    (version,) = db.execute("PRAGMA user_version").fetchone()
+    db.close()
+    if version < 4:
+        return "hmac-sha256 (journal schema <= 3)", cid_hash.legacy_cid_key
+    return (
+        f"scrypt N=2^{cid_hash.SCRYPT_N.bit_length() - 1} r={cid_hash.SCRYPT_R} "
+        f"p={cid_hash.SCRYPT_P}, {128 * cid_hash.SCRYPT_R * cid_hash.SCRYPT_N >> 20} MiB "
+        f"(journal schema {version})",
+        cid_hash.cid_key,
+    )
+
+
 def clear_rows(journal: Path) -> list[dict[str, str]]:
     """Each row's hash and the pattern of digits its clear columns show."""
     db = sqlite3.connect(journal)
@@ -114,14 +130,19 @@ def clear_rows(journal: Path) -> list[dict[str, str]]:
     return out
 
 
-def cpu_seconds_per_candidate(hash_: Hash, secret: bytes, pattern: str, sample: int) -> float:
-    """CPU time (one core) of the real hash over the first `sample` candidates of the pattern."""
-    stream = cid_space.candidates(pattern)
-    batch = [next(stream) for _ in range(min(sample, cid_space.count(pattern)))]
+def cpu_seconds_per_candidate(
+    hash_: Hash, secret: bytes, pattern: str, min_cpu: float
+) -> tuple[float, int]:
+    """CPU time (one core) of the real hash per candidate, over the pattern's first candidates
+    until `min_cpu` seconds are spent (enumeration included, as the attack pays it)."""
     started = time.process_time()
-    for cid in batch:
+    n = 0
+    for cid in cid_space.candidates(pattern):
         hash_(secret, cid)
-    return (time.process_time() - started) / len(batch)
+        n += 1
+        if n % 16 == 0 and time.process_time() - started >= min_cpu:
+            break
+    return (time.process_time() - started) / n, n
 
 
 def recover(hash_: Hash, secret: bytes, row: dict[str, str]) -> tuple[str | None, int, float]:
@@ -149,17 +170,17 @@ def attack(
     journal: Path,
     key_file: Path,
     *,
-    hash_: Hash,
-    sample: int,
+    min_cpu: float,
     recover_under: float,
     truth: list[str] | None = None,
 ) -> dict:
     secret = bytes.fromhex(key_file.read_text().strip())
+    name, hash_ = terminal_hash(journal)
     rows = clear_rows(journal)
-    report: dict = {"rows": len(rows), "attacked": []}
+    report: dict = {"hash": name, "rows": len(rows), "attacked": []}
     for row in rows:
         n = cid_space.count(row["pattern"])
-        per = cpu_seconds_per_candidate(hash_, secret, row["pattern"], sample)
+        per, timed = cpu_seconds_per_candidate(hash_, secret, row["pattern"], min_cpu)
         expected = n / 2 * per
         item = {
             "booking_id": row["booking_id"],
@@ -167,6 +188,7 @@ def attack(
             "clear_pattern": row["pattern"],
             "candidates": n,
             "cpu_seconds_per_candidate": per,
+            "candidates_timed": timed,
             "expected_seconds_one_core": expected,
             "expected_years_one_core": expected / (365.25 * 86400),
             "recovered": None,
@@ -186,14 +208,15 @@ def attack(
 
 
 def show(report: dict) -> None:
+    print(f"lookup hash: {report['hash']}")
     print(f"journal rows holding a lookup hash: {report['rows']}")
     for item in report["attacked"]:
         years = item["expected_years_one_core"]
         print(
             f"  {item['state']:<17} clear digits {item['clear_pattern']}: "
-            f"{item['candidates']:,} candidates x {item['cpu_seconds_per_candidate'] * 1e6:,.1f} "
-            f"µs CPU = expected {item['expected_seconds_one_core']:,.1f} s "
-            f"({years:.3g} years) on one core"
+            f"{item['candidates']:,} candidates x {item['cpu_seconds_per_candidate'] * 1e3:,.4f}"
+            f" ms CPU (timed over {item['candidates_timed']:,}) = expected "
+            f"{item['expected_seconds_one_core']:,.1f} s ({years:.3g} years) on one core"
         )
         rec = item["recovered"]
         if rec is not None:
@@ -212,7 +235,12 @@ def main() -> None:
     parser.add_argument("--journal", type=Path, help="a stolen journal file (its -wal beside it)")
     parser.add_argument("--key", type=Path, help="the terminal's cid-hash.key (hex)")
     parser.add_argument("--bookings", type=int, default=1, help="bookings to queue (no --journal)")
-    parser.add_argument("--sample", type=int, default=200, help="candidates timed per row")
+    parser.add_argument(
+        "--min-cpu",
+        type=float,
+        default=2.0,
+        help="CPU seconds spent timing the hash per row (at least 16 candidates)",
+    )
     parser.add_argument(
         "--recover-under",
         type=float,
@@ -236,8 +264,7 @@ def main() -> None:
         report = attack(
             stolen,
             key,
-            hash_=cid_key,
-            sample=args.sample,
+            min_cpu=args.min_cpu,
             recover_under=args.recover_under,
             truth=truth,
         )
