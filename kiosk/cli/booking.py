@@ -91,7 +91,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     status.add_argument("--json", action="store_true")
     status.set_defaults(handler=cmd_sync_status)
 
-    jr = sub.add_parser("journal", help="the local booking journal (masked)")
+    jr = sub.add_parser("journal", help="the local booking journal (no citizen IDs)")
     jr_sub = jr.add_subparsers(dest="journal_command", required=True, metavar="ACTION")
     lst = jr_sub.add_parser(
         "list",
