@@ -358,7 +358,6 @@ class SqliteJournal:
         replay worker and the kiosk's journal lane pass it."""
         self.path = Path(path)
         self._clock = clock or (lambda: datetime.now(UTC))
-        self._checkpoint_owed = False
         # Several processes opening a new journal at once (the kiosk and `kiosk sync run`):
         # switching it to WAL needs an exclusive lock, and SQLite answers "database is locked"
         # at once, without its busy handler, where waiting could deadlock; the loser opens
@@ -663,6 +662,8 @@ class SqliteJournal:
             if cur.rowcount:
                 self._acknowledge_seat(conn, booking_id)
                 self._event(conn, booking_id, state, code)
+                if seen:  # its hash is gone: wipe it from the -wal too, at the next purge
+                    journal_privacy.owe_wipe(conn, _iso(self._clock()))
 
     def release(self, booking_id: str, error: str, retry_in: float) -> None:
         """sending -> queued, or back to confirmed-offline for a lease-backed booking (its seat
@@ -758,17 +759,22 @@ class SqliteJournal:
                 "WHERE booking_id = ?",
                 (booking_id,),
             )
-            self._checkpoint_owed |= cur.rowcount > 0
+            if cur.rowcount:
+                journal_privacy.owe_wipe(conn, _iso(self._clock()))
 
     def purge(self) -> int:
         """Forget the hash of every row past its retention, then make sure no old page image
-        of a forgotten value survives in the -wal (a TRUNCATE checkpoint, retried at the next
-        purge while another connection's snapshot prevents it). Returns the rows purged. The
-        replay worker calls it every pass; opening a journal calls it once."""
+        of a forgotten value survives in the -wal: a TRUNCATE checkpoint, owed in the journal
+        itself while another connection's snapshot prevents it, so the next purge of any
+        connection retries it. Returns the rows purged. The replay worker calls it every pass;
+        opening a journal calls it once."""
+        now = _iso(self._clock())
         with self._immediate() as conn:
-            purged = journal_privacy.purge(conn, _iso(self._clock()))
-        if purged or self._checkpoint_owed:
-            self._checkpoint_owed = not journal_privacy.checkpoint(self.db.conn)
+            purged = journal_privacy.purge(conn, now)
+            owed = journal_privacy.take_wipe(conn)
+        if (purged or owed) and not journal_privacy.checkpoint(self.db.conn):
+            with self._immediate() as conn:
+                journal_privacy.owe_wipe(conn, now)
         return purged
 
     def last_event(self, states: tuple[str, ...]) -> dict[str, Any] | None:

@@ -128,6 +128,25 @@ def purge(conn: sqlite3.Connection, now: str) -> int:
     ).rowcount
 
 
+#: terminal_state key: a value was forgotten whose old page images may still be in the -wal.
+WIPE_OWED = "journal-wipe-owed"
+
+
+def owe_wipe(conn: sqlite3.Connection, now: str) -> None:
+    """Note, in the journal itself, that the -wal must be wiped: the next purge of any
+    connection (the replay worker's, every pass) checkpoints it."""
+    conn.execute(
+        "INSERT INTO terminal_state (key, value, updated_utc) VALUES (?, '1', ?) "
+        "ON CONFLICT (key) DO UPDATE SET value = '1', updated_utc = excluded.updated_utc",
+        (WIPE_OWED, now),
+    )
+
+
+def take_wipe(conn: sqlite3.Connection) -> bool:
+    """Whether a wipe was owed (the note is removed: the caller checkpoints after COMMIT)."""
+    return conn.execute("DELETE FROM terminal_state WHERE key = ?", (WIPE_OWED,)).rowcount > 0
+
+
 def checkpoint(conn: sqlite3.Connection, wait_ms: int = 250) -> bool:
     """Copy the WAL into the file and truncate it, so no old page image survives in the -wal.
 

@@ -208,6 +208,25 @@ def test_a_reader_holding_the_wal_delays_the_wipe_until_the_next_purge(tmp_path)
     j.close()
 
 
+def test_a_wipe_owed_by_one_connection_is_done_by_the_next_purge_of_another(tmp_path):
+    """The counter settles a refusal the customer saw (its hash goes at once); the -wal still
+    holds the old page, and the wipe is owed in the journal, so the replay's connection (here
+    a second one, opening) checkpoints it."""
+    path = tmp_path / "journal.sqlite"
+    counter = SqliteJournal(path, clock=lambda: T0)
+    rec = record(1, cid_key="b5" * 32)
+    counter.add(rec)
+    counter.claim("b1", 30)
+    counter.settle("b1", "rejected", "slot-full", "x", {}, seen=True)
+    assert counter.get("b1").cid_key is None
+    assert rec.cid_key.encode() in journal_bytes(path)  # the old page, still in the -wal
+    replay = SqliteJournal(path, clock=lambda: T0)  # opening purges: the owed wipe
+    assert rec.cid_key.encode() not in journal_bytes(path)
+    assert replay.read("SELECT COUNT(*) AS n FROM terminal_state")[0]["n"] == 0
+    replay.close()
+    counter.close()
+
+
 def test_a_refusal_keeps_its_hash_until_the_notice_is_shown(tmp_path):
     t0 = T0
     j = SqliteJournal(tmp_path / "journal.sqlite", clock=lambda: t0)
