@@ -209,19 +209,27 @@ def rehash_legacy(journal: SqliteJournal, secret: bytes) -> int:
     cids = recover_cids(
         secret, [(r["booking_id"], r["legacy_key"], r["legacy_masked"]) for r in rows]
     )
+    keys = {b: cid_key(secret, cid) for b, cid in cids.items()}  # before the write lock
     now = journal.now()
     done = 0
     with journal.transaction() as conn:
         for r in rows:
-            cid = cids.get(r["booking_id"])
-            key = cid_key(secret, cid) if cid else None
+            key = keys.get(r["booking_id"])
             notice = r["state"] in ("rejected", "conflict")
             purge_after = _iso(now + NOTICE_RETENTION) if notice and key else None
+            # OR IGNORE: a pending row for the same citizen written meanwhile by an opener
+            # without the key already answers to this card; this row then just drops its legacy
             cur = conn.execute(
-                "UPDATE bookings SET cid_key = ?, purge_after_utc = ?, legacy_key = NULL, "
-                "legacy_masked = NULL WHERE booking_id = ? AND legacy_key = ?",
+                "UPDATE OR IGNORE bookings SET cid_key = ?, purge_after_utc = ?, "
+                "legacy_key = NULL, legacy_masked = NULL WHERE booking_id = ? AND legacy_key = ?",
                 (key, purge_after, r["booking_id"], r["legacy_key"]),
             )
+            if not cur.rowcount:
+                conn.execute(
+                    "UPDATE bookings SET legacy_key = NULL, legacy_masked = NULL "
+                    "WHERE booking_id = ? AND legacy_key = ?",
+                    (r["booking_id"], r["legacy_key"]),
+                )
             done += cur.rowcount if key else 0
             if key is None:
                 log.error(
@@ -229,7 +237,8 @@ def rehash_legacy(journal: SqliteJournal, secret: bytes) -> int:
                     "match); it replays but is not found by card",
                     r["booking_id"],
                 )
-    checkpoint(journal.db.conn)
+        owe_wipe(conn, _iso(now))  # the old keys and masked forms: out of the -wal too
+    journal.purge()
     return done
 
 
