@@ -8,6 +8,7 @@ from __future__ import annotations
 import hashlib
 import re
 import sqlite3
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -327,3 +328,27 @@ def test_a_schema_3_journal_migrates_finds_its_queued_bookings_by_card_and_repla
         assert entry.state == "confirmed" and entry.sealed == {}
         held = central.central.store.booking_by_id(ids[state])
         assert held is not None and held.reference == entry.reference
+
+
+def test_re_keying_yields_to_a_newer_pending_row_of_the_same_citizen(tmp_path):
+    """Opened first without the key (the cache's lease refresh), a new booking of the same
+    citizen is written under the new hash; the re-keying then must not fail the terminal's
+    open on the unique index: the old row drops its legacy columns and still replays."""
+    secret, cid = bytes(range(32)), _cid(21)
+    path = tmp_path / "journal.sqlite"
+    old = {
+        "booking_id": "b-old",
+        "masked_cid": cidlib.mask(cid),
+        "cid_key": cid_hash.legacy_cid_key(secret, cid),
+        "sealed": {"v": 1, "ct": "opaque"},
+    }
+    write_schema_3_journal(tmp_path, path, [old])
+    SqliteJournal(path).close()  # schema 4, not re-keyed: no key
+    j = SqliteJournal(path)
+    j.add(replace(record(1), cid_key=cid_key(secret, cid)))
+    j.close()
+    j = SqliteJournal(path, cid_secret=secret)
+    assert j.queued_for(cid_key(secret, cid)) == "b1"
+    assert j.get("b-old").state == "queued" and j.get("b-old").cid_key is None
+    assert j.read("SELECT COUNT(*) AS n FROM bookings WHERE legacy_key IS NOT NULL")[0]["n"] == 0
+    j.close()
