@@ -44,7 +44,6 @@ def main() -> None:
                 slot_date="2021-06-01",
                 slot_start="09:00",
                 slot_end="10:00",
-                masked_cid="1-1037-XXXXX-XX-8",
                 cid_key=uuid.uuid4().hex,
                 sealed=sealing.seal(body, key, booking_id.encode()),
                 slip={"site": {"id": "x"}},

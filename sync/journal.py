@@ -9,8 +9,10 @@ Durability first (DESIGN §6, reference/offline-sync.md §4):
   the row is sent again under the same idempotency key. The lease names its owner process, so a
   restarted kiosk need not wait the lease out when the owner is provably dead.
 - Oldest first by insertion sequence, not by a clock that can jump.
-- `secure_delete`, and the personal data sealed anyway: the clear columns hold only what DESIGN §6
-  allows (ids, state, times, site and slot, masked CID, keyed hash, slip fields).
+- `secure_delete`, and the personal data sealed anyway: the clear columns hold ids, state, times,
+  site and slot, slip fields and a slow keyed hash of the citizen ID, no digit of the ID itself;
+  the hash and the sealed body are deleted when no longer needed (sync/journal_privacy.py,
+  docs/journal-privacy.md).
 
 Failure is typed: a full disk or an unreadable file is a JournalError; a corrupt file is kept
 untouched for recovery and the kiosk goes out of service rather than writing around it.
@@ -37,6 +39,7 @@ from sqlite_utils import Database
 from kiosk.booking.errors import AlreadyQueued, JournalError
 from kiosk.booking.ports import JournalRecord
 from kiosk.leases import Lease
+from sync import journal_privacy
 from sync.crash import crash_point
 
 log = logging.getLogger(__name__)
@@ -196,6 +199,8 @@ MIGRATIONS: list[str] = [
         updated_utc TEXT NOT NULL
     );
     """,
+    # 4: no digit of the citizen ID in the clear, the slow hash, deletion (sync/journal_privacy)
+    journal_privacy.MIGRATION_4,
 ]
 
 
@@ -249,8 +254,8 @@ class Entry:
     slot_date: str
     slot_start: str
     slot_end: str
-    masked_cid: str
-    cid_key: str
+    #: The slow keyed hash of the citizen ID; None once purged (sync/journal_privacy.py).
+    cid_key: str | None
     reference: str | None
     central_status: str | None
     outcome_code: str | None
@@ -259,6 +264,7 @@ class Entry:
     last_error: str | None
     acknowledged: bool
     slip: dict[str, Any]
+    #: The sealed request body; {} once the central has answered (only the replay needs it).
     sealed: dict[str, Any]
     #: A booking confirmed at the terminal from a seat lease: the lease, the slip's QR text
     #: (kiosk.leases.SlipCode; no personal data) and who confirmed it ('central'|'terminal').
@@ -282,7 +288,6 @@ class Entry:
             slot_date=row["slot_date"],
             slot_start=row["slot_start"],
             slot_end=row["slot_end"],
-            masked_cid=row["masked_cid"],
             cid_key=row["cid_key"],
             reference=row["reference"],
             central_status=row["central_status"],
@@ -292,7 +297,7 @@ class Entry:
             last_error=row["last_error"],
             acknowledged=bool(row["acknowledged"]),
             slip=json.loads(row["slip"]),
-            sealed=json.loads(row["sealed"]),
+            sealed=json.loads(row["sealed"] or "{}"),
             lease_id=row["lease_id"],
             slip_code=row["slip_code"],
             confirmed_by=row["confirmed_by"],
@@ -341,7 +346,16 @@ SlipSigner = Callable[[str, str], str]
 class SqliteJournal:
     """The journal. One instance per thread: SQLite connections do not cross threads."""
 
-    def __init__(self, path: str | Path, *, clock: Callable[[], datetime] | None = None) -> None:
+    def __init__(
+        self,
+        path: str | Path,
+        *,
+        clock: Callable[[], datetime] | None = None,
+        cid_secret: bytes | None = None,
+    ) -> None:
+        """`cid_secret`: the terminal's hash key. Only an opener that has it can finish
+        migration 4 (re-keying old pending rows, sync/journal_privacy.py); the Terminal, its
+        replay worker and the kiosk's journal lane pass it."""
         self.path = Path(path)
         self._clock = clock or (lambda: datetime.now(UTC))
         # Several processes opening a new journal at once (the kiosk and `kiosk sync run`):
@@ -352,13 +366,19 @@ class SqliteJournal:
         while True:
             try:
                 self._open()
-                return
+                break
             except JournalError as exc:
                 if exc.code != "journal-busy" or time.monotonic() > deadline:
                     raise
                 if getattr(self, "db", None) is not None:
                     self.db.close()
                 time.sleep(0.05)
+        if cid_secret is not None:
+            journal_privacy.rehash_legacy(self, cid_secret)
+        try:
+            self.purge()
+        except JournalError as exc:  # a reader (doctor on a full disk) still opens; replay purges
+            log.warning("journal purge at open failed: %s", exc.code)
 
     def _open(self) -> None:
         try:
@@ -514,9 +534,9 @@ class SqliteJournal:
         with self._immediate() as conn:
             conn.execute(
                 "INSERT INTO bookings (booking_id, state, finalized_at, created_utc, updated_utc,"
-                " next_attempt_utc, site_id, slot_id, slot_date, slot_start, slot_end, masked_cid,"
+                " next_attempt_utc, site_id, slot_id, slot_date, slot_start, slot_end,"
                 " cid_key, slip, sealed)"
-                " VALUES (?, 'queued', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                " VALUES (?, 'queued', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     record.booking_id,
                     record.finalized_at.isoformat(timespec="seconds"),
@@ -528,7 +548,6 @@ class SqliteJournal:
                     record.slot_date,
                     record.slot_start,
                     record.slot_end,
-                    record.masked_cid,
                     record.cid_key,
                     json.dumps(dict(record.slip), ensure_ascii=False),
                     json.dumps(dict(record.sealed)),
@@ -571,14 +590,18 @@ class SqliteJournal:
 
     def confirm(self, booking_id: str, reference: str, central_status: str) -> None:
         """-> confirmed. A lease-backed booking keeps `confirmed_by='terminal'` (the customer
-        was told at the terminal) and its seat is marked acknowledged by the central."""
+        was told at the terminal) and its seat is marked acknowledged by the central. The sealed
+        body goes now (only the replay needed it); the hash after CONFIRMED_RETENTION."""
+        now = self._clock()
+        keep_until = _iso(now + journal_privacy.CONFIRMED_RETENTION)
         with self._immediate() as conn:
             cur = conn.execute(
                 "UPDATE bookings SET state = 'confirmed', reference = ?, central_status = ?, "
-                "confirmed_by = COALESCE(confirmed_by, 'central'), "
+                "confirmed_by = COALESCE(confirmed_by, 'central'), sealed = NULL, "
+                "purge_after_utc = ?, "
                 "lease_until_utc = NULL, last_error = NULL, updated_utc = ? WHERE booking_id = ? "
                 "AND state IN ('queued', 'sending', 'confirmed-offline')",
-                (reference, central_status, _iso(self._clock()), booking_id),
+                (reference, central_status, keep_until, _iso(now), booking_id),
             )
             if cur.rowcount:  # the history records what happened, nothing else
                 self._acknowledge_seat(conn, booking_id)
@@ -601,7 +624,10 @@ class SqliteJournal:
         A lease-backed booking (confirmed at the terminal) keeps its slip's reference in the
         extra as `lease_reference`, so the notice at the next card read can name both the slip
         the customer holds and the booking that stands (`reference`, e.g. the winner of an
-        already-booked conflict). `keep_reference`: the row's reference is not replaced."""
+        already-booked conflict). `keep_reference`: the row's reference is not replaced.
+
+        The sealed body goes now; the hash too when the customer has `seen` the refusal, else
+        when the notice is acknowledged (at most NOTICE_RETENTION)."""
         if state not in ("rejected", "conflict"):
             raise ValueError(state)
         extra = dict(extra)
@@ -616,7 +642,9 @@ class SqliteJournal:
             cur = conn.execute(
                 "UPDATE bookings SET state = ?, outcome_code = ?, outcome_detail = ?, "
                 "outcome_extra = ?, reference = COALESCE(?, reference), lease_until_utc = NULL, "
-                "acknowledged = ?, updated_utc = ? WHERE booking_id = ? "
+                "acknowledged = ?, sealed = NULL, "
+                "cid_key = CASE WHEN ? THEN NULL ELSE cid_key END, purge_after_utc = ?, "
+                "updated_utc = ? WHERE booking_id = ? "
                 "AND state IN ('queued', 'sending', 'confirmed-offline')",
                 (
                     state,
@@ -625,6 +653,8 @@ class SqliteJournal:
                     json.dumps(extra, ensure_ascii=False),
                     reference,
                     int(seen),
+                    int(seen),
+                    _iso(self._clock() + journal_privacy.NOTICE_RETENTION),
                     _iso(self._clock()),
                     booking_id,
                 ),
@@ -632,6 +662,8 @@ class SqliteJournal:
             if cur.rowcount:
                 self._acknowledge_seat(conn, booking_id)
                 self._event(conn, booking_id, state, code)
+                if seen:  # its hash is gone: wipe it from the -wal too, at the next purge
+                    journal_privacy.owe_wipe(conn, _iso(self._clock()))
 
     def release(self, booking_id: str, error: str, retry_in: float) -> None:
         """sending -> queued, or back to confirmed-offline for a lease-backed booking (its seat
@@ -718,9 +750,32 @@ class SqliteJournal:
         return [Entry.from_row(r) for r in rows]
 
     def acknowledge(self, booking_id: str) -> None:
-        """The customer has been shown this rejection or conflict."""
+        """The customer has been shown this rejection or conflict: nothing needs to find it by
+        card any more, so its hash goes at once (and from the -wal at the next checkpoint)."""
         with self._immediate() as conn:
-            conn.execute("UPDATE bookings SET acknowledged = 1 WHERE booking_id = ?", (booking_id,))
+            cur = conn.execute(
+                "UPDATE bookings SET acknowledged = 1, "
+                "cid_key = CASE WHEN state IN ('rejected', 'conflict') THEN NULL ELSE cid_key END "
+                "WHERE booking_id = ?",
+                (booking_id,),
+            )
+            if cur.rowcount:
+                journal_privacy.owe_wipe(conn, _iso(self._clock()))
+
+    def purge(self) -> int:
+        """Forget the hash of every row past its retention, then make sure no old page image
+        of a forgotten value survives in the -wal: a TRUNCATE checkpoint, owed in the journal
+        itself while another connection's snapshot prevents it, so the next purge of any
+        connection retries it. Returns the rows purged. The replay worker calls it every pass;
+        opening a journal calls it once."""
+        now = _iso(self._clock())
+        with self._immediate() as conn:
+            purged = journal_privacy.purge(conn, now)
+            owed = journal_privacy.take_wipe(conn)
+        if (purged or owed) and not journal_privacy.checkpoint(self.db.conn):
+            with self._immediate() as conn:
+                journal_privacy.owe_wipe(conn, now)
+        return purged
 
     def last_event(self, states: tuple[str, ...]) -> dict[str, Any] | None:
         """The newest history row in one of `states` (`at_utc`, `state`, `detail`)."""

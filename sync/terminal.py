@@ -128,7 +128,7 @@ class Terminal:
         """Opened on first use, so a damaged journal is reported where it is used (doctor, the
         out-of-service screen) instead of making the whole terminal unconstructible."""
         if self._journal is None:
-            self._journal = SqliteJournal(self.config.journal_path)
+            self._journal = SqliteJournal(self.config.journal_path, cid_secret=self.secret)
         return self._journal
 
     def now(self) -> datetime:
@@ -174,7 +174,8 @@ class Terminal:
         kw.setdefault(
             "refresh_leases", lambda journal: self.cache.refresh_leases(self.client, journal)
         )
-        return ReplayWorker(lambda: SqliteJournal(self.config.journal_path), self.client, **kw)
+        path, secret = self.config.journal_path, self.secret
+        return ReplayWorker(lambda: SqliteJournal(path, cid_secret=secret), self.client, **kw)
 
     def close(self) -> None:
         if self._journal is not None:

@@ -208,6 +208,7 @@ class ReplayWorker:
                 self._refresh_leases(journal)
             except Exception as exc:  # noqa: BLE001  the next cache refresh tries again
                 log.warning("lease refresh after replay failed: %s", getattr(exc, "code", exc))
+        journal.purge()  # what the central has confirmed long enough ago (journal_privacy)
         self._refresh(journal)
         return settled
 

@@ -252,7 +252,8 @@ class Controller(ClerkActions, SessionBinding):
     def _lane_journal(self) -> SqliteJournal:
         """The journal lane's own connection (opened in that thread, used only there)."""
         if self._journal is None:
-            self._journal = SqliteJournal(self.terminal.config.journal_path)
+            t = self.terminal
+            self._journal = SqliteJournal(t.config.journal_path, cid_secret=t.secret)
         return self._journal
 
     def _close_journal(self) -> None:

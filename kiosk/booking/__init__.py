@@ -4,6 +4,7 @@ The service depends on two narrow protocols (`ports.Journal`, `ports.Central`) t
 implements, so the domain decides what a failure means without importing SQLite or HTTP.
 """
 
+from kiosk.booking.cid_hash import cid_key
 from kiosk.booking.errors import (
     AlreadyQueued,
     CentralRejected,
@@ -14,7 +15,7 @@ from kiosk.booking.errors import (
 )
 from kiosk.booking.model import BookingOutcome, BookingRequest, Occupation, Site, Slot
 from kiosk.booking.ports import Central, Journal, JournalRecord
-from kiosk.booking.service import BookingService, aad, cid_key
+from kiosk.booking.service import BookingService, aad
 
 __all__ = [
     "AlreadyQueued",

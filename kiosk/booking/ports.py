@@ -24,7 +24,8 @@ class JournalRecord:
     slot_date: str
     slot_start: str
     slot_end: str
-    masked_cid: str
+    #: The slow keyed hash of the citizen ID (kiosk.booking.cid_hash), the only trace of the ID
+    #: in the clear: no digit of it is kept (docs/journal-privacy.md).
     cid_key: str
     #: The request body sealed to the central's key (kiosk.sealing); the terminal cannot open it.
     sealed: Mapping[str, Any]

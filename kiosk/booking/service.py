@@ -17,8 +17,6 @@ the booking is queued and no seat is spent. Online, a lease is never spent.
 from __future__ import annotations
 
 import functools
-import hashlib
-import hmac
 import logging
 import random
 from collections.abc import Callable, Mapping
@@ -28,6 +26,7 @@ from typing import Any
 from cryptography.hazmat.primitives.asymmetric import ed25519
 
 from kiosk import signing
+from kiosk.booking.cid_hash import cid_key
 from kiosk.booking.errors import (
     AlreadyQueued,
     CentralRejected,
@@ -60,15 +59,6 @@ ONLINE_DEADLINE = 2.5
 LEASE_SECONDS = 30.0
 
 Sealer = Callable[[bytes, bytes], Mapping[str, Any]]
-
-
-def cid_key(secret: bytes, cid: str) -> str:
-    """A keyed hash of the citizen ID: finds a customer's queued booking without storing the ID.
-
-    Keyed, because 10^12 IDs are few enough to hash them all; the key is kept in the config
-    directory, apart from the journal (sync.terminal.terminal_secret says what that protects).
-    """
-    return hmac.new(secret, cid.encode("ascii"), hashlib.sha256).hexdigest()
 
 
 def aad(booking_id: str) -> bytes:
@@ -144,7 +134,6 @@ class BookingService:
             slot_date=slot.date,
             slot_start=slot.start,
             slot_end=slot.end,
-            masked_cid=card.masked_cid,
             cid_key=key,
             sealed=self._seal(signing.canonical(body), aad(request.booking_id)),
             slip={

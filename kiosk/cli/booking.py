@@ -91,16 +91,17 @@ def register(sub: argparse._SubParsersAction) -> None:
     status.add_argument("--json", action="store_true")
     status.set_defaults(handler=cmd_sync_status)
 
-    jr = sub.add_parser("journal", help="the local booking journal (masked)")
+    jr = sub.add_parser("journal", help="the local booking journal (no citizen IDs)")
     jr_sub = jr.add_subparsers(dest="journal_command", required=True, metavar="ACTION")
     lst = jr_sub.add_parser(
         "list",
-        help="list journaled bookings, newest first (masked)",
-        description="The journal, newest first, citizen IDs masked.",
+        help="list journaled bookings, newest first (no citizen ID: the journal keeps none)",
+        description="The journal, newest first. It holds no citizen ID: `by card` says whether a "
+        "booking can still be found from its card (docs/journal-privacy.md).",
     )
     config_arg(lst)
-    lst.add_argument("--limit", type=int, default=50, metavar="N")
-    lst.add_argument("--json", action="store_true")
+    lst.add_argument("--limit", type=int, default=50, metavar="N", help="at most N bookings")
+    lst.add_argument("--json", action="store_true", help="print one JSON array")
     lst.set_defaults(handler=cmd_journal_list)
 
     le = sub.add_parser("leases", help="the seat leases this terminal holds")
@@ -385,7 +386,7 @@ def cmd_journal_list(args: argparse.Namespace) -> int:
                     "finalized_at": e.finalized_at,
                     "site_id": e.site_id,
                     "slot_id": e.slot_id,
-                    "masked_cid": e.masked_cid,
+                    "findable_by_card": e.cid_key is not None,
                     "reference": e.reference,
                     "confirmed_by": e.confirmed_by,
                     "lease_id": e.lease_id,
@@ -398,13 +399,14 @@ def cmd_journal_list(args: argparse.Namespace) -> int:
             print(json.dumps(rows, ensure_ascii=False))
             return 0
         print(
-            f"{'#':>5} {'state':<17} {'confirmed at':<26} {'citizen':<18} {'slot':<24} "
+            f"{'#':>5} {'state':<17} {'confirmed at':<26} {'by card':<8} {'slot':<24} "
             f"{'reference':<15} note"
         )
         for e in entries:
             note = e.outcome_code or e.last_error or ""
             print(
-                f"{e.seq:>5} {e.state:<17} {e.finalized_at:<26} {e.masked_cid:<18} "
+                f"{e.seq:>5} {e.state:<17} {e.finalized_at:<26} "
+                f"{'yes' if e.cid_key else 'no':<8} "
                 f"{e.slot_date + ' ' + e.slot_start:<24} {e.reference or '-':<15} {note}"
             )
         return 0

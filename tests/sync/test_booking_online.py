@@ -15,7 +15,11 @@ from tests.sync.conftest import booking_args
 def test_online_booking_is_journaled_then_confirmed(central, make_terminal):
     t = make_terminal()
     args = booking_args(t)
-    outcome = t.booking_service().book(**args)
+    service = t.booking_service()
+    sealed = []  # what the service hands the journal, kept here: the journal drops it
+    seal = service._seal
+    service._seal = lambda plaintext, aad: sealed.append(seal(plaintext, aad)) or sealed[-1]
+    outcome = service.book(**args)
     assert (outcome.status, outcome.central_status) == ("confirmed", "confirmed")
     entry = t.journal.get(outcome.booking_id)
     assert (entry.state, entry.reference) == ("confirmed", outcome.reference)
@@ -26,8 +30,10 @@ def test_online_booking_is_journaled_then_confirmed(central, make_terminal):
     ]
     held = central.central.store.booking_by_id(outcome.booking_id)
     assert held.reference == outcome.reference
+    # the sealed body was only for a replay: gone once the central confirmed (journal_privacy)
+    assert entry.sealed == {}
     # what the journal sealed is exactly what the central received, and only it can open it
-    body = unseal(entry.sealed, central.central.keys.journal_sealing, aad(outcome.booking_id))
+    body = unseal(sealed[0], central.central.keys.journal_sealing, aad(outcome.booking_id))
     assert args["card"].cid.encode() in body
     assert args["card"].cid not in repr(entry)
 

@@ -37,7 +37,6 @@ def record(n: int, slot_id: str = "s1-0900", cid: str | None = None) -> JournalR
         slot_date="2021-06-02",
         slot_start="09:00",
         slot_end="10:00",
-        masked_cid="1-2345-XXXXX-XX-3",
         cid_key=cid or f"k{n}",
         sealed={"v": 1, "ct": "opaque"},
         slip={"site": {"id": "s1"}},
@@ -81,13 +80,15 @@ def test_a_journal_made_by_the_schema_1_code_migrates_in_place(tmp_path, path):
         import sys
         sys.path[:0] = [{str(tmp_path)!r}, {str(ROOT)!r}]
         from datetime import UTC, datetime
-        from kiosk.booking.ports import JournalRecord
+        from types import SimpleNamespace
         from journal_v1 import SqliteJournal
         j = SqliteJournal({str(path)!r})
-        for n in range(1, 6):
-            j.add(JournalRecord(f"b{{n}}", datetime(2021, 5, 28, tzinfo=UTC), "s1", "s1-0900",
-                  "2021-06-01", "09:00", "10:00", "1-2345-XXXXX-XX-3", f"k{{n}}",
-                  {{"ct": "x"}}, {{"site": {{"id": "s1"}}}}))
+        for n in range(1, 6):  # the JournalRecord of that release, attribute for attribute
+            j.add(SimpleNamespace(booking_id=f"b{{n}}",
+                  finalized_at=datetime(2021, 5, 28, tzinfo=UTC), site_id="s1",
+                  slot_id="s1-0900", slot_date="2021-06-01", slot_start="09:00",
+                  slot_end="10:00", masked_cid="1-2345-XXXXX-XX-3", cid_key=f"k{{n}}",
+                  sealed={{"ct": "x"}}, slip={{"site": {{"id": "s1"}}}}))
         j.claim("b2", 30); j.confirm("b2", "TRJ-AAAA-0002", "confirmed")
         j.claim("b3", 30); j.settle("b3", "conflict", "already-booked", "x", {{"reference": "R"}})
         j.claim("b4", 30)
@@ -96,22 +97,39 @@ def test_a_journal_made_by_the_schema_1_code_migrates_in_place(tmp_path, path):
     )
     subprocess.run([sys.executable, "-c", script], check=True)
     with sqlite3.connect(path) as db:
+        db.row_factory = sqlite3.Row
         assert db.execute("PRAGMA user_version").fetchone()[0] == 1
-        before = db.execute("SELECT * FROM bookings ORDER BY seq").fetchall()
+        before = [dict(r) for r in db.execute("SELECT * FROM bookings ORDER BY seq")]
         events_before = db.execute("SELECT COUNT(*) FROM events").fetchone()[0]
 
     j = SqliteJournal(path)
-    assert j.db.conn.execute("PRAGMA user_version").fetchone()[0] == len(MIGRATIONS) == 3
-    rows = j.db.conn.execute("SELECT * FROM bookings ORDER BY seq").fetchall()
-    assert [r[:26] for r in rows] == before  # every old column of every row, unchanged
-    assert {r[2]: r[-1] for r in rows}["confirmed"] == "central"
+    assert j.db.conn.execute("PRAGMA user_version").fetchone()[0] == len(MIGRATIONS) == 4
+    rows = j.read("SELECT * FROM bookings ORDER BY seq")
+    kept = set(before[0]) - {"masked_cid", "cid_key", "sealed"}  # what migration 4 changes
+    assert [{k: r[k] for k in kept} for r in rows] == [{k: r[k] for k in kept} for r in before]
+    by_id = {r["booking_id"]: r for r in rows}
+    assert by_id["b2"]["confirmed_by"] == "central"
+    # migration 4: a sealed body only where a replay needs it, the old key and masked form only
+    # where a card look-up needs them (pending rows, the unseen conflict) until re-keyed
+    assert {b: r["sealed"] is not None for b, r in by_id.items()} == {
+        "b1": True,
+        "b2": False,
+        "b3": False,
+        "b4": True,
+        "b5": True,
+    }
+    assert {b: r["legacy_key"] for b, r in by_id.items()} == {
+        "b1": "k1",
+        "b2": None,
+        "b3": "k3",
+        "b4": "k4",
+        "b5": "k5",
+    }
     assert j.get("b1").confirmed_by is None and j.get("b1").lease_id is None
     assert j.db.conn.execute("SELECT COUNT(*) FROM events").fetchone()[0] == events_before
     indexes = {r[0] for r in j.db.conn.execute("SELECT name FROM sqlite_master WHERE type='index'")}
     assert {"bookings_due", "bookings_cid", "bookings_one_pending_per_citizen"} <= indexes
     assert j.counts()["sending"] == 1 and j.counts()["confirmed-offline"] == 0
-    with pytest.raises(AlreadyQueued):  # the one-pending-per-citizen index survived
-        j.add(record(9, cid="k1"))
     j.add(record(6))
     assert j.get("b6").seq == 6  # AUTOINCREMENT continues after the copied rows
     assert j.integrity() == "ok"

@@ -20,8 +20,8 @@ from tests.sync.test_journal_leases import NOW, record, signer
 
 def test_migration_3_adds_the_store_tables(tmp_path):
     j = SqliteJournal(tmp_path / "j.sqlite")
-    assert len(MIGRATIONS) == 3
-    assert j.db.conn.execute("PRAGMA user_version").fetchone()[0] == 3
+    assert len(MIGRATIONS) == 4  # 4: sync/journal_privacy.py
+    assert j.db.conn.execute("PRAGMA user_version").fetchone()[0] == 4
     tables = {r[0] for r in j.db.conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
     assert {"staff_calls", "info_slips", "terminal_state"} <= tables
     j.close()
