@@ -221,7 +221,11 @@ class Card:
         )
 
     def __repr__(self) -> str:
-        return f"Card(cid={self.masked_cid!r}, province={self.address.province!r})"
+        # No digit of the ID, not even the slip's masked form: a repr ends up in logs and
+        # tracebacks on the terminal's disk, where six known digits would help a thief
+        # through the journal's slow hash (docs/journal-privacy.md).
+        valid = "valid" if self.cid_valid else "invalid"
+        return f"Card(cid=<{valid}, hidden>, province={self.address.province!r})"
 
 
 def _text(data: Mapping[str, object], key: str) -> str:

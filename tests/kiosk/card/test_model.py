@@ -95,7 +95,8 @@ def test_repr_hides_personal_data():
     text = repr(c) + repr(c.name_th) + repr(c.address)
     assert c.cid not in text
     assert "สมชาย" not in text and "Somchai" not in text
-    assert c.masked_cid in text
+    assert c.masked_cid not in text and c.cid[1:5] not in text  # not even the masked digits
+    assert "hidden" in text
 
 
 def test_names_display_as_written():
