@@ -37,7 +37,10 @@ PHASE_OF_POINT = {
 
 
 def _connect(path: Path) -> sqlite3.Connection:
-    conn = sqlite3.connect(path, timeout=60)
+    """Read-only: a read-write connection that closes last checkpoints the WAL and deletes it,
+    so the harness itself would recover every crash before the next kiosk process could (and
+    the audit would never see a WAL). A read-only one leaves the files as the kill left them."""
+    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=60)
     conn.execute("PRAGMA busy_timeout = 60000")
     return conn
 

@@ -247,7 +247,8 @@ class World:
 
     def lease_slots(self) -> list[str]:
         """Slots of the leases the journal holds with a seat not yet spent."""
-        with contextlib.closing(sqlite3.connect(self.journal, timeout=30)) as db:
+        uri = f"file:{self.journal}?mode=ro"  # leaves the WAL as it is (bench/_soak_state.py)
+        with contextlib.closing(sqlite3.connect(uri, uri=True, timeout=30)) as db:
             rows = db.execute(
                 "SELECT DISTINCT l.slot_id FROM leases l JOIN lease_seats s USING (lease_id) "
                 "WHERE l.released = 0 AND s.booking_id IS NULL"

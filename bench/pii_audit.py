@@ -51,7 +51,7 @@ _DIGITS = re.compile(
     )
 )
 _WORD = re.compile(rb"(?:[A-Za-z]|\xe0[\xb8\xb9][\x80-\xbf])+[0-9]*")
-_ESCAPED = re.compile(rb"(?:\\u0[eE][0-7][0-9a-fA-F])+[0-9]*")
+_ESCAPED = re.compile(rb"((?:\\u0[eE][0-7][0-9a-fA-F])+)([0-9]*)")
 _MOBILE = re.compile(r"0[689][0-9]{8}")
 CHUNK = 1 << 22
 
@@ -123,9 +123,8 @@ def _scan_bytes(data: bytes, people: People) -> Iterable[tuple[int, str]]:
         if word in people.names or word.rstrip("0123456789") in people.names:
             yield m.start(), "name"
     for m in _ESCAPED.finditer(data):
-        raw = m.group().decode()
-        word = json.loads(f'"{raw.rstrip("0123456789")}"') + raw[len(raw.rstrip("0123456789")) :]
-        if word in people.names or word.rstrip("0123456789") in people.names:
+        letters = json.loads(b'"' + m.group(1) + b'"')
+        if letters + m.group(2).decode() in people.names or letters in people.names:
             yield m.start(), "name (JSON-escaped)"
 
 

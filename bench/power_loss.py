@@ -59,6 +59,12 @@ KEPT = {
 }
 
 
+def _ro(path: Path) -> str:
+    """Read-only, so the check does not recover the WAL itself: the next kiosk or central
+    process, under the shim, finds the files as the cut left them and recovers them."""
+    return f"file:{path}?mode=ro"
+
+
 class PowerLoss:
     def __init__(self, base: Path, seed: int, synchronous: str = "FULL") -> None:
         self.rnd = random.Random(seed)
@@ -138,7 +144,7 @@ class PowerLoss:
         if result != "ok":
             self.integrity_failures.append(f"journal: {result[:200]}")
             return
-        with contextlib.closing(sqlite3.connect(self.world.journal)) as db:
+        with contextlib.closing(sqlite3.connect(_ro(self.world.journal), uri=True)) as db:
             states = dict(db.execute("SELECT booking_id, state FROM bookings"))
         for booking_id, said in list(self.acked_journal.items()):
             if states.get(booking_id) not in KEPT[said]:
@@ -182,7 +188,7 @@ class PowerLoss:
 
         sender = threading.Thread(target=post)
         sender.start()
-        time.sleep(self.rnd.uniform(0.05, 1.5))
+        time.sleep(self.rnd.uniform(0.3, 1.5))
         self.cut_central()
         stop.set()
         sender.join(timeout=30)
@@ -195,7 +201,7 @@ class PowerLoss:
         if result != "ok":
             self.integrity_failures.append(f"central: {result[:200]}")
             return
-        with contextlib.closing(sqlite3.connect(self.central.db)) as db:
+        with contextlib.closing(sqlite3.connect(_ro(self.central.db), uri=True)) as db:
             held = dict(db.execute("SELECT booking_id, reference FROM bookings"))
             off = db.execute(
                 "SELECT COUNT(*) FROM slots s WHERE s.booked != (SELECT COUNT(*) FROM bookings b "

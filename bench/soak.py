@@ -91,6 +91,7 @@ class Soak:
         self.central_restarts = 0
         self.usual = {"book": 1.0, "sync": 2.5}  # seconds a clean run takes, learnt as we go
         self.down_for = 0
+        self.wal_due = True
 
     def setup(self) -> None:
         self.central.start()
@@ -173,6 +174,10 @@ class Soak:
             self.clean[kind] += 1
             if run.returncode in (0, 1):  # 1: sync run stopped by its --timeout
                 self.usual[kind] = 0.8 * self.usual[kind] + 0.2 * run.seconds
+        if i % 25 == 0:
+            self.wal_due = True
+        if self.wal_due and self.keep_wal(i):
+            self.wal_due = False
         for name, path in (("journal", self.world.journal), ("central", self.central.db)):
             result = integrity(path)
             if result != "ok":
@@ -186,9 +191,13 @@ class Soak:
             self.not_reached[point] += 1
             self.central.kill()  # still armed: started plain before the next trial
 
-    def keep_wal(self, i: int) -> None:
+    def keep_wal(self, i: int) -> bool:
         """Copy the -wal and -shm files as they are now, for the audit: a clean exit folds
-        the WAL into the database and deletes it, so the end alone would never show one."""
+        the WAL into the database and deletes it, so the end alone would never show one (a
+        killed process leaves its WAL behind). Once every 25 trials, at the first trial after
+        which the journal has a WAL; True when it had one."""
+        if not self.world.journal.with_name(self.world.journal.name + "-wal").exists():
+            return False
         into = self.world.base / "snapshots" / f"trial-{i:05d}"
         for path in (self.world.journal, self.central.db):
             for suffix in ("-wal", "-shm"):
@@ -196,6 +205,7 @@ class Soak:
                 if wal.exists():
                     into.mkdir(parents=True, exist_ok=True)
                     shutil.copyfile(wal, into / wal.name)
+        return True
 
     # the end -----------------------------------------------------------------------------
 
@@ -228,8 +238,6 @@ def main(argv: list[str] | None = None) -> int:
         soak.setup()
         for i in range(args.trials):
             soak.trial(i)
-            if (i + 1) % 25 == 0:
-                soak.keep_wal(i + 1)
             if not args.json and (i + 1) % 50 == 0:
                 print(
                     f"  {i + 1} trials, {sum(soak.kills.values())} kills, "
