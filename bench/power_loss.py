@@ -124,7 +124,7 @@ class PowerLoss:
         citizen = make_citizen(self.n, self.rnd, self.seed)
         lease_slots = [] if self.central.up else self.world.lease_slots()
         proc = self.world.book_process(citizen, self.rnd.choice(lease_slots or self.slots), None)
-        kill_after = None if self.rnd.random() < 0.4 else self.rnd.uniform(0.2, 2.5)
+        kill_after = None if self.rnd.random() < 0.5 else self.rnd.uniform(0.2, 2.5)
         run = self.world.finish(proc, "book", kill_after, time.monotonic())
         out = run.outcome or {}
         if out.get("status") in ("confirmed", "queued"):

@@ -79,7 +79,7 @@ def test_power_cuts_on_the_terminal_and_the_central_lose_nothing_acknowledged() 
     assert f["trials"] == 12 and f["lost"] == 0 and f["integrity_failures"] == 0
     assert f["power_cuts"]["journal power cuts"] == 6
     assert f["power_cuts"]["central power cuts"] >= 6
-    assert f["acknowledged_by_terminal"] >= 2 and f["acknowledged_by_central"] >= 20
+    assert f["acknowledged_by_terminal"] >= 1 and f["acknowledged_by_central"] >= 20
 
 
 def test_the_bench_catches_a_central_that_does_not_sync_its_commits() -> None:
