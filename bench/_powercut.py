@@ -59,11 +59,15 @@ class Watched:
         self.shadow = shadow
         shadow.mkdir(parents=True, exist_ok=True)
 
-    def env(self, base: dict[str, str] | None = None) -> dict[str, str]:
+    def env(self, base: dict[str, str] | None = None, cut_at: int | None = None) -> dict[str, str]:
+        """`cut_at`: the process cuts its own power at its Nth fsync of the watched file,
+        before that fsync makes anything durable."""
         env = dict(base if base is not None else os.environ)
         env["LD_PRELOAD"] = str(self.shim)
         env["POWERCUT_WATCH"] = str(self.db)
         env["POWERCUT_SHADOW"] = str(self.shadow)
+        if cut_at:
+            env["POWERCUT_AT_FSYNC"] = str(cut_at)
         return env
 
     def _pairs(self) -> list[tuple[Path, Path]]:

@@ -7,11 +7,11 @@ the central's SQLite file, its -wal and its log: whatever is there, nothing skip
 reports each finding as file, byte offset and kind, never the value found:
 
 - `citizen-id`: 13 digits, together or in the card's groups with dashes or spaces
-  (`1-2345-67890-12-3`), that are a citizen ID of the run or pass the Thai ID check digit (so a
-  CID nobody listed is found too);
+  (`1-2345-67890-12-3`), that are a citizen ID of the run, anywhere, or, standing apart from
+  letters and digits, pass the Thai ID check digit (so a CID nobody listed is found too);
 - `phone`: 10 digits, together or in a phone's usual groups (`081-234-5678`, `08-1234-5678`,
-  `081-2345678`), that are a phone of the run or look like a Thai mobile number (`0[689]` and 8
-  more digits);
+  `081-2345678`), that are a phone of the run, anywhere, or, standing apart, look like a Thai
+  mobile number (`0[689]` and 8 more digits);
 - `name`: a first or last name (Thai or English) of a person of the run or of the demo people
   (kiosk/demo_people.py), found as UTF-8 text and as JSON's `\\uXXXX` escapes.
 
@@ -101,7 +101,12 @@ class Audit:
 
     def to_json(self) -> dict[str, Any]:
         per_file = Counter((f, k) for f, _, k in self.findings)
+        by_area = Counter(
+            "central database" if Path(f).name.startswith("central.db") else "everything else"
+            for f, _, _ in self.findings
+        )
         return {
+            "by_area": dict(by_area),
             "files": self.files,
             "bytes": self.bytes,
             "findings": len(self.findings),
@@ -111,12 +116,25 @@ class Audit:
         }
 
 
+def _inside_a_word(data: bytes, start: int, end: int) -> bool:
+    """Digits with a letter or digit beside them: part of a hex hash, a base64 box or an id."""
+    before = data[start - 1 : start]
+    return before.isalnum() or data[end : end + 1].isalnum()
+
+
 def _scan_bytes(data: bytes, people: People) -> Iterable[tuple[int, str]]:
     for m in _DIGITS.finditer(data):
         digits = re.sub(rb"[- ]", b"", m.group()).decode()
-        if len(digits) == 13 and (digits in people.cids or _cid_valid(digits)):
+        # A listed value is a finding wherever it is (SQLite stores text columns back to back:
+        # a clear ID may touch the letters of the next column). A value only shaped like one
+        # must stand apart: the journal's hex hashes hold 13-digit runs with a valid check
+        # digit by chance (about one in 2,000 of its keyed CID hashes).
+        alone = not _inside_a_word(data, m.start(), m.end())
+        if len(digits) == 13 and (digits in people.cids or (alone and _cid_valid(digits))):
             yield m.start(), "citizen-id"
-        elif len(digits) == 10 and (digits in people.phones or _MOBILE.fullmatch(digits)):
+        elif len(digits) == 10 and (
+            digits in people.phones or (alone and _MOBILE.fullmatch(digits))
+        ):
             yield m.start(), "phone"
     for m in _WORD.finditer(data):
         word = m.group().decode("utf-8", "replace")
@@ -129,12 +147,13 @@ def _scan_bytes(data: bytes, people: People) -> Iterable[tuple[int, str]]:
 
 
 def audit(dirs: Iterable[Path], people: People) -> Audit:
-    """Every regular file under `dirs`, read in overlapping chunks (a value across a chunk
-    boundary is still found, once)."""
+    """Every regular file under `dirs` (a file given is read itself), in overlapping chunks (a
+    value across a chunk boundary is still found, once)."""
     result = Audit()
     overlap = 256
-    for d in dirs:
-        for path in sorted(p for p in Path(d).rglob("*") if p.is_file()):
+    for d in map(Path, dirs):
+        paths = [d] if d.is_file() else sorted(p for p in d.rglob("*") if p.is_file())
+        for path in paths:
             result.files += 1
             seen: set[tuple[int, str]] = set()
             with path.open("rb") as f:
@@ -165,7 +184,9 @@ def audit_soak(base: Path, citizens: Iterable[Any]) -> Audit:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("dirs", nargs="+", type=Path, metavar="DIR", help="directories to read")
+    parser.add_argument(
+        "dirs", nargs="+", type=Path, metavar="DIR", help="directories (or files) to read"
+    )
     parser.add_argument(
         "--people", type=Path, help='the people of the run: [{"cid", "phone", "names"}, ...]'
     )

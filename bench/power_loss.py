@@ -86,6 +86,7 @@ class PowerLoss:
         self.integrity_failures: list[str] = []
         self.n = 0
         self.down_for = 0
+        self.armed = False  # not during the set-up
 
     def setup(self) -> None:
         self.start_central()
@@ -93,17 +94,24 @@ class PowerLoss:
         self.slots = self.world.slots()
         self.world.finish(self.world.sync_process(None, 60), "sync", None, time.monotonic())
         self.token = self.central.cli("token", "--terminal", "T-POWER-HTTP", "--store", STORE)
+        self.armed = True
+        self.cut_central()
         if self.synchronous != "FULL":  # set up durably, then run the trials with the setting
-            self.cut_central()
             self.central.flags = ["--synchronous", self.synchronous]
-            self.start_central()
+        self.start_central()
 
     def start_central(self) -> None:
+        """Under the shim; most starts armed to cut their own power at a random fsync (one
+        per booking committed), so some cuts land between a write and its fsync."""
         self.cdb.arm()
-        self.central.start(env_extra=self.cdb.env({}))
+        cut_at = self.rnd.randint(2, 120) if self.armed and self.rnd.random() < 0.7 else None
+        self.central.start(env_extra=self.cdb.env({}, cut_at))
 
     def cut_central(self) -> None:
-        """The central's power cut: SIGKILL, then only what it fsync'ed is on its disk."""
+        """The central's power cut: SIGKILL (unless it cut its own at an fsync), then only
+        what it fsync'ed is on its disk."""
+        if self.central.died_at_its_point():
+            self.figures["central cuts at an fsync"] += 1
         self.central.kill()
         if self.cdb.cut():
             self.figures["central cuts that lost unsynced writes"] += 1
@@ -111,7 +119,14 @@ class PowerLoss:
 
     # the terminal's power ------------------------------------------------------------------
 
+    def revive(self) -> None:
+        """A central that cut its own power at an fsync: its disk as the cut left it, restarted."""
+        if self.central.proc is not None and not self.central.up:
+            self.cut_central()
+            self.start_central()
+
     def journal_trial(self) -> None:
+        self.revive()
         if self.down_for:
             self.down_for -= 1
             if not self.down_for:
@@ -123,9 +138,15 @@ class PowerLoss:
         self.n += 1
         citizen = make_citizen(self.n, self.rnd, self.seed)
         lease_slots = [] if self.central.up else self.world.lease_slots()
+        mode = self.rnd.random()
+        if mode < 0.4:  # the cut at the Nth fsync of the journal (a booking makes about 3-6)
+            self.world.extra_env["POWERCUT_AT_FSYNC"] = str(self.rnd.randint(1, 6))
         proc = self.world.book_process(citizen, self.rnd.choice(lease_slots or self.slots), None)
-        kill_after = None if self.rnd.random() < 0.5 else self.rnd.uniform(0.2, 2.5)
+        kill_after = None if mode < 0.7 else self.rnd.uniform(0.2, 2.5)
         run = self.world.finish(proc, "book", kill_after, time.monotonic())
+        self.world.extra_env.pop("POWERCUT_AT_FSYNC", None)
+        if run.returncode == -9 and not run.killed:
+            self.figures["journal cuts at an fsync"] += 1
         out = run.outcome or {}
         if out.get("status") in ("confirmed", "queued"):
             said = out["status"]
@@ -154,6 +175,7 @@ class PowerLoss:
     # the central's power -------------------------------------------------------------------
 
     def central_trial(self) -> None:
+        self.revive()
         if not self.central.up:
             self.down_for = 0
             self.start_central()
@@ -239,10 +261,10 @@ def main(argv: list[str] | None = None) -> int:
                     break
                 (pl.journal_trial if i % 2 == 0 else pl.central_trial)()
                 trials += 1
-            if pl.central.up:
-                pl.cut_central()
-                pl.start_central()
-                pl.check_central()
+            pl.armed = False
+            pl.cut_central()
+            pl.start_central()
+            pl.check_central()
         finally:
             pl.central.kill()
     figures: dict[str, Any] = {

@@ -4,6 +4,9 @@
  * POWERCUT_WATCH=PATH  files whose absolute path starts with PATH are watched: the journal's
  *                      or the central's SQLite file, and with it its -wal and -shm
  * POWERCUT_SHADOW=DIR  where the durable image is kept, one file per watched file (same name)
+ * POWERCUT_AT_FSYNC=N  optional: the process SIGKILLs itself at the Nth fsync of a watched
+ *                      file, before anything of it is made durable: the power cut lands in the
+ *                      window between a write and its fsync, which a timer almost never hits
  *
  * Every write(), pwrite(), pwrite64(), writev() and ftruncate() on a watched file goes through
  * to the file as usual (the process, and any other process, sees it at once, as the page cache
@@ -24,6 +27,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -55,6 +59,7 @@ static char watch[PATH_MAX];
 static size_t watch_len;
 static char shadow[PATH_MAX];
 static int ready = -1;
+static long cut_at, fsyncs;
 
 static ssize_t (*real_write)(int, const void *, size_t);
 static ssize_t (*real_pwrite)(int, const void *, size_t, off_t);
@@ -92,6 +97,8 @@ static void init(void) {
     snprintf(watch, sizeof watch, "%s", w);
     watch_len = strlen(watch);
     snprintf(shadow, sizeof shadow, "%s", s);
+    const char *at = getenv("POWERCUT_AT_FSYNC");
+    cut_at = at ? atol(at) : 0;
     ready = 1;
 }
 
@@ -261,7 +268,12 @@ int ftruncate64(int fd, off_t length) { init(); return truncate_with(real_ftrunc
 
 static int sync_with(int (*real)(int), int fd) {
     struct file *f = watched(fd);
-    if (f) { pthread_mutex_lock(&lock); make_durable(f); pthread_mutex_unlock(&lock); }
+    if (f) {
+        pthread_mutex_lock(&lock);
+        if (cut_at > 0 && ++fsyncs == cut_at) kill(getpid(), SIGKILL);
+        make_durable(f);
+        pthread_mutex_unlock(&lock);
+    }
     return real(fd);
 }
 

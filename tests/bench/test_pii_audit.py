@@ -68,3 +68,19 @@ def test_a_value_across_the_read_boundary_is_found_once(tmp_path, monkeypatch, c
     (tmp_path / "big").write_bytes(b"." * 58 + CID.encode() + b"." * 100)
     assert pii_audit.main([str(tmp_path), "--json"]) == 1
     assert json.loads(capsys.readouterr().out)["detail"] == [f"{tmp_path / 'big'} @ 58: citizen-id"]
+
+
+def test_digits_inside_a_hash_are_a_finding_only_when_they_are_a_listed_value(
+    tmp_path, capsys
+) -> None:
+    """A keyed CID hash in hex holds a 13-digit run with a valid check digit about once in
+    2,000 hashes (the 1,000-trial soak's journal had several): shaped like an ID is not enough
+    there, but a listed ID touching letters (SQLite stores columns back to back) is found."""
+    log = tmp_path / "journal.sqlite"
+    log.write_bytes(b"12ecbc7f" + CID.encode() + b"ea14276d")
+    assert pii_audit.main([str(log), "--json"]) == 0  # a file given by name is read too
+    assert json.loads(capsys.readouterr().out)["files"] == 1
+    people = tmp_path / "people.json"
+    people.write_text(json.dumps([{"cid": CID}]))
+    assert pii_audit.main([str(log), "--people", str(people), "--json"]) == 1
+    assert json.loads(capsys.readouterr().out)["detail"] == [f"{log} @ 8: citizen-id"]
