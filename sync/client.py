@@ -30,6 +30,7 @@ from kiosk import __version__
 from kiosk.booking.errors import CentralRejected, CentralUnavailable, TerminalUnauthorized
 from sync.backoff import full_jitter, retry_after
 from sync.breaker import CircuitBreaker
+from sync.crash import crash_point
 
 log = logging.getLogger(__name__)
 
@@ -283,6 +284,7 @@ class CentralClient:
         self, body: Mapping[str, Any], *, booking_id: str, deadline: float | None = None
     ) -> dict[str, Any]:
         """POST the plain body (the online path: the customer is at the counter)."""
+        crash_point("before-request")
         reply = self.request(
             "POST",
             "/v1/bookings",
@@ -290,6 +292,7 @@ class CentralClient:
             deadline=deadline,
             headers={"Idempotency-Key": booking_id},
         )
+        crash_point("after-reply")  # the central committed; the terminal has not heard it yet
         return self._booking(reply, booking_id)
 
     def book_sealed(
@@ -307,6 +310,7 @@ class CentralClient:
         body: dict[str, Any] = {"booking_id": booking_id, "sealed": dict(sealed)}
         if lease is not None:
             body["lease"] = {"lease_id": lease["lease_id"], "reference": lease["reference"]}
+        crash_point("before-request")
         reply = self.request(
             "POST",
             "/v1/bookings",
@@ -314,6 +318,7 @@ class CentralClient:
             deadline=deadline,
             headers={"Idempotency-Key": booking_id},
         )
+        crash_point("after-reply")
         return self._booking(reply, booking_id)
 
     def refresh_leases(

@@ -529,6 +529,7 @@ class SqliteJournal:
             if "one_pending_per_citizen" in exc.en or "cid_key" in exc.en:
                 raise AlreadyQueued(self.queued_for(record.cid_key) or "?") from None
             raise
+        crash_point("after-journal-commit")
 
     def _insert(self, record: JournalRecord, now: str) -> None:
         with self._immediate() as conn:
@@ -554,6 +555,7 @@ class SqliteJournal:
                 ),
             )
             self._event(conn, record.booking_id, "queued")
+            crash_point("before-journal-commit")
 
     def claim(self, booking_id: str, lease_seconds: float) -> bool:
         """queued or confirmed-offline (or sending under a lapsed claim, or a dead owner's)
@@ -606,6 +608,8 @@ class SqliteJournal:
             if cur.rowcount:  # the history records what happened, nothing else
                 self._acknowledge_seat(conn, booking_id)
                 self._event(conn, booking_id, "confirmed", central_status)
+            crash_point("before-confirm-commit")
+        crash_point("after-confirm-commit")
 
     def settle(
         self,
@@ -959,7 +963,8 @@ class SqliteJournal:
             )
             self._event(conn, booking_id, "confirmed-offline", lease_id)
             crash_point("before-offline-commit")
-            return lease_id, reference, slip_code
+        crash_point("after-offline-commit")
+        return lease_id, reference, slip_code
 
     def spent_unacknowledged(self) -> list[dict[str, str]]:
         """Seats spent whose booking the central has not answered yet (the refresh's `spent`)."""

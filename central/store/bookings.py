@@ -20,6 +20,7 @@ from datetime import datetime
 from typing import Any
 
 from central import references
+from central.crash import crash_point
 from central.errors import (
     AlreadyBooked,
     BookingCancelled,
@@ -146,9 +147,11 @@ class BookingsStore(Connections):
                 event = creation_event(new.queued, new.channel, created.status)
                 if event is not None and new.announce:
                     enqueue_for(c, created, event, f"{reference}:{event}", now)
+                crash_point("central-before-commit")
         if refusal is not None:
             raise refusal
         assert created is not None
+        crash_point("central-after-commit")  # committed, not yet answered
         return True, created
 
     def notify_queued_replay(self, booking_id: str, now: datetime) -> bool:

@@ -29,6 +29,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+from central.crash import crash_point
 from central.errors import AlreadyBooked, LeaseExpired, LeaseInvalid
 from central.store.bookings import BookingsStore, insert_booking, issue_reference
 from central.store.connection import iso
@@ -468,10 +469,12 @@ class LeasesStore(BookingsStore):
                 if refusal is None:
                     insert_booking(c, new, claim.reference, stamp)
                     created = self._booking(c, "WHERE b.booking_id = ?", (new.booking_id,))
+                    crash_point("central-before-commit")
             _announce_refusal(c, new, refusal, now)
         if refusal is not None:
             raise refusal
         assert created is not None
+        crash_point("central-after-commit")
         return True, created
 
     # --- reading ------------------------------------------------------------------------------
