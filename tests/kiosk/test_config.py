@@ -105,3 +105,26 @@ def test_render_round_trips(write):
     )
     c = config.load(write(text))
     assert c.token_file.name == 'a "b"'
+
+
+# Found by fuzz/config.py (docs/faults.md): urllib raised ValueError("Invalid IPv6 URL") for a
+# "]" in the host, and `kiosk run` would have shown a bare traceback instead of the key to fix.
+FUZZ_CRASH_URL_BRACKET = (
+    b'[central]\nurl = "http://128.0.0.1:80:0]15"\npaper = 80\n\n[reader]\nname = ""\n'
+)
+
+
+@pytest.mark.parametrize("url", ["http://128.0.0.1:80:0]15", "https://[::1", "https://[central]/"])
+def test_an_unparseable_url_is_a_config_error(write, url):
+    with pytest.raises(ConfigError) as raised:
+        config.load(write(GOOD.replace("https://central.example.go.th/", url)))
+    assert raised.value.key == "[central] url"
+    assert raised.value.th and "[central] url" in raised.value.en
+
+
+def test_the_fuzzed_file_is_refused_cleanly(tmp_path):
+    path = tmp_path / "kiosk.toml"
+    path.write_bytes(FUZZ_CRASH_URL_BRACKET)
+    with pytest.raises(ConfigError) as raised:
+        config.load(path)
+    assert raised.value.key == "[central] url"
