@@ -73,18 +73,19 @@ def parse_output(text: str) -> dict[str, object]:
             continue
         if in_trace:
             if exception is None and line.strip():
-                exception = line.split(":", 1)[0]  # atheris prints it first, then the traceback
+                # atheris prints it first, then the traceback; a Finding says what failed
+                exception = line[:160] if line.startswith("Finding") else line.split(":", 1)[0]
             w = _WHERE.match(line)
             if w and _ours(w[1]):
                 where = f"{Path(w[1]).relative_to(ROOT)}:{w[2]} in {w[3]}"
-            elif line.startswith(f"{exception}:") and where:
+            elif line.startswith(f"{exception.split(':')[0]}:") and where:
                 in_trace = False
         if "ERROR: libFuzzer: timeout" in line or "ALARM: working on the last Unit" in line:
             out["crash"] = f"hang (over {HANG_SECONDS} s on one input)"
         elif "ERROR: libFuzzer: deadly signal" in line or "out-of-memory" in line:
             out["crash"] = out["crash"] or line.split("ERROR: libFuzzer: ")[-1].strip()
     if exception:
-        out["crash"] = f"{exception} at {where}"
+        out["crash"] = f"{exception} at {where}" if where else str(exception)
     return out
 
 

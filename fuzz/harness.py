@@ -36,6 +36,22 @@ def refused_or_result(call: Callable[[], Any], *refusals: type[BaseException]) -
         return exc
 
 
+NESTED = 0x01
+
+
+def json_text(data: bytes) -> bytes:
+    """The JSON text a target parses. A first byte 0x01 asks for nesting: the next two bytes are
+    a depth, the rest is wrapped in that many arrays or objects. Byte mutations cannot reach a
+    document nested a thousand deep (no new coverage rewards each extra bracket), and that depth
+    is where JSON parsers stop with RecursionError rather than ValueError."""
+    if len(data) < 4 or data[0] != NESTED:
+        return data
+    depth = int.from_bytes(data[1:3], "big") % 5000
+    if data[3] % 2:
+        return b'{"a":' * depth + data[4:] + b"}" * depth
+    return b"[" * depth + data[4:] + b"]" * depth
+
+
 def write_seeds(corpus: Path, seeds: Iterable[bytes]) -> int:
     """Put the real inputs into an empty corpus directory (a kept corpus is left alone)."""
     corpus.mkdir(parents=True, exist_ok=True)

@@ -5,7 +5,8 @@ verification: a central that signed something malformed (a bug, a bad edit, a st
 input is the document's JSON text; it is signed here with a test key and offered to the real
 `RuleSetKeeper` (verify, then load), which promises never to raise for bad input. A set it takes
 is then used: every demo person, with each kind of answer and each registry value, must get a
-decision (`evaluate`), never an exception. The raw input is also given to `signing.verify` as an
+decision (`evaluate`), never an exception. The input is decoded as the terminal's client
+decodes the central's reply (`sync.client._decode`), and also given to `signing.verify` as an
 envelope, for the check before the document. Seeds: the bundled rule set and variants of it.
 """
 
@@ -17,13 +18,16 @@ from datetime import date
 import atheris
 
 with atheris.instrument_imports():
+    import requests
+
     from kiosk import signing
     from kiosk.eligibility import Answers, RuleSetKeeper, evaluate, load_bundled
     from kiosk.eligibility.predicates import RuleSetError
+    from sync import client as sync_client
 
 from cryptography.hazmat.primitives.asymmetric import ed25519
 
-from fuzz.harness import Finding, main, refused_or_result
+from fuzz.harness import NESTED, Finding, json_text, main, refused_or_result
 
 _KEY = ed25519.Ed25519PrivateKey.from_private_bytes(bytes(range(32)))
 _PUBLIC = _KEY.public_key()
@@ -117,14 +121,23 @@ def edited(data: bytes) -> object:
     return doc
 
 
+def received(data: bytes) -> object:
+    """The body as the terminal's client decodes a 200 reply to GET /v1/rules/{id}."""
+    response = requests.models.Response()
+    response.status_code = 200
+    response._content = data
+    response.encoding = "utf-8"
+    response.headers["Content-Type"] = "application/json"
+    return sync_client._decode(response)
+
+
 def test_one_input(data: bytes) -> None:
     if data[:1] == b"\x00":
         document = edited(data[1:])
     else:
-        try:
-            document = json.loads(data)
-        except (ValueError, RecursionError):
-            return  # not JSON: the central's client refuses it before any rule-set code sees it
+        document = received(json_text(data))
+        if document is sync_client._GARBLED:
+            return  # the terminal's client refuses it (central-garbled) before any rule-set code
     if isinstance(document, dict):
         refused_or_result(lambda: use(document))
     refused_or_result(lambda: signing.verify(document, _PUBLIC), RuleSetError)
@@ -146,6 +159,7 @@ def seeds() -> list[bytes]:
     out = [json.dumps(v, ensure_ascii=False).encode() for v in variants]
     out.append(json.dumps(signing.sign(doc, _KEY), ensure_ascii=False).encode())
     out += [json.dumps(r, ensure_ascii=False).encode() for r in doc["rules"][:4]]
+    out.append(bytes([NESTED, 0, 2, 1]) + out[0])  # the rule set two objects deep
     out += [b"\x00" + bytes([i, 255 - i, i * 7 % 256, i * 13 % 256]) * 4 for i in range(16)]
     return out
 
