@@ -18,7 +18,7 @@ import atheris
 with atheris.instrument_imports():
     from kiosk import config as configlib
 
-from fuzz.harness import Finding, main, refused_or_result
+from fuzz.harness import NESTED, Finding, main, refused_or_result, toml_text
 
 _DIR = Path(tempfile.mkdtemp(prefix="fuzz-config-"))
 _FILE = _DIR / "kiosk.toml"
@@ -56,7 +56,7 @@ def _values(cfg: configlib.TerminalConfig) -> dict:
 
 
 def test_one_input(data: bytes) -> None:
-    refused_or_result(lambda: check(data))
+    refused_or_result(lambda: check(toml_text(data)))
 
 
 def seeds() -> list[bytes]:
@@ -84,6 +84,7 @@ def seeds() -> list[bytes]:
     doc = (configlib.__doc__ or "").split("\n\n    [central]", 1)[1].split("\n\nA technician")[0]
     out.append(("[central]" + doc).replace("\n    ", "\n").encode())
     out.append(b'[terminal]\nid = "\xe0\xb8\x81"\n')
+    out.append(bytes([NESTED, 0, 3, 0]) + out[0])  # with a key nested three arrays deep
     os.environ.pop("KIOSK_CONFIG", None)
     return out
 

@@ -52,6 +52,16 @@ def json_text(data: bytes) -> bytes:
     return b"[" * depth + data[4:] + b"]" * depth
 
 
+def toml_text(data: bytes) -> bytes:
+    """The TOML text the config target reads; a first byte 0x01 appends a key whose value is
+    nested that deep (arrays or inline tables), for the same reason as `json_text`."""
+    if len(data) < 4 or data[0] != NESTED:
+        return data
+    depth = int.from_bytes(data[1:3], "big") % 5000
+    opened, closed = (b"{a=", b"}") if data[3] % 2 else (b"[", b"]")
+    return data[4:] + b"\nnested = " + opened * depth + closed * depth + b"\n"
+
+
 def write_seeds(corpus: Path, seeds: Iterable[bytes]) -> int:
     """Put the real inputs into an empty corpus directory (a kept corpus is left alone)."""
     corpus.mkdir(parents=True, exist_ok=True)

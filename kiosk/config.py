@@ -143,6 +143,8 @@ def load(path: str | Path | None = None, env: Mapping[str, str] = os.environ) ->
         raise ConfigError("file", f"{p} cannot be read: {exc}") from None
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError("file", f"{p} is not valid TOML: {exc}") from None
+    except RecursionError:  # tomllib recurses per nesting level (found by fuzz/config.py)
+        raise ConfigError("file", f"{p} is not valid TOML: values nested too deeply") from None
     return from_mapping(data, p, env)
 
 

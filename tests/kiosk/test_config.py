@@ -128,3 +128,21 @@ def test_the_fuzzed_file_is_refused_cleanly(tmp_path):
     with pytest.raises(ConfigError) as raised:
         config.load(path)
     assert raised.value.key == "[central] url"
+
+
+# Found by fuzz/config.py: tomllib recurses once per nesting level, so a value nested a few
+# thousand deep raised RecursionError, not TOMLDecodeError. The fuzzer's input was 01 11 00 00:
+# a key `nested` 4352 arrays deep after an empty file.
+FUZZ_CRASH_DEEP_TOML = b"\nnested = " + b"[" * 4352 + b"]" * 4352 + b"\n"
+
+
+@pytest.mark.parametrize(
+    "text", [FUZZ_CRASH_DEEP_TOML, GOOD.encode() + b"x = " + b"{a=" * 3000 + b"}" * 3000]
+)
+def test_a_file_nested_thousands_deep_is_a_config_error(tmp_path, text):
+    path = tmp_path / "kiosk.toml"
+    path.write_bytes(text)
+    with pytest.raises(ConfigError) as raised:
+        config.load(path)
+    assert raised.value.key == "file" and "nested too deeply" in raised.value.en
+    assert raised.value.th
