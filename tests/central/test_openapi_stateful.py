@@ -4,7 +4,10 @@ A real central on 127.0.0.1 (both stores), its served OpenAPI document, and sche
 state machine following the document's links (central/openapi_links.py) with the bodies a real
 terminal sends (tests/central/openapi_valid.py). Every answer is checked: no 5xx, a documented
 status, the documented content type, a body and headers matching the schema, and the stateful
-checks (a resource the central created can be read back; one it deleted stays gone).
+checks (a resource the central created can be read back; one it deleted stays gone), and
+schemathesis' other default checks that apply to valid requests (the request without its token
+is refused, a required header left out is refused, a method not offered is 405 with `Allow`).
+Removing a documented status from the document makes this test fail (ST103, tried by hand).
 
 The answers are counted per operation, and the flow's operations must each have succeeded
 (2xx) at least once: a run where everything is refused proves nothing about the central behind
@@ -21,6 +24,10 @@ from hypothesis import HealthCheck, Phase, settings
 from hypothesis.errors import FlakyStrategyDefinition
 from schemathesis import GenerationMode
 from schemathesis.checks import (
+    allow_header_conformance,
+    ignored_auth,
+    missing_required_header,
+    unsupported_method,
     content_type_conformance,
     ensure_resource_availability,
     not_a_server_error,
@@ -41,6 +48,10 @@ CHECKS = [
     response_headers_conformance,
     use_after_free,
     ensure_resource_availability,
+    ignored_auth,
+    missing_required_header,
+    unsupported_method,
+    allow_header_conformance,
 ]
 SCENARIOS = int(os.environ.get("KIOSK_STATEFUL_SCENARIOS", "15"))
 MAX_RESTARTS = 10
