@@ -25,15 +25,15 @@ from hypothesis.errors import FlakyStrategyDefinition
 from schemathesis import GenerationMode
 from schemathesis.checks import (
     allow_header_conformance,
-    ignored_auth,
-    missing_required_header,
-    unsupported_method,
     content_type_conformance,
     ensure_resource_availability,
+    ignored_auth,
+    missing_required_header,
     not_a_server_error,
     response_headers_conformance,
     response_schema_conformance,
     status_code_conformance,
+    unsupported_method,
     use_after_free,
 )
 
