@@ -13,6 +13,7 @@ from fastapi import FastAPI
 
 from central import (
     console,
+    openapi_links,
     problems,
     routes_bookings,
     routes_config,
@@ -92,7 +93,7 @@ def create_app(settings: Settings, central: Central | None = None) -> FastAPI:
             health = HealthIn.model_json_schema(ref_template="#/components/schemas/{model}")
             schemas.update(health.pop("$defs", {}))
             schemas["HealthIn"] = health
-            app.openapi_schema = schema
+            app.openapi_schema = openapi_links.add(schema)
         return app.openapi_schema
 
     app.openapi = openapi  # type: ignore[method-assign]

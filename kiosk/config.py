@@ -143,6 +143,8 @@ def load(path: str | Path | None = None, env: Mapping[str, str] = os.environ) ->
         raise ConfigError("file", f"{p} cannot be read: {exc}") from None
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError("file", f"{p} is not valid TOML: {exc}") from None
+    except RecursionError:  # tomllib recurses per nesting level (found by fuzz/config.py)
+        raise ConfigError("file", f"{p} is not valid TOML: values nested too deeply") from None
     return from_mapping(data, p, env)
 
 
@@ -229,10 +231,14 @@ def from_mapping(
 
 
 def _check_url(url: str, path: Path | None) -> None:
-    parts = urlsplit(url)
-    if parts.scheme not in ("https", "http") or not parts.hostname:
+    try:  # a stray "]" or "[" makes urllib raise instead of parsing (found by fuzz/config.py)
+        parts = urlsplit(url)
+        hostname = parts.hostname
+    except ValueError:
+        raise ConfigError("[central] url", f"is not a URL (got {url!r})", path) from None
+    if parts.scheme not in ("https", "http") or not hostname:
         raise ConfigError("[central] url", f"must be an https:// URL (got {url!r})", path)
-    if parts.scheme == "http" and not _is_loopback(parts.hostname):
+    if parts.scheme == "http" and not _is_loopback(hostname):
         raise ConfigError(
             "[central] url",
             "must use https (plain http only to a loopback address, for staging)",

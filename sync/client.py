@@ -448,7 +448,7 @@ def _decode(response: requests.Response) -> Any:
         return {}
     try:
         return response.json()
-    except ValueError:
+    except (ValueError, RecursionError):  # nested a few thousand deep: found by fuzz/rules.py
         return _GARBLED
 
 

@@ -154,3 +154,23 @@ def test_the_same_key_twice_at_once_is_one_booking_and_one_request_in_flight(mak
     assert taken == [body["booking_id"]] * 2
     assert _counts(c)[3] == 0  # both claims ended
     assert c.book(body).status_code == 200  # and the key answers the booking again
+
+
+# Found by fuzz/booking.py (docs/faults.md): JSON nested a few thousand deep made the fast
+# path's json.loads raise RecursionError outside FastAPI's handlers: a bare 500 on PostgreSQL
+# where the route (SQLite) answered 400. The fuzzer's input: 01 34 04 fb 1c 38, that is:
+FUZZ_CRASH_DEEP_BODY = b'{"a":' * 3316 + b"\x1c8" + b"}" * 3316
+
+
+@pytest.mark.parametrize("body", [FUZZ_CRASH_DEEP_BODY, b"[" * 5000 + b"]" * 5000])
+def test_a_body_nested_thousands_deep_is_a_clean_refusal(central, body):
+    headers = {
+        **central.auth(),
+        "Content-Type": "application/json",
+        "Idempotency-Key": "00000000-0000-4000-8000-000000000001",
+    }
+    answer = requests.post(central.url("/v1/bookings"), data=body, headers=headers, timeout=30)
+    assert answer.status_code == 400, answer.text[:300]
+    assert answer.headers["Content-Type"] == "application/problem+json"
+    problem = answer.json()
+    assert problem["code"] == "bad-request" and problem["th"] and problem["en"]

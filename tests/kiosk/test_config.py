@@ -105,3 +105,44 @@ def test_render_round_trips(write):
     )
     c = config.load(write(text))
     assert c.token_file.name == 'a "b"'
+
+
+# Found by fuzz/config.py (docs/faults.md): urllib raised ValueError("Invalid IPv6 URL") for a
+# "]" in the host, and `kiosk run` would have shown a bare traceback instead of the key to fix.
+FUZZ_CRASH_URL_BRACKET = (
+    b'[central]\nurl = "http://128.0.0.1:80:0]15"\npaper = 80\n\n[reader]\nname = ""\n'
+)
+
+
+@pytest.mark.parametrize("url", ["http://128.0.0.1:80:0]15", "https://[::1", "https://[central]/"])
+def test_an_unparseable_url_is_a_config_error(write, url):
+    with pytest.raises(ConfigError) as raised:
+        config.load(write(GOOD.replace("https://central.example.go.th/", url)))
+    assert raised.value.key == "[central] url"
+    assert raised.value.th and "[central] url" in raised.value.en
+
+
+def test_the_fuzzed_file_is_refused_cleanly(tmp_path):
+    path = tmp_path / "kiosk.toml"
+    path.write_bytes(FUZZ_CRASH_URL_BRACKET)
+    with pytest.raises(ConfigError) as raised:
+        config.load(path)
+    assert raised.value.key == "[central] url"
+
+
+# Found by fuzz/config.py: tomllib recurses once per nesting level, so a value nested a few
+# thousand deep raised RecursionError, not TOMLDecodeError. The fuzzer's input was 01 11 00 00:
+# a key `nested` 4352 arrays deep after an empty file.
+FUZZ_CRASH_DEEP_TOML = b"\nnested = " + b"[" * 4352 + b"]" * 4352 + b"\n"
+
+
+@pytest.mark.parametrize(
+    "text", [FUZZ_CRASH_DEEP_TOML, GOOD.encode() + b"x = " + b"{a=" * 3000 + b"}" * 3000]
+)
+def test_a_file_nested_thousands_deep_is_a_config_error(tmp_path, text):
+    path = tmp_path / "kiosk.toml"
+    path.write_bytes(text)
+    with pytest.raises(ConfigError) as raised:
+        config.load(path)
+    assert raised.value.key == "file" and "nested too deeply" in raised.value.en
+    assert raised.value.th

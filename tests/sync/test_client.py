@@ -109,3 +109,39 @@ def test_wrong_types_from_the_central_are_not_believed(central, proxy):
     proxy.set("garbage")
     with pytest.raises(CentralUnavailable):
         client.sites()
+
+
+# Found by fuzz/rules.py (docs/faults.md): a reply nested a few thousand deep made
+# `response.json()` raise RecursionError, which is not a ValueError, so it escaped as a crash
+# of `kiosk sync run` instead of "the central's reply is not JSON". The fuzzer's input was
+# 01 34 04 fb 1c 38: 3316 objects deep around the bytes 1c 38.
+FUZZ_CRASH_DEEP_REPLY = b'{"a":' * 3316 + b"\x1c8" + b"}" * 3316
+
+
+def test_a_reply_nested_thousands_deep_is_garbled_not_a_crash():
+    import http.server
+    import threading
+
+    class Deep(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(FUZZ_CRASH_DEEP_REPLY)))
+            self.end_headers()
+            self.wfile.write(FUZZ_CRASH_DEEP_REPLY)
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Deep)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        client = CentralClient(f"http://127.0.0.1:{server.server_port}", "token")
+        with pytest.raises(CentralUnavailable) as err:
+            client.rules("bkk-thairuamjai-2021-05-27")
+        assert err.value.code == "central-garbled"
+        assert err.value.th and err.value.en
+    finally:
+        server.shutdown()
+        server.server_close()
