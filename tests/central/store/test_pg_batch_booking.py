@@ -207,3 +207,33 @@ def test_each_row_is_booked_as_if_the_rows_had_come_one_after_the_other(
         expected.append(ok)
     assert [r is not None for r in booked] == expected
     _clean(store)
+
+
+def test_one_batch_of_context_reads_claims_once_per_key_and_only_with_a_token(store):
+    """The claim + token + context read of pg_batch_context for rows landing in ONE statement:
+    the same key twice (the first claims, the second is in flight), a wrong token (no claim,
+    no terminal), a key claimed elsewhere and not expired (not claimed), and one expired
+    (taken over)."""
+    token = store.issue_token("t1", "store-1", "kiosk", NOW)
+    now = datetime.now(tz=BANGKOK)
+    ttl = timedelta(seconds=15)
+    assert store.claim_request("held", now, ttl)
+    assert store.claim_request("stale", now - timedelta(minutes=1), ttl)
+    keys = ["k1", "k1", "k2", "held", "stale", "k3"]
+    tokens = [token, token, "wrong", token, token, token]
+    items = [
+        (key, "kiosk", "o", "hot", f"c-{key}", (now, ttl), tok)
+        for key, tok in zip(keys, tokens, strict=True)
+    ]
+    contexts = store._read_batch(items)
+    assert [c.claimed for c in contexts] == [True, False, False, False, True, True]
+    assert [c.terminal is not None for c in contexts] == [True, True, False, True, True, True]
+    assert contexts[0].slot is not None and contexts[0].slot.slot_id == "hot"
+    assert contexts[0].site == SITE
+    # What the single statement reads for the same request, field for field (k3: claimed).
+    store.batch_contexts = False
+    single = store.booking_context("k4", "kiosk", "o", "hot", "c-k3", (now, ttl), token)
+    assert single == contexts[5]
+    q = store._conn().execute
+    claimed = {r[0] for r in q("SELECT idempotency_key FROM requests_in_flight").fetchall()}
+    assert claimed == {"k1", "held", "stale", "k3", "k4"}
