@@ -29,32 +29,42 @@ from central.store.batching import Batcher
 from central.store.booking_context import BookingContext, context_from_row
 from central.store.connection import Connections, hash_secret, utc
 
+# Each lookup is a LATERAL subquery kept apart by `OFFSET 0`, so that it runs per row on its
+# index whatever plan the server caches: a prepared statement's generic plan does not know the
+# arrays' length (it guesses 10 rows) and, with plain joins, hashed the whole `slots` table
+# (2,450 rows) on every statement (EXPLAIN with plan_cache_mode=force_generic_plan; it cost the
+# cluster more than the batch saved, measured with bench/central_load.py).
 _SQL = (
-    "WITH req AS MATERIALIZED (SELECT * FROM unnest(%s::text[], %s::text[], %s::text[], "
+    "WITH req AS MATERIALIZED (SELECT r.*, t.terminal_id AS t_id, t.store AS t_store, "
+    "t.channel AS t_channel FROM unnest(%s::text[], %s::text[], %s::text[], "
     "%s::text[], %s::text[], %s::text[], %s::text[]) WITH ORDINALITY "
-    "AS r(booking_id, citizen_key, channel, occupation, slot_id, token_hash, expires, ord)), "
+    "AS r(booking_id, citizen_key, channel, occupation, slot_id, token_hash, expires, ord) "
+    "LEFT JOIN LATERAL (SELECT terminal_id, store, channel FROM terminals "
+    "WHERE token_hash = r.token_hash OFFSET 0) t ON true), "
     "claim AS (INSERT INTO requests_in_flight(idempotency_key, expires_at) "
-    "SELECT DISTINCT ON (r.booking_id) r.booking_id, r.expires FROM req r WHERE EXISTS "
-    "(SELECT 1 FROM terminals WHERE token_hash = r.token_hash) ORDER BY r.booking_id, r.ord "
+    "SELECT DISTINCT ON (r.booking_id) r.booking_id, r.expires FROM req r "
+    "WHERE r.t_id IS NOT NULL ORDER BY r.booking_id, r.ord "
     "ON CONFLICT(idempotency_key) DO UPDATE SET expires_at = excluded.expires_at "
     "WHERE requests_in_flight.expires_at < %s RETURNING idempotency_key) "
     "SELECT r.ord, (c.idempotency_key IS NOT NULL AND r.ord = "
     "(SELECT min(q.ord) FROM req q WHERE q.booking_id = r.booking_id "
-    "AND EXISTS (SELECT 1 FROM terminals WHERE token_hash = q.token_hash))) AS claimed, "
-    "t.terminal_id AS t_id, t.store AS t_store, t.channel AS t_channel, "
+    "AND q.t_id IS NOT NULL)) AS claimed, r.t_id, r.t_store, r.t_channel, "
     "EXISTS (SELECT 1 FROM bookings WHERE booking_id = r.booking_id) AS replay, "
     "EXISTS (SELECT 1 FROM registry WHERE citizen_key = r.citizen_key) AS registered, "
     "h.opens, h.closes, h.valid_from, "
     "o.code AS o_code, o.label_th, o.label_en, o.free_text, "
     "s.slot_id, s.site_id, s.date, s.start, s.end, s.capacity, s.booked, s.held, "
-    "st.name_th, st.name_en, st.address_th, st.address_en, st.district_th, st.district_en, "
-    "st.position "
+    "s.name_th, s.name_en, s.address_th, s.address_en, s.district_th, s.district_en, "
+    "s.position "
     "FROM req r LEFT JOIN claim c ON c.idempotency_key = r.booking_id "
-    "LEFT JOIN terminals t ON t.token_hash = r.token_hash "
-    "LEFT JOIN channel_hours h ON h.channel = r.channel "
-    "LEFT JOIN occupations o ON o.code = r.occupation "
-    "LEFT JOIN slots s ON s.slot_id = r.slot_id "
-    "LEFT JOIN sites st ON st.site_id = s.site_id"
+    "LEFT JOIN LATERAL (SELECT opens, closes, valid_from FROM channel_hours "
+    "WHERE channel = r.channel OFFSET 0) h ON true "
+    "LEFT JOIN LATERAL (SELECT code, label_th, label_en, free_text FROM occupations "
+    "WHERE code = r.occupation OFFSET 0) o ON true "
+    "LEFT JOIN LATERAL (SELECT sl.slot_id, sl.site_id, sl.date, sl.start, sl.end, sl.capacity, "
+    "sl.booked, sl.held, st.name_th, st.name_en, st.address_th, st.address_en, st.district_th, "
+    "st.district_en, st.position FROM slots sl JOIN sites st ON st.site_id = sl.site_id "
+    "WHERE sl.slot_id = r.slot_id OFFSET 0) s ON true"
 )
 
 #: booking_id, channel, occupation, slot_id, citizen_key, (now, ttl), token
