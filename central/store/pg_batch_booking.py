@@ -108,7 +108,7 @@ class PgBatchBooking(Connections):
     def _book_batch(self, items: Sequence[Item]) -> list[Any]:
         """Each item's row as `pg_booking`'s statement returns it (`reference` and the slot's
         columns), or None when nothing was booked for it; one statement, one commit."""
-        with self._connection(batch=True) as conn:  # type: ignore[attr-defined]
+        with self._connection() as conn:  # type: ignore[attr-defined]
             rows = conn.execute(_SQL, batch_params(items), prepare=True).fetchall()
         made: list[Any] = [None] * len(items)
         for row in rows:

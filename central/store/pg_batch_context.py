@@ -116,7 +116,7 @@ class PgBatchContext(Connections):
             [utc(now + ttl) for _, _, _, _, _, (now, ttl), _ in items],
             utc(min(now for _, _, _, _, _, (now, _ttl), _ in items)),
         )
-        with self._connection(batch=True) as conn:  # type: ignore[attr-defined]
+        with self._connection() as conn:  # type: ignore[attr-defined]
             rows = conn.execute(_SQL, params, prepare=True).fetchall()
         out: list[BookingContext | None] = [None] * len(items)
         for row in rows:

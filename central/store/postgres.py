@@ -238,45 +238,21 @@ class PgConnections(Connections):
         self._down_until = 0.0
         #: When each pooled connection was last given back (`_check_stale`).
         self._used: weakref.WeakKeyDictionary[Any, float] = weakref.WeakKeyDictionary()
-        kwargs = {
-            "autocommit": True,
-            "row_factory": row_factory,
-            "connect_timeout": 5,
-            # Which process a session belongs to, in pg_stat_activity (and pg_locks through
-            # it): with `serve --workers N` an operator sees each worker's connections and
-            # which worker holds the registry check job's lock.
-            "application_name": f"kiosk-central pid {os.getpid()}",
-        }
-        self._pool = self._new_pool(url, min_size, max_size, kwargs, "central")
-        #: The batched booking statements' own connections (pg_batch_context, pg_batch_booking;
-        #: one leader per batcher at a time, so two at most), made when first used. Their
-        #: plans are the prepared statement's generic one: with the server's default the
-        #: batched context read was planned anew on every run (pg_prepared_statements'
-        #: custom_plans), which cost the cluster more CPU than the batch saved.
-        self._batch_pool = self._new_pool(
-            url, 0, 2, {**kwargs, "options": "-c plan_cache_mode=force_generic_plan"}, "batch"
-        )
-        try:
-            self._pool.open(wait=True, timeout=15)
-            self._batch_pool.open(wait=False)
-        except (PoolTimeout, psycopg.Error) as exc:
-            self._batch_pool.close()
-            self._pool.close()
-            raise StoreError(
-                f"cannot connect to the database {self.path}: {_reason(exc)}",
-                th="เชื่อมต่อฐานข้อมูลไม่ได้",
-            ) from None
-
-    def _new_pool(
-        self, url: str, min_size: int, max_size: int, kwargs: dict[str, Any], name: str
-    ) -> ConnectionPool:
-        return ConnectionPool(
+        self._pool = ConnectionPool(
             url,
             min_size=min_size,
             max_size=max_size,
-            kwargs=kwargs,
+            kwargs={
+                "autocommit": True,
+                "row_factory": row_factory,
+                "connect_timeout": 5,
+                # Which process a session belongs to, in pg_stat_activity (and pg_locks through
+                # it): with `serve --workers N` an operator sees each worker's connections and
+                # which worker holds the registry check job's lock.
+                "application_name": f"kiosk-central pid {os.getpid()}",
+            },
             open=False,
-            name=name,
+            name="central",
             # A connection the server dropped (a restart, a network cut) is found and replaced
             # before a request gets it, not by the request failing on it.
             check=self._check_stale,
@@ -287,6 +263,14 @@ class PgConnections(Connections):
             timeout=POOL_WAIT,
             reconnect_timeout=POOL_WAIT,
         )
+        try:
+            self._pool.open(wait=True, timeout=15)
+        except (PoolTimeout, psycopg.Error) as exc:
+            self._pool.close()
+            raise StoreError(
+                f"cannot connect to the database {self.path}: {_reason(exc)}",
+                th="เชื่อมต่อฐานข้อมูลไม่ได้",
+            ) from None
 
     def _check_stale(self, conn: Any) -> None:
         """The pool's check before it hands out a connection: a round trip to the server, but
@@ -300,15 +284,13 @@ class PgConnections(Connections):
         ConnectionPool.check_connection(conn)
 
     @contextlib.contextmanager
-    def _connection(self, *, batch: bool = False) -> Iterator[Any]:
-        """A pooled connection (with `batch`, one of the batched statements' own pool)."""
+    def _connection(self) -> Iterator[Any]:
         if self._down_until and self._still_down():
             raise StoreError(
                 f"the database {self.path} is unavailable (reconnecting)", th="ฐานข้อมูลขัดข้อง"
             )
         try:
-            pool = self._batch_pool if batch else self._pool
-            with pool.connection() as conn:
+            with self._pool.connection() as conn:
                 try:
                     yield conn
                 finally:
@@ -405,7 +387,6 @@ class PgConnections(Connections):
         raise AssertionError("unreachable")  # pragma: no cover
 
     def close(self) -> None:
-        self._batch_pool.close()
         self._pool.close()
 
 
