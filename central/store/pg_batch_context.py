@@ -4,8 +4,9 @@ Each booking of central/fast_bookings.py opens with `booking_context(claim=, tok
 the request in flight (only if a terminal holds the token), read the terminal, the channel's
 hours, the occupation, the slot and its site, whether the key is a replay and whether the
 citizen is registered. Under load a worker's writer threads run several of these at once; like
-the booking statement (`pg_batch_booking`), they are gathered by a `batching.Batcher` and sent
-as one statement over arrays, each caller getting its own row's context.
+the booking statement (`pg_batch_booking`), they can be gathered by a `batching.Batcher` and
+sent as one statement over arrays, each caller getting its own row's context. It is OFF
+(`batch_contexts`): under load it cost the cluster more CPU than the single statements.
 
 What each row decides is what the single statement decides for it:
 
@@ -74,8 +75,14 @@ Item = tuple[str, str, str, str, str, tuple[datetime, timedelta], str]
 class PgBatchContext(Connections):
     """Placed before `BookingContextStore` in `PostgresStore`'s bases."""
 
-    #: Off only to compare with the single statement in tests and benches.
-    batch_contexts = True
+    #: OFF by default: measured, it cost more than it saved. In isolation a batch of 3 costs
+    #: the cluster 83 us and the client 98 us per row against 183 and 225 for the single
+    #: statement (a loop on one connection), but under bench/central_load.py the cluster's CPU
+    #: per booking rose from 0.74-0.78 ms (bookings batched alone) to 0.99-1.27 ms with this on,
+    #: with custom plans (planned anew every run: pg_prepared_statements) and with generic ones
+    #: alike; the cause was not found in round 4 (docs/central-performance.md, "Round 4").
+    #: tests/central/test_batched_bookings.py turns it on and runs the races through it.
+    batch_contexts = False
     _context_batcher_lock = threading.Lock()
 
     @property

@@ -20,9 +20,17 @@ pytestmark = pytest.mark.parametrize(
 )
 
 
-def _batched(c) -> tuple[int, int]:
-    store = c.central.store
-    return max(store.contexts_batch.sizes), max(store.bookings_batch.sizes)
+@pytest.fixture(autouse=True, params=[False, True], ids=["contexts-single", "contexts-batched"])
+def batch_contexts(request, monkeypatch):
+    """Both ways: the context reads batched too (off by default, pg_batch_context), or not."""
+    from central.store import PostgresStore
+
+    monkeypatch.setattr(PostgresStore, "batch_contexts", request.param)
+    return request.param
+
+
+def _contexts_batched(c) -> int:
+    return max(c.central.store.contexts_batch.sizes, default=0)
 
 
 def _clean(c) -> None:
@@ -30,7 +38,7 @@ def _clean(c) -> None:
     assert {k: v for k, v in report.items() if k != "active_bookings" and v} == {}
 
 
-def test_the_last_seats_of_a_slot_in_batches_go_to_exactly_as_many(make_central):
+def test_the_last_seats_of_a_slot_in_batches_go_to_exactly_as_many(make_central, batch_contexts):
     capacity, clients = 6, 32
     c = make_central(demo_capacity=capacity)
     slot = c.slot_id(days=3, hour=9)
@@ -43,11 +51,12 @@ def test_the_last_seats_of_a_slot_in_batches_go_to_exactly_as_many(make_central)
     assert all(r.json()["code"] == "slot-full" for r in results if r.status_code == 409)
     assert codes.count(409) == clients - capacity
     assert c.central.store.slot(slot).booked == capacity
-    assert _batched(c) > (1, 1), c.central.store.bookings_batch.sizes
+    assert max(c.central.store.bookings_batch.sizes) > 1, c.central.store.bookings_batch.sizes
+    assert (_contexts_batched(c) > 1) == batch_contexts
     _clean(c)
 
 
-def test_one_citizen_on_many_terminals_in_batches_gets_one_booking(make_central):
+def test_one_citizen_on_many_terminals_in_batches_gets_one_booking(make_central, batch_contexts):
     c = make_central()
     person, clients = citizen(7), 16
     bodies = [booking_body(person, c.slot_id(hour=9 + n % 6)) for n in range(clients)]
@@ -61,7 +70,7 @@ def test_one_citizen_on_many_terminals_in_batches_gets_one_booking(make_central)
         if r.status_code == 409:
             assert r.json()["code"] == "already-booked"
             assert r.json()["reference"] == winner["reference"]
-    assert max(c.central.store.contexts_batch.sizes) > 1
+    assert (_contexts_batched(c) > 1) == batch_contexts
     _clean(c)
 
 
