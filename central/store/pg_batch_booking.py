@@ -42,7 +42,10 @@ from central.store.connection import Connections, iso
 from central.store.records import NewBooking
 
 _COLUMNS = [c.strip() for c in BOOKING_COLUMNS.split(",")]
-_ARRAYS = ", ".join("%s::text[]" for _ in _COLUMNS)
+# Binary parameters (`%b`): psycopg's text format escapes every array element with a regular
+# expression (the card and answers are JSON, full of quotes), which py-spy put at ~10 % of a
+# worker's samples; binary arrays take no escaping (180 -> 134 us for a batch of 3, in a loop).
+_ARRAYS = ", ".join("%b::text[]" for _ in _COLUMNS)
 _SQL = (
     f"WITH req AS MATERIALIZED (SELECT * FROM unnest({_ARRAYS}) WITH ORDINALITY "  # noqa: S608
     f"AS r({BOOKING_COLUMNS}, ord)), "
@@ -63,7 +66,7 @@ _SQL = (
     "seat AS (UPDATE slots s SET booked = s.booked + t.n FROM taken t "
     'WHERE s.slot_id = t.slot_id RETURNING s.slot_id, s.site_id, s.date, s.start, s."end", '
     "s.capacity, s.booked, s.held), "
-    "gone AS (DELETE FROM requests_in_flight WHERE idempotency_key = ANY(%s::text[]) "
+    "gone AS (DELETE FROM requests_in_flight WHERE idempotency_key = ANY(%b::text[]) "
     "AND idempotency_key IN (SELECT booking_id FROM ins)) "
     'SELECT r.ord, i.reference, s.slot_id, s.site_id, s.date, s.start, s."end", s.capacity, '
     "s.booked - count(*) OVER w + row_number() OVER (w ORDER BY r.ord) AS booked, s.held "
