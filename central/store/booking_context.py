@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from central.hours import ChannelHours
 from central.store.connection import Connections, hash_secret, utc
@@ -124,51 +125,60 @@ class BookingContextStore(Connections):
                 return BookingContext(False, None, None, None, False, citizen_key)
         row = self._conn().execute(sql, params).fetchone()
         assert row is not None  # one row always: the joins are LEFT joins on a one-row base
-        hours = None
-        if row["opens"] is not None:
-            hours = ChannelHours(
-                channel, row["opens"], row["closes"], date.fromisoformat(row["valid_from"])
-            )
-        option = None
-        if row["o_code"] is not None:
-            option = Occupation(
-                row["o_code"], row["label_th"], row["label_en"], bool(row["free_text"])
-            )
-        slot = site = None
-        if row["slot_id"] is not None:
-            site = Site(
-                row["site_id"],
-                row["name_th"],
-                row["name_en"],
-                row["address_th"],
-                row["address_en"],
-                row["district_th"],
-                row["district_en"],
-                row["position"],
-            )
-            slot = Slot(
-                row["slot_id"],
-                row["site_id"],
-                row["date"],
-                row["start"],
-                row["end"],
-                row["capacity"],
-                row["booked"],
-                row["held"],
-            )
-        terminal = None
-        if claim is not None and self._claims_in_context:
+        in_statement = claim is not None and self._claims_in_context
+        if in_statement:
             claimed = bool(row["claimed"])
-            if token is not None and row["t_id"] is not None:
-                terminal = Terminal(row["t_id"], row["t_store"], row["t_channel"])
-        return BookingContext(
-            bool(row["replay"]),
-            hours,
-            option,
-            slot,
-            bool(row["registered"]),
-            citizen_key,
-            site=site,
-            claimed=claimed,
-            terminal=terminal,
+        return context_from_row(
+            row, channel, citizen_key, claimed, in_statement and token is not None
         )
+
+
+def context_from_row(
+    row: Any, channel: str, citizen_key: str, claimed: bool, with_terminal: bool
+) -> BookingContext:
+    """The context of one row of `_CONTEXT` (and of pg_batch_context's statement, which has
+    the same columns)."""
+    hours = None
+    if row["opens"] is not None:
+        hours = ChannelHours(
+            channel, row["opens"], row["closes"], date.fromisoformat(row["valid_from"])
+        )
+    option = None
+    if row["o_code"] is not None:
+        option = Occupation(row["o_code"], row["label_th"], row["label_en"], bool(row["free_text"]))
+    slot = site = None
+    if row["slot_id"] is not None:
+        site = Site(
+            row["site_id"],
+            row["name_th"],
+            row["name_en"],
+            row["address_th"],
+            row["address_en"],
+            row["district_th"],
+            row["district_en"],
+            row["position"],
+        )
+        slot = Slot(
+            row["slot_id"],
+            row["site_id"],
+            row["date"],
+            row["start"],
+            row["end"],
+            row["capacity"],
+            row["booked"],
+            row["held"],
+        )
+    terminal = None
+    if with_terminal and row["t_id"] is not None:
+        terminal = Terminal(row["t_id"], row["t_store"], row["t_channel"])
+    return BookingContext(
+        bool(row["replay"]),
+        hours,
+        option,
+        slot,
+        bool(row["registered"]),
+        citizen_key,
+        site=site,
+        claimed=claimed,
+        terminal=terminal,
+    )

@@ -58,6 +58,8 @@ from central.store.fleet_sql import FleetReadsStore
 from central.store.health import HealthStore
 from central.store.leases import LeasesStore
 from central.store.notifications import NotificationsStore
+from central.store.pg_batch_booking import PgBatchBooking
+from central.store.pg_batch_context import PgBatchContext
 from central.store.pg_booking import PgOneStatementBooking
 from central.store.pg_health import PgHealthWrites
 from central.store.pg_writes import PgBookingWrites
@@ -441,6 +443,8 @@ _WRITES = (
 
 class PostgresStore(
     PgConnections,
+    PgBatchBooking,
+    PgBatchContext,
     PgOneStatementBooking,
     PgBookingWrites,
     PgHealthWrites,

@@ -15,6 +15,7 @@ import pytest
 
 import central.store.pg_booking as pg_booking
 from central import references
+from central.store import PostgresStore
 from tests.central.conftest import booking_body, citizen
 
 pytestmark = pytest.mark.parametrize(
@@ -28,14 +29,14 @@ ID = "0000000{}-0000-4000-8000-000000000000"
 def statements(monkeypatch):
     """What the fast statement returned, one entry per time it ran (None: it booked nothing)."""
     ran: list[object] = []
-    inner = pg_booking.PgOneStatementBooking._book_in_one_statement
+    inner = PostgresStore._book_in_one_statement
 
     def spy(self, *args):
         made = inner(self, *args)
         ran.append(made)
         return made
 
-    monkeypatch.setattr(pg_booking.PgOneStatementBooking, "_book_in_one_statement", spy)
+    monkeypatch.setattr(PostgresStore, "_book_in_one_statement", spy)
     return ran
 
 
