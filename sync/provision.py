@@ -64,10 +64,17 @@ def default_terminal_id() -> str:
 
 
 def existing(path: Path) -> dict[str, Any]:
+    """The tables of the config being replaced, to keep what the technician does not give again.
+
+    Whatever is unreadable counts as no config (provisioning is how a broken terminal is
+    repaired): a missing file, bytes that are not UTF-8, TOML that does not parse or is nested
+    too deeply for the parser (a RecursionError, found by fuzz/config.py), and a table that is
+    not a table (`terminal = 5`)."""
     try:
-        return tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, tomllib.TOMLDecodeError):
+        loaded = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError, RecursionError):
         return {}
+    return {name: value for name, value in loaded.items() if isinstance(value, dict)}
 
 
 def write_private(path: Path, text: str, owner: str | None = None) -> None:
