@@ -41,6 +41,20 @@ def terminal(tmp: Path, url: str, tok: str) -> Terminal:
     return Terminal(config.load(path, env={"KIOSK_HOME": str(home / "data")}))
 
 
+#: Nothing listens on the discard port: every request is refused at once.
+DEAD_URL = "http://127.0.0.1:9"
+
+
+def offline_terminal(t: Terminal, tok: str) -> Terminal:
+    """The same terminal (config, journal, cache) cut off from its central, its breaker open, so
+    a booking is queued at once as a kiosk that has seen the central fail would queue it."""
+    offline = Terminal(t.config, token=tok)
+    offline.client.base_url = DEAD_URL
+    for _ in range(3):
+        offline.client.breaker.failure()
+    return offline
+
+
 def citizen_card(n: int) -> Card:
     data = dict(demo_person("bangkok", today_bangkok()).card)
     first12 = f"3{n:011d}"

@@ -33,13 +33,12 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from _terminal import book_args, open_slots, start_central, terminal
+from _terminal import book_args, offline_terminal, open_slots, start_central, terminal
 
 from kiosk.booking import cid_hash
 from kiosk.card import cid as cidlib
 from kiosk.card import cid_space
 from kiosk.card.model import Card
-from sync.terminal import Terminal
 
 Hash = Callable[[bytes, str], str]
 
@@ -57,10 +56,7 @@ def make_journal(tmp: Path, bookings: int, rng: random.Random) -> tuple[Path, Pa
         t = terminal(tmp, central.url, tok)
         assert t.cache.refresh(t.client).ok
         slots = open_slots(t)
-        offline = Terminal(t.config, token=tok)
-        offline.client.base_url = "http://127.0.0.1:9"  # nothing listens there
-        for _ in range(3):
-            offline.client.breaker.failure()  # open: the kiosk queues at once
+        offline = offline_terminal(t, tok)
         service = offline.booking_service()
         cids = []
         for n in range(bookings):

@@ -58,7 +58,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
 from _bodies import booking_body  # noqa: E402
-from _terminal import citizen_card  # noqa: E402
+from _terminal import DEAD_URL, citizen_card  # noqa: E402
 
 from kiosk.booking.model import Occupation  # noqa: E402
 from kiosk.cli.demo_env import DemoEnvironment  # noqa: E402
@@ -73,7 +73,6 @@ from sync.terminal import Terminal  # noqa: E402
 from tests.faultproxy import FaultProxy  # noqa: E402
 
 HOT_SITES = 5
-DEAD_URL = "http://127.0.0.1:9"  # nothing listens on the discard port: connection refused
 
 
 class Central:

@@ -19,9 +19,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _terminal import book_args, open_slots, start_central, terminal
-
-from sync.terminal import Terminal
+from _terminal import book_args, offline_terminal, open_slots, start_central, terminal
 
 
 def main() -> None:
@@ -36,11 +34,7 @@ def main() -> None:
             t = terminal(tmp, central.url, tok)
             assert t.cache.refresh(t.client).ok
             slots = open_slots(t)
-            offline = Terminal(t.config, token=tok)
-            offline.client.base_url = "http://127.0.0.1:9"  # nothing listens there
-            offline.client.breaker.failure()
-            offline.client.breaker.failure()
-            offline.client.breaker.failure()  # open: queue at once, as a kiosk would
+            offline = offline_terminal(t, tok)
             service = offline.booking_service()
             started = time.perf_counter()
             for n in range(args.n):
