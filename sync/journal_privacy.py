@@ -7,7 +7,7 @@ docs/journal-privacy.md has the whole account; in short:
   answered (confirmed, rejected or conflict).
 - A confirmed booking keeps its hash for CONFIRMED_RETENTION, so that while the terminal is
   offline the same customer is shown their booking at this terminal instead of booking again
-  (ui/controller.py shows a journal `confirmed` entry when the central cannot be asked); then the
+  (ui/effects.py shows a journal `confirmed` entry when the central cannot be asked); then the
   hash goes and the central's lookup is the only way to find it. A refusal the customer has not
   seen yet keeps its hash until the notice is shown at a card read, at most NOTICE_RETENTION.
 - Deleting is not enough with WAL: the old page images stay in the -wal until it is rewritten,

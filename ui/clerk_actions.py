@@ -155,7 +155,7 @@ class ClerkActions:
 
 
 def _printing():
-    from ui.controller import _printing as printing  # noqa: PLC0415 - lazy, as the controller
+    from ui.lazy_printing import printing  # noqa: PLC0415 - lazy, as the controller
 
     return printing()
 

@@ -37,6 +37,7 @@ from kiosk.card.model import Card
 from kiosk.errors import KioskError
 from kiosk.session import events as ev
 from kiosk.session import slips
+from kiosk.session.screens import Screen
 
 # events in ----------------------------------------------------------------------------------
 
@@ -290,6 +291,4 @@ class ContactChangeMixin:
 
 
 def _screen(name: str):
-    from kiosk.session.machine import Screen  # noqa: PLC0415 - machine imports us
-
     return Screen[name]

@@ -16,6 +16,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from kiosk.session import events as ev
+from kiosk.session.screens import RESTING_SCREENS
 
 
 class StaffMixin:
@@ -61,6 +62,4 @@ class StaffMixin:
 
 
 def _resting() -> frozenset:
-    from kiosk.session.machine import RESTING_SCREENS  # noqa: PLC0415 - machine imports us
-
     return RESTING_SCREENS
