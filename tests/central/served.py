@@ -69,14 +69,30 @@ class Served:
         return children(self.process.pid)
 
     def wait_for_workers(self, count: int | None = None, timeout: float = 30) -> list[int]:
-        """The worker pids once `count` (default: all) of them answer on the socket."""
+        """The worker pids once `count` (default: all) of them answer on the socket.
+
+        A worker process exists well before it accepts (it still imports the app), and on a
+        loaded machine the last one can take seconds: a race test released before then finds
+        only one worker answering. So each must have answered a request (new connections,
+        `X-Central-Worker`) before this returns."""
         count = count or self.workers
         deadline = time.monotonic() + timeout
-        while len(pids := self.worker_pids()) < count:
+        answered: set[int] = set()
+        while True:
+            pids = self.worker_pids()
+            if len(pids) >= count and len(answered & set(pids)) >= count:
+                return pids
             assert self.process.poll() is None, self.log_text()
-            assert time.monotonic() < deadline, f"{count} workers did not start: {pids}"
-            time.sleep(0.1)
-        return pids
+            assert time.monotonic() < deadline, (
+                f"{count} workers did not start answering: {pids}, answered {answered}"
+            )
+            for r in together([self._ask_config] * 6):  # at once: an idle worker takes some
+                if isinstance(r, requests.Response) and WORKER in r.headers:
+                    answered.add(int(r.headers[WORKER]))
+            time.sleep(0.05)
+
+    def _ask_config(self) -> requests.Response:
+        return requests.get(self.base + "/v1/config", headers={"Connection": "close"}, timeout=5)
 
     def log_text(self) -> str:
         return self.log.read_text(errors="replace")
