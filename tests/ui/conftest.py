@@ -177,6 +177,17 @@ def texts_of(widget: QWidget) -> list[str]:
     return out
 
 
+def to_existing(d: Driver, card_slot, central):
+    """The demo person who already has a booking inserts their card: the existing booking."""
+    d.wait_screen(Screen.WELCOME)
+    person = central.person("booked")
+    card_slot(person.card)
+    d.wait_screen(Screen.CONSENT)
+    d.next()
+    d.wait_screen(Screen.EXISTING)
+    return person
+
+
 def personal_data_on_screen(card: dict[str, Any], phone: str) -> list[str]:
     """Which pieces of this customer any widget in the application still holds."""
     return personal_data_in(QApplication.allWidgets(), card, phone)

@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QApplication
 
 from kiosk.session import Screen
 from sync.journal import SqliteJournal
-from tests.ui.conftest import Driver, personal_data_on_screen, texts_of
+from tests.ui.conftest import Driver, personal_data_on_screen, texts_of, to_existing
 from ui.keyboard import key_label
 
 OLD = "0812345678"
@@ -25,16 +25,6 @@ def held(central, cid: str):
     """The central's own record (full phone, occupation), read in-process."""
     c = central.central
     return c.store.active_booking(c.keys.citizen_key(cid))
-
-
-def to_existing(d: Driver, card_slot, central):
-    d.wait_screen(Screen.WELCOME)
-    person = central.person("booked")
-    card_slot(person.card)
-    d.wait_screen(Screen.CONSENT)
-    d.next()
-    d.wait_screen(Screen.EXISTING)
-    return person
 
 
 def start_change(d: Driver) -> None:
@@ -49,6 +39,17 @@ def start_change(d: Driver) -> None:
 def type_again(d: Driver, digits: str) -> None:
     for ch in digits:
         d.press(f"again-{ch}")
+
+
+def to_change_review(d: Driver, phone: str) -> None:
+    """From the existing booking to the review of a new `phone`, typed twice."""
+    start_change(d)
+    d.type_phone(phone)
+    d.next()
+    d.wait_screen(Screen.PHONE_AGAIN)
+    type_again(d, phone)
+    d.next()
+    d.wait_screen(Screen.CHANGE_REVIEW)
 
 
 def finish_and_check_nothing_left(d: Driver, card: dict, *phones: str) -> None:
@@ -144,13 +145,7 @@ def test_a_booking_changed_elsewhere_meanwhile_is_shown_as_it_now_stands(
     d = make_kiosk()
     person = to_existing(d, card_slot, central)
     seen = dict(d.s.existing)
-    start_change(d)
-    d.type_phone(NEW)
-    d.next()
-    d.wait_screen(Screen.PHONE_AGAIN)
-    type_again(d, NEW)
-    d.next()
-    d.wait_screen(Screen.CHANGE_REVIEW)
+    to_change_review(d, NEW)
     # meanwhile the customer moves the appointment on the website
     elsewhere = central.slot_id("scg-bang-sue", days=2, hour=14)
     reply = requests.patch(
@@ -177,13 +172,7 @@ def test_offline_a_change_needs_the_connection_and_the_reprint_is_offered(
 ):
     d = make_kiosk()
     person = to_existing(d, card_slot, central)
-    start_change(d)
-    d.type_phone(NEW)
-    d.next()
-    d.wait_screen(Screen.PHONE_AGAIN)
-    type_again(d, NEW)
-    d.next()
-    d.wait_screen(Screen.CHANGE_REVIEW)
+    to_change_review(d, NEW)
     central.stop()  # the central goes away before the customer confirms
     d.next()
     d.wait(lambda: d.s.screen == Screen.EXISTING and d.s.change_notice == "offline", 20000)

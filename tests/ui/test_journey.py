@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QScroller
 
 from kiosk.session import Screen
 from sync.journal import SqliteJournal
-from tests.ui.conftest import Driver, personal_data_on_screen, visible_labels
+from tests.ui.conftest import Driver, personal_data_on_screen, to_existing, visible_labels
 from ui.strings import age_text
 
 PHONE = "0812345678"
@@ -147,12 +147,7 @@ def test_each_route(make_kiosk, card_slot, central, key, answers, route, code):
 
 def test_an_existing_booking_is_changed_then_cancelled(make_kiosk, card_slot, central):
     d = make_kiosk()
-    d.wait_screen(Screen.WELCOME)
-    person = central.person("booked")
-    card_slot(person.card)
-    d.wait_screen(Screen.CONSENT)
-    d.next()
-    d.wait_screen(Screen.EXISTING)
+    person = to_existing(d, card_slot, central)
     before = dict(d.s.existing)
     assert d.find("existing-reference").text().endswith(before["reference"])
     d.press("change")
