@@ -1,6 +1,7 @@
 """CPU time of the central's server processes, and a private PostgreSQL cluster to measure in.
 
-Not a benchmark itself (the leading underscore keeps it apart): `central_load.py` uses it.
+Not a benchmark itself (the leading underscore keeps it apart): `central_load.py` and
+`fleet.py` use it (and `start_serve`, the central in its own process).
 
 Why a private cluster: the CPU of "all server processes" includes the PostgreSQL backends, and
 on a shared machine the tests' cluster serves other people's queries too. A cluster of our own
@@ -17,11 +18,14 @@ exited).
 from __future__ import annotations
 
 import contextlib
+import http.client
 import os
 import shutil
 import socket
 import subprocess
+import sys
 import tempfile
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -34,6 +38,39 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
+
+
+CLI = [sys.executable, "-c", "from central.cli import main; raise SystemExit(main())"]
+
+
+def start_serve(
+    tmp: Path, args: list[str], token: str, workers: int = 1
+) -> tuple[subprocess.Popen, int]:
+    """`kiosk-central serve ARGS --port P` in its own process (stderr to tmp/server.log), once
+    `/v1/config` answers 200 for `token`; (process, port). Exits the bench with the server's
+    log if it does not start within 30 s."""
+    port = free_port()
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    command = [*CLI, "serve", *args, "--port", str(port)]
+    with (tmp / "server.log").open("wb") as log:
+        server = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=log)
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
+            conn.request("GET", "/v1/config", headers={"Authorization": f"Bearer {token}"})
+            if conn.getresponse().status == 200:
+                conn.close()
+                # every worker up: uvicorn's workers accept on one socket; give them a moment
+                time.sleep(0.5 * workers)
+                return server, port
+        except OSError:
+            pass
+        if time.monotonic() > deadline or server.poll() is not None:
+            server.kill()
+            sys.stderr.write((tmp / "server.log").read_text(errors="replace")[-3000:])
+            raise SystemExit("the central did not start")
+        time.sleep(0.1)
 
 
 def _stat(pid: int) -> tuple[int, int, int] | None:

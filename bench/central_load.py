@@ -57,10 +57,9 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import _profile
 from _bodies import booking_body, make_cid
-from _server_cpu import Cluster, TreeSample, free_port, private_cluster
+from _server_cpu import CLI, Cluster, TreeSample, private_cluster, start_serve
 
 ROOT = Path(__file__).resolve().parent.parent
-CLI = [sys.executable, "-c", "from central.cli import main; raise SystemExit(main())"]
 DBNAME = "kiosk_bench"
 HOT_CAPACITY = 1_000_000
 
@@ -193,7 +192,6 @@ class Outcome:
 
 
 def _serve(tmp: Path, config: Config, capacity: int, args) -> tuple[subprocess.Popen, int, str]:
-    port = free_port()
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     db = ["--db", config.db, "--keys-dir", str(tmp / "keys")]
     token = subprocess.run(
@@ -203,12 +201,8 @@ def _serve(tmp: Path, config: Config, capacity: int, args) -> tuple[subprocess.P
         check=True,
         env=env,
     ).stdout.strip()
-    command = [
-        *CLI,
-        "serve",
+    args_ = [
         *db,
-        "--port",
-        str(port),
         "--demo",
         "--always-open",
         "--capacity",
@@ -223,25 +217,8 @@ def _serve(tmp: Path, config: Config, capacity: int, args) -> tuple[subprocess.P
         "--workers",
         str(config.workers),
     ]
-    with (tmp / "server.log").open("wb") as log:
-        server = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=log)
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
-            conn.request("GET", "/v1/config", headers={"Authorization": f"Bearer {token}"})
-            if conn.getresponse().status == 200:
-                conn.close()
-                # every worker up: uvicorn's workers accept on one socket; give them a moment
-                time.sleep(0.5 * config.workers)
-                return server, port, token
-        except OSError:
-            pass
-        if time.monotonic() > deadline or server.poll() is not None:
-            server.kill()
-            sys.stderr.write((tmp / "server.log").read_text(errors="replace")[-3000:])
-            raise SystemExit("the central did not start")
-        time.sleep(0.1)
+    server, port = start_serve(tmp, args_, token, config.workers)
+    return server, port, token
 
 
 def run_one(config: Config, args, cluster: Cluster | None) -> Outcome:

@@ -23,7 +23,6 @@ from __future__ import annotations
 import argparse
 import contextlib
 import http.client
-import os
 import subprocess
 import sys
 import tempfile
@@ -36,37 +35,18 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import _profile
 from _fleet_seed import enrol, report, time_console, time_reads, token
-from _server_cpu import TreeSample, free_port, private_cluster
+from _server_cpu import TreeSample, private_cluster, start_serve
 
 ROOT = Path(__file__).resolve().parent.parent
-CLI = [sys.executable, "-c", "from central.cli import main; raise SystemExit(main())"]
 DBNAME = "fleet"
 
 
 def serve(db: str, tmp: Path, workers: int) -> tuple[subprocess.Popen, int]:
-    port = free_port()
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    command = [*CLI, "serve", "--db", db, "--keys-dir", str(tmp / "keys"), "--port", str(port)]
-    command += ["--no-access-log", "--log-level", "warning", "--max-in-flight", "1024"]
+    args = ["--db", db, "--keys-dir", str(tmp / "keys")]
+    args += ["--no-access-log", "--log-level", "warning", "--max-in-flight", "1024"]
     if workers > 1:
-        command += ["--workers", str(workers)]
-    log = (tmp / "server.log").open("wb")
-    server = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=log)
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            c = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
-            c.request("GET", "/v1/config", headers={"Authorization": f"Bearer {token(0)}"})
-            if c.getresponse().status == 200:
-                time.sleep(0.5 * workers)
-                return server, port
-        except OSError:
-            pass
-        if time.monotonic() > deadline or server.poll() is not None:
-            server.kill()
-            sys.stderr.write((tmp / "server.log").read_text(errors="replace")[-3000:])
-            raise SystemExit("the central did not start")
-        time.sleep(0.1)
+        args += ["--workers", str(workers)]
+    return start_serve(tmp, args, token(0), workers)
 
 
 def drive(port: int, n: int, rate: float, seconds: float, threads: int) -> tuple[int, dict]:
