@@ -54,7 +54,13 @@ class SqliteStore(
         #: Seals and opens the personal columns (central/sealed_fields.py). Without one, the
         #: key the central keeps beside this file (`FILE.keys/`), created if missing, as
         #: `serve` would.
-        self.sealer = sealer or ServerKeys.load_or_create(keys_dir_for(path)).field_sealer()
+        beside = keys_dir_for(path)
+        had_keys = beside.exists()
+        self.sealer = sealer or ServerKeys.load_or_create(beside).field_sealer()
+        #: Migration 10 seals clear rows only with the central's own key: the one given, or the
+        #: one beside the file if it was there before (a key made just now, for a central whose
+        #: keys live elsewhere, would seal its rows under a key that central does not have).
+        self._migration_sealer = self.sealer if sealer is not None or had_keys else None
         # Several processes opening a new database at once: switching it to WAL takes an
         # exclusive lock, and SQLite answers "database is locked" at once, without waiting in
         # the busy handler, when two connections would deadlock; the loser simply tries again.
@@ -64,7 +70,7 @@ class SqliteStore(
                 conn = self._conn()
                 conn.execute("PRAGMA journal_mode=WAL")
                 before = _version(conn)
-                self.schema_version = migrations.migrate(conn, self.path, self.sealer)
+                self.schema_version = migrations.migrate(conn, self.path, self._migration_sealer)
                 if before < migrations.SEALED_AT_REST <= self.schema_version:
                     # the pages and WAL frames that held the clear rows: zeroed (secure_delete,
                     # connection.py) and folded into the file, so no copy of them stays behind

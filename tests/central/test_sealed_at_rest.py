@@ -213,6 +213,7 @@ def test_migration_10_seals_the_clear_rows_of_a_version_9_database(
     assert any(people[0][0].card["cid"] in v for v in _raw_values(first))
     first.stop()
     first.central.store.close()
+    _refused_without_the_key(db, first.central.settings.db, tmp_path)
     again = start_central(tmp_path, db=db)  # opening migrates: 9 -> 10
     try:
         assert again.central.store.schema_version == 10
@@ -239,3 +240,20 @@ def test_migration_10_seals_the_clear_rows_of_a_version_9_database(
         reopened.close()
     finally:
         again.stop()
+
+
+def _refused_without_the_key(url: str | None, path: Path | str, tmp_path: Path) -> None:
+    """Clear rows and no key of the central's: the migration refuses rather than seal them
+    under a key the central does not have (SQLite: a copy of the file with no keys beside)."""
+    from central.store import PostgresStore, SqliteStore
+
+    if url is not None:
+        opened = lambda: PostgresStore(url)  # noqa: E731
+    else:
+        copy = tmp_path / "elsewhere" / "copy.db"
+        copy.parent.mkdir()
+        copy.write_bytes(Path(path).read_bytes())
+        opened = lambda: SqliteStore(copy)  # noqa: E731
+    with pytest.raises(StoreError) as refused:
+        opened()
+    assert "in clear" in refused.value.en and "--keys-dir" in refused.value.th
