@@ -498,7 +498,9 @@ def build_parser() -> argparse.ArgumentParser:
         help="apply the schema migrations; the version",
         description=(
             "Applies the numbered schema migrations (the same list on SQLite and PostgreSQL) "
-            "and prints `schema version N`; `serve` does the same at start"
+            "and prints `schema version N`; `serve` does the same at start. Migration 10 seals "
+            "the personal data of earlier rows with the central's booking-sealing key: give "
+            "`--keys-dir` where serve has it (always with a URL)"
         ),
     )
     migrate.set_defaults(handler=cmd_migrate)
