@@ -70,9 +70,14 @@ def _instant(text: str) -> datetime:
 
 
 def _store(args: argparse.Namespace):
+    from central.keys import ServerKeys
     from central.store import open_store
 
-    return open_store(_db(args))
+    # The personal columns open with the central's key: --keys-dir's, or (SQLite) the one
+    # beside the file, which the store finds itself; a URL without --keys-dir gets none.
+    keys_dir = getattr(args, "keys_dir", None)
+    sealer = ServerKeys.load_or_create(keys_dir).field_sealer() if keys_dir else None
+    return open_store(_db(args), sealer=sealer)
 
 
 def serve_settings(args: argparse.Namespace, *, demo: bool):
@@ -493,7 +498,9 @@ def build_parser() -> argparse.ArgumentParser:
         help="apply the schema migrations; the version",
         description=(
             "Applies the numbered schema migrations (the same list on SQLite and PostgreSQL) "
-            "and prints `schema version N`; `serve` does the same at start"
+            "and prints `schema version N`; `serve` does the same at start. Migration 10 seals "
+            "the personal data of earlier rows with the central's booking-sealing key: give "
+            "`--keys-dir` where serve has it (always with a URL)"
         ),
     )
     migrate.set_defaults(handler=cmd_migrate)

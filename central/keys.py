@@ -1,6 +1,6 @@
 """The central's secrets, in files beside the database, created on first serve.
 
-Four secrets, each in its own file so each can be rotated or backed up on its own:
+Five secrets, each in its own file so each can be rotated or backed up on its own:
 
 - `rule-signing.ed25519`: signs the rule sets terminals accept (a terminal refuses any rule set it
   cannot verify, so this key decides what "eligible" means on every terminal);
@@ -9,7 +9,10 @@ Four secrets, each in its own file so each can be rotated or backed up on its ow
 - `journal-sealing.x25519`: opens the personal data terminals sealed in their offline journals; a
   copy of it is as good as a copy of every queued booking, so it never leaves this directory;
 - `citizen-hash.secret`: the HMAC key that turns a citizen ID into the lookup key stored in the
-  database, so a copy of the database alone cannot be searched for a known ID by hashing guesses.
+  database, so a copy of the database alone cannot be searched for a known ID by hashing guesses;
+- `booking-sealing.aes256`: the AES-256-GCM key that seals each booking's card and phone, and each
+  SMS's phone, in the database (central/sealed_fields.py), so a copy of the database alone holds
+  no names, IDs or phone numbers.
 
 Files are created with mode 0600 in a 0700 directory, atomically (O_EXCL), so two servers starting
 at once cannot end up with different keys. Keys are stored as one line of base64 (the format
@@ -28,6 +31,7 @@ from pathlib import Path
 from cryptography.hazmat.primitives.asymmetric import ed25519, x25519
 
 from central.errors import StoreError
+from central.sealed_fields import FieldSealer
 from kiosk.keys import (
     b64,
     key_id,
@@ -43,6 +47,7 @@ RULE_SIGNING = "rule-signing.ed25519"
 JOURNAL_SEALING = "journal-sealing.x25519"
 CITIZEN_HASH = "citizen-hash.secret"
 LEASE_SIGNING = "lease-signing.ed25519"
+BOOKING_SEALING = "booking-sealing.aes256"
 
 
 def keys_dir_for(db_path: str | Path) -> Path:
@@ -76,6 +81,7 @@ class ServerKeys:
     journal_sealing: x25519.X25519PrivateKey
     citizen_secret: bytes
     lease_signing: ed25519.Ed25519PrivateKey
+    booking_sealing: bytes
 
     @classmethod
     def load_or_create(cls, directory: str | Path) -> ServerKeys:
@@ -98,15 +104,30 @@ class ServerKeys:
         _create_secret_file(
             lease, (b64(raw_private(ed25519.Ed25519PrivateKey.generate())) + "\n").encode()
         )
-        for path in (signing, sealing, citizen, lease):
+        # A keys directory from before sealing at rest gets its key on the first open after
+        # (migration 10 then seals the rows written in clear before).
+        booking = directory / BOOKING_SEALING
+        _create_secret_file(booking, (b64(secrets.token_bytes(32)) + "\n").encode())
+        for path in (signing, sealing, citizen, lease, booking):
             _check_private(path)
         secret = unb64(citizen.read_text(encoding="ascii"), "the citizen hash secret")
+        booking_key = unb64(booking.read_text(encoding="ascii"), "the booking-sealing key")
+        if len(booking_key) != 32:
+            raise StoreError(
+                f"key file {str(booking)!r} does not hold 32 bytes of base64",
+                th="ไฟล์กุญแจเข้ารหัสข้อมูลการจองไม่ถูกต้อง (ต้องเป็น 32 ไบต์ base64)",
+            )
         return cls(
             load_ed25519_private(signing),
             load_x25519_private(sealing),
             secret,
             load_ed25519_private(lease),
+            booking_key,
         )
+
+    def field_sealer(self) -> FieldSealer:
+        """What the store seals and opens the personal columns with (central/sealed_fields.py)."""
+        return FieldSealer(self.booking_sealing)
 
     def citizen_key(self, cid: str) -> str:
         """The stored identity of a citizen: HMAC-SHA256 of the CID under the server secret."""

@@ -70,7 +70,9 @@ class Central:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
         self.keys = ServerKeys.load_or_create(settings.keys_path)
-        self.store = open_store(settings.db, synchronous=settings.synchronous)
+        self.store = open_store(
+            settings.db, synchronous=settings.synchronous, sealer=self.keys.field_sealer()
+        )
         shared = isinstance(self.store, PostgresStore)
         self._writer = ThreadPoolExecutor(
             max_workers=PG_WRITERS if shared else 1, thread_name_prefix="central-writer"

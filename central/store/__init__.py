@@ -18,6 +18,7 @@ transaction retried on a conflict). `open_store` picks one from what `--db` name
 
 from pathlib import Path
 
+from central.sealed_fields import FieldSealer
 from central.store.leases import LeaseClaim, LeasePolicy, LeaseSeat, Refreshed, Spent
 from central.store.migrations import LATEST as SCHEMA_VERSION
 from central.store.postgres import PostgresStore, is_postgres_url
@@ -34,13 +35,17 @@ from central.store.records import (
 from central.store.sqlite import SqliteStore
 
 
-def open_store(db: str | Path, *, synchronous: str = "FULL") -> SqliteStore | PostgresStore:
+def open_store(
+    db: str | Path, *, synchronous: str = "FULL", sealer: FieldSealer | None = None
+) -> SqliteStore | PostgresStore:
     """The store `db` names: a `postgresql://` URL opens a `PostgresStore`, anything else is the
     path of a SQLite file. Either is migrated to the latest schema before it is returned.
-    `synchronous` is SQLite's; PostgreSQL commits with its own `synchronous_commit` (on)."""
+    `synchronous` is SQLite's; PostgreSQL commits with its own `synchronous_commit` (on).
+    `sealer`: the central's personal-column key (`ServerKeys.field_sealer`); a SQLite file
+    finds its own beside it when not given, a URL cannot."""
     if is_postgres_url(str(db)):
-        return PostgresStore(str(db))
-    return SqliteStore(db, synchronous=synchronous)
+        return PostgresStore(str(db), sealer=sealer)
+    return SqliteStore(db, synchronous=synchronous, sealer=sealer)
 
 
 __all__ = [

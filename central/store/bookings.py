@@ -30,6 +30,7 @@ from central.errors import (
     StoreError,
     VersionMismatch,
 )
+from central.sealed_fields import FieldSealer
 from central.store.connection import Connections, iso
 from central.store.notifications import (
     creation_event,
@@ -53,7 +54,7 @@ class BookingsStore(Connections):
 
     def _booking(self, conn: sqlite3.Connection, where: str, params: tuple) -> Booking | None:
         row = conn.execute(self._BOOKING_SELECT + where, params).fetchone()
-        return None if row is None else booking_row(row)
+        return None if row is None else booking_row(row, self.sealer)
 
     def booking_by_id(self, booking_id: str) -> Booking | None:
         return self._booking(self._conn(), "WHERE b.booking_id = ?", (booking_id,))
@@ -109,7 +110,7 @@ class BookingsStore(Connections):
                 "OR (b.citizen_key = ? AND b.status != 'cancelled')",
                 (new.booking_id, new.citizen_key),
             ).fetchall()
-            found = [booking_row(r) for r in rows]
+            found = [booking_row(r, self.sealer) for r in rows]
             existing = next((b for b in found if b.booking_id == new.booking_id), None)
             if existing is not None:
                 return self._replayed(existing, new)
@@ -128,6 +129,7 @@ class BookingsStore(Connections):
                 # the only thing this transaction commits (the refusal is raised after it).
                 enqueue_refused(
                     c,
+                    self.sealer,
                     new.booking_id,
                     new.phone,
                     slot_subject(c, new.slot_id),
@@ -146,7 +148,7 @@ class BookingsStore(Connections):
                 # a kiosk's ordinary online booking announces nothing and costs no statement.
                 event = creation_event(new.queued, new.channel, created.status)
                 if event is not None and new.announce:
-                    enqueue_for(c, created, event, f"{reference}:{event}", now)
+                    enqueue_for(c, self.sealer, created, event, f"{reference}:{event}", now)
                 crash_point("central-before-commit")
         if refusal is not None:
             raise refusal
@@ -169,7 +171,7 @@ class BookingsStore(Connections):
                 return False
             event = creation_event(True, booking.channel, booking.status)
             assert event is not None
-            return enqueue_for(c, booking, event, f"{booking.reference}:{event}", now)
+            return enqueue_for(c, self.sealer, booking, event, f"{booking.reference}:{event}", now)
 
     def _record_booking(
         self, c: sqlite3.Connection, new: NewBooking, now: datetime, stamp: str, release: bool
@@ -177,7 +179,7 @@ class BookingsStore(Connections):
         """Issue a reference and insert the booking under it (and end its claim in flight when
         `release`); the reference. PostgreSQL does it in one statement (`pg_writes`)."""
         reference = issue_reference(c, "booking", now)
-        insert_booking(c, new, reference, stamp)
+        insert_booking(c, new, reference, stamp, self.sealer)
         if release:
             c.execute("DELETE FROM requests_in_flight WHERE idempotency_key = ?", (new.booking_id,))
         return reference
@@ -225,7 +227,10 @@ class BookingsStore(Connections):
             ):
                 if key in changes:
                     sets.append(f"{column} = ?")
-                    params.append(changes[key])
+                    value = changes[key]
+                    if key == "phone":  # sealed at rest (central/sealed_fields.py)
+                        value = self.sealer.seal(booking.booking_id, value)
+                    params.append(value)
             c.execute(
                 f"UPDATE bookings SET {', '.join(sets)} WHERE booking_id = ?",  # noqa: S608
                 (*params, booking.booking_id),
@@ -236,7 +241,7 @@ class BookingsStore(Connections):
             if moved or changed.phone != booking.phone:
                 # to the number now on the booking: a new phone hears of its own booking
                 event_id = f"{changed.reference}:changed:{changed.version}"
-                enqueue_for(c, changed, "changed", event_id, now)
+                enqueue_for(c, self.sealer, changed, "changed", event_id, now)
         return changed
 
     def cancel(
@@ -259,8 +264,8 @@ class BookingsStore(Connections):
         assert cancelled is not None
         return cancelled
 
-    @staticmethod
     def _cancel(
+        self,
         c: sqlite3.Connection,
         booking: Booking,
         reason: str,
@@ -278,7 +283,7 @@ class BookingsStore(Connections):
             c.execute(
                 "UPDATE slots SET booked = booked - 1 WHERE slot_id = ?", (booking.slot.slot_id,)
             )
-            enqueue_for(c, booking, event, f"{booking.reference}:{event}", now)
+            enqueue_for(c, self.sealer, booking, event, f"{booking.reference}:{event}", now)
 
     def verify_pending(self, now: datetime) -> tuple[int, int]:
         """Settle provisional bookings against the registry: (confirmed, cancelled)."""
@@ -293,16 +298,21 @@ class BookingsStore(Connections):
             for row in confirmed:
                 booking = self._booking(c, "WHERE b.booking_id = ?", (row[0],))
                 assert booking is not None
-                enqueue_for(c, booking, "verified", f"{booking.reference}:verified", now)
+                enqueue_for(
+                    c, self.sealer, booking, "verified", f"{booking.reference}:verified", now
+                )
             rejected = c.execute(
                 self._BOOKING_SELECT + "WHERE b.status = 'pending-verification'"
             ).fetchall()
             for row in rejected:
-                self._cancel(c, booking_row(row), "not-in-registry", now, "not-verified")
+                self._cancel(
+                    c, booking_row(row, self.sealer), "not-in-registry", now, "not-verified"
+                )
         return len(confirmed), len(rejected)
 
 
-def booking_row(r: sqlite3.Row) -> Booking:
+def booking_row(r: sqlite3.Row, sealer: FieldSealer) -> Booking:
+    """A booking read back; its phone opened (the card stays sealed: nothing here reads it)."""
     slot = Slot(
         r["slot_id"],
         r["s_site_id"],
@@ -332,7 +342,7 @@ def booking_row(r: sqlite3.Row) -> Booking:
         channel=r["channel"],
         terminal_id=r["terminal_id"],
         masked_cid=r["masked_cid"],
-        phone=r["phone"],
+        phone=sealer.open_(r["booking_id"], r["phone"], "phone"),
         occupation_code=r["occupation_code"],
         occupation_other=r["occupation_other"],
         confirmed_at=r["confirmed_at"],
@@ -396,15 +406,20 @@ BOOKING_COLUMNS = (
 )
 
 
-def insert_booking(c: sqlite3.Connection, new: NewBooking, reference: str, stamp: str) -> None:
+def insert_booking(
+    c: sqlite3.Connection, new: NewBooking, reference: str, stamp: str, sealer: FieldSealer
+) -> None:
     c.execute(
         f"INSERT INTO bookings({BOOKING_COLUMNS}) "  # noqa: S608 - constant column names
         "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-        booking_values(new, reference, stamp),
+        booking_values(new, reference, stamp, sealer),
     )
 
 
-def booking_values(new: NewBooking, reference: str, stamp: str) -> tuple[Any, ...]:
+def booking_values(
+    new: NewBooking, reference: str, stamp: str, sealer: FieldSealer
+) -> tuple[Any, ...]:
+    """The row `insert_booking` writes; the card and phone sealed under the booking id."""
     return (
         new.booking_id,
         reference,
@@ -414,8 +429,8 @@ def booking_values(new: NewBooking, reference: str, stamp: str) -> tuple[Any, ..
         new.channel,
         new.terminal_id,
         new.masked_cid,
-        json.dumps(new.card, ensure_ascii=False),
-        new.phone,
+        sealer.seal(new.booking_id, json.dumps(new.card, ensure_ascii=False)),
+        sealer.seal(new.booking_id, new.phone),
         new.occupation_code,
         new.occupation_other,
         json.dumps(new.answers),

@@ -18,6 +18,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from central.errors import StoreError
+from central.sealed_fields import FieldSealer
 from kiosk.dates import BANGKOK
 
 
@@ -45,6 +46,9 @@ def create_private(path: str) -> None:
 class Connections:
     """Per-thread connections to one database file, and the write transaction."""
 
+    #: The personal columns' sealer (central/sealed_fields.py), set by the store that is made.
+    sealer: FieldSealer
+
     def __init__(self, path: str | Path, *, synchronous: str = "FULL") -> None:
         self.path = str(path)
         if synchronous.upper() not in ("FULL", "NORMAL", "EXTRA"):
@@ -68,6 +72,9 @@ class Connections:
             conn.execute(f"PRAGMA synchronous={self.synchronous}")
             conn.execute("PRAGMA foreign_keys=ON")
             conn.execute("PRAGMA busy_timeout=10000")
+            # Freed content (a row rewritten sealed by migration 10, an SMS phone blanked once
+            # sent) is overwritten with zeros rather than left readable in free pages.
+            conn.execute("PRAGMA secure_delete=ON")
             self._local.conn = conn
             with self._lock:
                 self._all.append(conn)

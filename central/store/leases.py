@@ -31,6 +31,7 @@ from typing import Any
 
 from central.crash import crash_point
 from central.errors import AlreadyBooked, LeaseExpired, LeaseInvalid
+from central.sealed_fields import FieldSealer
 from central.store.bookings import BookingsStore, insert_booking, issue_reference
 from central.store.connection import iso
 from central.store.notifications import enqueue_refused, slot_subject
@@ -467,10 +468,10 @@ class LeasesStore(BookingsStore):
                     else:
                         refusal = LeaseExpired(claim.lease_id, iso(use_until), full=True)
                 if refusal is None:
-                    insert_booking(c, new, claim.reference, stamp)
+                    insert_booking(c, new, claim.reference, stamp, self.sealer)
                     created = self._booking(c, "WHERE b.booking_id = ?", (new.booking_id,))
                     crash_point("central-before-commit")
-            _announce_refusal(c, new, refusal, now)
+            _announce_refusal(c, self.sealer, new, refusal, now)
         if refusal is not None:
             raise refusal
         assert created is not None
@@ -579,11 +580,13 @@ def _lease_seat(row: Mapping[str, Any]) -> LeaseSeat:
     )
 
 
-def _announce_refusal(c: Any, new: NewBooking, refusal: Exception | None, now: datetime) -> None:
+def _announce_refusal(
+    c: Any, sealer: FieldSealer, new: NewBooking, refusal: Exception | None, now: datetime
+) -> None:
     """A queued lease-backed booking refused: the customer holds a slip saying "confirmed"
     that the central does not honour, and must hear it (DESIGN §12), in the transaction of
     the refusal. A booking made from its lease announces nothing: its slip already is final."""
     if refusal is None or not new.queued:
         return
     other = refusal.extra.get("reference") if isinstance(refusal, AlreadyBooked) else None
-    enqueue_refused(c, new.booking_id, new.phone, slot_subject(c, new.slot_id), now, other)
+    enqueue_refused(c, sealer, new.booking_id, new.phone, slot_subject(c, new.slot_id), now, other)

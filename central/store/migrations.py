@@ -26,13 +26,15 @@ only knew that key, refuses a database it no longer understands instead of writi
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from central.errors import StoreError
+from central.sealed_fields import FieldSealer
 from central.store.migration_fleet_reads import V8_FLEET_READS, pg_v8
+from central.store.migration_sealed_fields import seal_clear_rows
 from central.store.migrations_console import V6_CONSOLE, postgres_v6
 from kiosk.dates import BANGKOK
 
@@ -45,6 +47,9 @@ class Migration:
     statements: Sequence[str]
     #: The PostgreSQL statements; None: `to_postgres` of each SQLite statement.
     postgres: Sequence[str] | None = None
+    #: Python run after the statements, in the same transaction: (connection, the central's
+    #: field sealer or None, the placeholder `?` or `%s`).
+    python: Callable[[Any, FieldSealer | None, str], Any] | None = None
 
     def postgres_statements(self) -> list[str]:
         if self.postgres is not None:
@@ -346,10 +351,14 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(7, "request claims unlogged", (), V7_CLAIMS_UNLOGGED_PG),
     Migration(8, "stores and the fleet's attention columns", V8_FLEET_READS, pg_v8()),
     Migration(9, "console stats indexes", V9_STATS_INDEXES),
+    # Issue 15's audit: the personal data written in clear before, sealed in place.
+    Migration(10, "personal data sealed at rest", (), (), seal_clear_rows),
 )
 
 
 LATEST = MIGRATIONS[-1].version
+#: The migration that sealed the personal columns (SQLite checkpoints after it).
+SEALED_AT_REST = 10
 
 _LEDGER = """CREATE TABLE IF NOT EXISTS schema_migrations (
     version INTEGER PRIMARY KEY,
@@ -391,8 +400,9 @@ def _stamp() -> str:
     return datetime.now(tz=BANGKOK).isoformat(timespec="seconds")
 
 
-def migrate(conn: sqlite3.Connection, path: str) -> int:
-    """Bring the database on `conn` (autocommit mode) to LATEST; the version it ends at."""
+def migrate(conn: sqlite3.Connection, path: str, sealer: FieldSealer | None = None) -> int:
+    """Bring the database on `conn` (autocommit mode) to LATEST; the version it ends at.
+    `sealer`: the central's, for migration 10 (a database with clear rows refuses without)."""
     while True:
         conn.execute("BEGIN IMMEDIATE")
         try:
@@ -408,6 +418,8 @@ def migrate(conn: sqlite3.Connection, path: str) -> int:
             step = next_step(current)
             for statement in step.statements:
                 conn.execute(statement)
+            if step.python is not None:
+                step.python(conn, sealer, "?")
             conn.execute(
                 "INSERT INTO schema_migrations(version, name, applied_at) VALUES (?, ?, ?)",
                 (step.version, step.name, _stamp()),
@@ -428,7 +440,7 @@ def migrate(conn: sqlite3.Connection, path: str) -> int:
 PG_MIGRATION_LOCK = 0x6B696F736B  # "kiosk"
 
 
-def migrate_postgres(conn: Any, url: str) -> int:
+def migrate_postgres(conn: Any, url: str, sealer: FieldSealer | None = None) -> int:
     """Bring the PostgreSQL database on `conn` (a psycopg connection in autocommit mode) to
     LATEST; the version it ends at. Each step in its own transaction under the advisory lock."""
     while True:
@@ -447,6 +459,8 @@ def migrate_postgres(conn: Any, url: str) -> int:
             step = next_step(current)
             for statement in step.postgres_statements():
                 conn.execute(statement)
+            if step.python is not None:
+                step.python(conn, sealer, "%s")
             conn.execute(
                 "INSERT INTO schema_migrations(version, name, applied_at) VALUES (%s, %s, %s)",
                 (step.version, step.name, _stamp()),

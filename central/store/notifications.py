@@ -23,6 +23,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from central.notify import messages
+from central.sealed_fields import FieldSealer
 from central.store.connection import Connections, iso
 from central.store.records import Booking
 from kiosk.booking.phone import masked as masked_phone
@@ -66,13 +67,13 @@ class Notification:
         }
 
 
-def _row(r: Any) -> Notification:
+def _row(r: Any, sealer: FieldSealer) -> Notification:
     return Notification(
         id=int(r["id"]),
         event_id=r["event_id"],
         reference=r["reference"],
         event=r["event"],
-        phone=r["phone"],
+        phone=sealer.open_optional(r["event_id"], r["phone"]),
         text=r["text"],
         state=r["state"],
         attempts=int(r["attempts"]),
@@ -86,6 +87,7 @@ def _row(r: Any) -> Notification:
 
 def enqueue(
     c: sqlite3.Connection,
+    sealer: FieldSealer,
     *,
     event_id: str,
     event: str,
@@ -101,14 +103,27 @@ def enqueue(
             "INSERT INTO notifications(event_id, reference, event, phone, text, state, "
             "attempts, next_attempt_at, created_at) VALUES (?, ?, ?, ?, ?, 'pending', 0, ?, ?) "
             "ON CONFLICT(event_id) DO NOTHING",
-            (event_id, reference, event, phone, messages.text(event, subject), stamp, stamp),
+            (
+                event_id,
+                reference,
+                event,
+                sealer.seal(event_id, phone),
+                messages.text(event, subject),
+                stamp,
+                stamp,
+            ),
         ).rowcount
         == 1
     )
 
 
 def enqueue_for(
-    c: sqlite3.Connection, booking: Booking, event: str, event_id: str, now: datetime
+    c: sqlite3.Connection,
+    sealer: FieldSealer,
+    booking: Booking,
+    event: str,
+    event_id: str,
+    now: datetime,
 ) -> bool:
     """The row announcing `event` about `booking` (its phone, site, date and time)."""
     subject = messages.Subject(
@@ -116,6 +131,7 @@ def enqueue_for(
     )
     return enqueue(
         c,
+        sealer,
         event_id=event_id,
         event=event,
         reference=booking.reference,
@@ -140,6 +156,7 @@ def creation_event(queued: bool, channel: str, status: str) -> str | None:
 
 def enqueue_refused(
     c: sqlite3.Connection,
+    sealer: FieldSealer,
     booking_id: str,
     phone: str,
     slot: tuple[str, str, str],
@@ -150,6 +167,7 @@ def enqueue_refused(
     date and start). One per booking id, whatever refused it and however often."""
     return enqueue(
         c,
+        sealer,
         event_id=f"{booking_id}:refused",
         event="refused" if other_reference is None else "already-booked",
         reference=other_reference,
@@ -181,7 +199,8 @@ class NotificationsStore(Connections):
         outside the store (hours, eligibility, the request's content): one per booking id.
         `reference`: the citizen's other booking, when the refusal is already-booked."""
         with self._write() as c:
-            return enqueue_refused(c, booking_id, phone, slot_subject(c, slot_id), now, reference)
+            subject = slot_subject(c, slot_id)
+            return enqueue_refused(c, self.sealer, booking_id, phone, subject, now, reference)
 
     def claim_notifications(
         self, now: datetime, hold: timedelta, limit: int = 20
@@ -202,7 +221,7 @@ class NotificationsStore(Connections):
                 "RETURNING *",
                 {"now": stamp, "until": iso(now + hold), "limit": limit},
             ).fetchall()
-        return sorted((_row(r) for r in rows), key=lambda n: n.id)
+        return sorted((_row(r, self.sealer) for r in rows), key=lambda n: n.id)
 
     def settle_notification(
         self,
@@ -247,4 +266,4 @@ class NotificationsStore(Connections):
             )
             .fetchall()
         )
-        return [_row(r) for r in rows]
+        return [_row(r, self.sealer) for r in rows]

@@ -36,6 +36,7 @@ from datetime import datetime
 from typing import Any
 
 from central import references
+from central.sealed_fields import FieldSealer
 from central.store.batching import Batcher
 from central.store.bookings import BOOKING_COLUMNS, booking_values
 from central.store.connection import Connections, iso
@@ -78,10 +79,12 @@ _SQL = (
 Item = tuple[NewBooking, datetime, bool]
 
 
-def batch_params(items: Sequence[Item]) -> tuple[list[Any], ...]:
+def batch_params(items: Sequence[Item], sealer: FieldSealer) -> tuple[list[Any], ...]:
     """The statement's parameters: one array per booking column, then the keys whose claim
     in flight ends with their booking."""
-    rows = [booking_values(new, references.new_reference(), iso(now)) for new, now, _ in items]
+    rows = [
+        booking_values(new, references.new_reference(), iso(now), sealer) for new, now, _ in items
+    ]
     columns = tuple(list(column) for column in zip(*rows, strict=True))
     release = [new.booking_id for new, _, release in items if release]
     return (*columns, release)
@@ -112,7 +115,7 @@ class PgBatchBooking(Connections):
         """Each item's row as `pg_booking`'s statement returns it (`reference` and the slot's
         columns), or None when nothing was booked for it; one statement, one commit."""
         with self._connection() as conn:  # type: ignore[attr-defined]
-            rows = conn.execute(_SQL, batch_params(items), prepare=True).fetchall()
+            rows = conn.execute(_SQL, batch_params(items, self.sealer), prepare=True).fetchall()
         made: list[Any] = [None] * len(items)
         for row in rows:
             made[row["ord"] - 1] = row

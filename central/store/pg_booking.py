@@ -108,7 +108,9 @@ class PgOneStatementBooking(Connections):
     def _book_in_one_statement(self, new: NewBooking, now: datetime, release: bool) -> Any:
         stamp = iso(now)
         reference = references.new_reference()
-        values = [v for i, v in enumerate(booking_values(new, reference, stamp)) if i != 1]
+        values = [
+            v for i, v in enumerate(booking_values(new, reference, stamp, self.sealer)) if i != 1
+        ]
         params = (
             new.booking_id,
             new.citizen_key,

@@ -39,7 +39,11 @@ class PgBookingWrites(Connections):
         sql = _ISSUE + (_GONE if release else "") + _INSERT
         for _attempt in range(5):
             reference = references.new_reference()
-            values = [v for i, v in enumerate(booking_values(new, reference, stamp)) if i != 1]
+            values = [
+                v
+                for i, v in enumerate(booking_values(new, reference, stamp, self.sealer))
+                if i != 1
+            ]
             params = (reference, iso(now), *((new.booking_id,) if release else ()), *values)
             if c.execute(sql, params).rowcount == 1:
                 return reference

@@ -48,6 +48,7 @@ import psycopg
 from psycopg_pool import ConnectionPool, PoolTimeout
 
 from central.errors import StoreError
+from central.sealed_fields import FieldSealer, NoSealer
 from central.store import migrations
 from central.store.booking_context import BookingContextStore
 from central.store.checks import ChecksStore
@@ -466,11 +467,21 @@ class PostgresStore(
 
     _claims_in_context = True  # booking_context claims in flight in its own statement
 
-    def __init__(self, url: str, *, min_size: int = 1, max_size: int = 16) -> None:
+    def __init__(
+        self,
+        url: str,
+        *,
+        min_size: int = 1,
+        max_size: int = 16,
+        sealer: FieldSealer | None = None,
+    ) -> None:
         super().__init__(url, min_size=min_size, max_size=max_size)
+        #: Seals and opens the personal columns (central/sealed_fields.py). A URL has no
+        #: "beside" for the key: without one, any use of a personal column is refused.
+        self.sealer = sealer or NoSealer()
         try:
             with self._connection() as conn:
-                self.schema_version = migrations.migrate_postgres(conn, self.path)
+                self.schema_version = migrations.migrate_postgres(conn, self.path, sealer)
         except self._psycopg.Error as exc:
             self.close()
             raise StoreError(f"{self.path} is not a usable database: {_reason(exc)}") from None

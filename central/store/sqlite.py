@@ -12,6 +12,8 @@ import time
 from pathlib import Path
 
 from central.errors import StoreError
+from central.keys import ServerKeys, keys_dir_for
+from central.sealed_fields import FieldSealer
 from central.store import migrations
 from central.store.booking_context import BookingContextStore
 from central.store.checks import ChecksStore
@@ -45,8 +47,20 @@ class SqliteStore(
 ):
     """The SQLite store. One connection per thread; every write in BEGIN IMMEDIATE."""
 
-    def __init__(self, path: str | Path, *, synchronous: str = "FULL") -> None:
+    def __init__(
+        self, path: str | Path, *, synchronous: str = "FULL", sealer: FieldSealer | None = None
+    ) -> None:
         super().__init__(path, synchronous=synchronous)
+        #: Seals and opens the personal columns (central/sealed_fields.py). Without one, the
+        #: key the central keeps beside this file (`FILE.keys/`), created if missing, as
+        #: `serve` would.
+        beside = keys_dir_for(path)
+        had_keys = beside.exists()
+        self.sealer = sealer or ServerKeys.load_or_create(beside).field_sealer()
+        #: Migration 10 seals clear rows only with the central's own key: the one given, or the
+        #: one beside the file if it was there before (a key made just now, for a central whose
+        #: keys live elsewhere, would seal its rows under a key that central does not have).
+        self._migration_sealer = self.sealer if sealer is not None or had_keys else None
         # Several processes opening a new database at once: switching it to WAL takes an
         # exclusive lock, and SQLite answers "database is locked" at once, without waiting in
         # the busy handler, when two connections would deadlock; the loser simply tries again.
@@ -55,7 +69,12 @@ class SqliteStore(
             try:
                 conn = self._conn()
                 conn.execute("PRAGMA journal_mode=WAL")
-                self.schema_version = migrations.migrate(conn, self.path)
+                before = _version(conn)
+                self.schema_version = migrations.migrate(conn, self.path, self._migration_sealer)
+                if before < migrations.SEALED_AT_REST <= self.schema_version:
+                    # the pages and WAL frames that held the clear rows: zeroed (secure_delete,
+                    # connection.py) and folded into the file, so no copy of them stays behind
+                    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
                 return
             except sqlite3.OperationalError as exc:
                 if "locked" not in str(exc) and "busy" not in str(exc):
@@ -65,3 +84,12 @@ class SqliteStore(
                 time.sleep(0.05)
             except sqlite3.DatabaseError as exc:
                 raise StoreError(f"{self.path!r} is not a usable database: {exc}") from None
+
+
+def _version(conn: sqlite3.Connection) -> int:
+    """The version recorded before migrating (0 for a new file or one from before the ledger)."""
+    try:
+        row = conn.execute("SELECT max(version) FROM schema_migrations").fetchone()
+    except sqlite3.OperationalError:
+        return 0
+    return int(row[0] or 0)

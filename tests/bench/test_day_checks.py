@@ -12,6 +12,7 @@ from _day_checks import consistency, hottest_slots, sms_agree
 
 from central.store import NewBooking, PostgresStore, Site, Slot, SqliteStore
 from kiosk.dates import BANGKOK
+from tests.central.sealing import TEST_SEALER
 
 NOW = datetime(2021, 6, 1, 10, 0, tzinfo=BANGKOK)
 COLUMNS = (
@@ -45,7 +46,7 @@ def _booking(n: int, slot: str) -> NewBooking:
 def _db(new_db: Callable[[], str | None], tmp_path: Path) -> tuple[str, SqliteStore]:
     url = new_db()
     db = url or str(tmp_path / "central.db")
-    store = PostgresStore(url) if url else SqliteStore(Path(db))
+    store = PostgresStore(url, sealer=TEST_SEALER) if url else SqliteStore(Path(db))
     store.put_sites(
         [Site("s1", "ที่หนึ่ง", "One", "-", "-", "-", "-")],
         [

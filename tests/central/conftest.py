@@ -30,6 +30,7 @@ from central.service import Central
 from central.settings import Settings
 from kiosk.dates import BANGKOK
 from kiosk.demo_people import DemoPerson, demo_person
+from tests.central.sealing import TEST_SEALER
 from tests.pg_cluster import Databases, admin_url
 
 if TYPE_CHECKING:
@@ -248,7 +249,7 @@ def fresh_stores(url: str | None, tables: str) -> Callable[[], Any]:
                 yield store
                 store.close()
             return
-        store = PostgresStore(url)
+        store = PostgresStore(url, sealer=TEST_SEALER)
         with store._write() as c:
             c.execute(f"TRUNCATE {tables} CASCADE")
         yield store

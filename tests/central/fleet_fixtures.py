@@ -13,6 +13,7 @@ from typing import Any
 from central.store import PostgresStore, SqliteStore
 from central.store.stores import StoreInfo
 from kiosk.dates import BANGKOK
+from tests.central.sealing import TEST_SEALER
 
 NOW = datetime(2021, 6, 1, 10, 0, tzinfo=BANGKOK)
 CURRENT = "bkk-thairuamjai-2021-05-27"
@@ -93,7 +94,7 @@ def fresh_store(url: str | None) -> Iterator[SqliteStore | PostgresStore]:
             finally:
                 store.close()
         return
-    store = PostgresStore(url)
+    store = PostgresStore(url, sealer=TEST_SEALER)
     with store._write() as c:
         c.execute(f"TRUNCATE {_TABLES} CASCADE")
         c.execute("DELETE FROM meta WHERE key = 'rule_set'")

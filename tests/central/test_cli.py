@@ -112,7 +112,8 @@ def test_verify_settles_pending_bookings(central, capsys):
         code="registry-unverified",
     )
     assert central.book(body).json()["status"] == "pending-verification"
-    assert main(["verify", "--db", str(central.central.settings.db)]) == 0
+    settings = central.central.settings
+    assert main(["verify", "--db", str(settings.db), "--keys-dir", str(settings.keys_path)]) == 0
     assert capsys.readouterr().out.strip() == "confirmed 1, cancelled 0"
 
 

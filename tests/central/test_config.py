@@ -112,6 +112,7 @@ def test_key_files_and_database_are_private(central):
     assert stat.S_IMODE(keys.stat().st_mode) == 0o700
     files = sorted(keys.iterdir())
     assert [f.name for f in files] == [
+        "booking-sealing.aes256",
         "citizen-hash.secret",
         "journal-sealing.x25519",
         "lease-signing.ed25519",

@@ -67,7 +67,10 @@ def _slip_for(c, terminal_key, token_terminal, confirmed_at, seat=0):
 
 
 def _check(c, text, capsys):
-    status = main(["check-slip", "--db", str(c.central.settings.db), text])
+    settings = c.central.settings
+    status = main(
+        ["check-slip", "--db", str(settings.db), "--keys-dir", str(settings.keys_path), text]
+    )
     out = capsys.readouterr()
     return status, out.out + out.err
 

@@ -27,6 +27,7 @@ from pathlib import Path
 import pytest
 
 from central.store.postgres import POOL_WAIT, PostgresStore
+from tests.central.sealing import sealer_of
 from tests.central.served import ROOT, Load, free_port, serve
 
 pytestmark = pytest.mark.postgres
@@ -142,7 +143,7 @@ def test_postgresql_restarted_under_load(private_cluster, tmp_path):
               f"{min(a.ended - a.started for a in refused):.2f}-"
               f"{max(a.ended - a.started for a in refused):.2f} s")  # fmt: skip
 
-        store = PostgresStore(private_cluster.url, max_size=2)
+        store = PostgresStore(private_cluster.url, max_size=2, sealer=sealer_of(served.keys))
         try:
             for a in answers:
                 if a.status == 201:

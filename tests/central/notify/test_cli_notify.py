@@ -58,7 +58,8 @@ def _queue(central, phone=PHONE, person=None, days=1):
 def test_notifications_shows_rows_with_the_phone_masked(central, capsys):
     booking = _queue(central)
     db = str(central.central.settings.db)
-    assert main(["notifications", "--db", db, "--json"]) == 0
+    keys = ["--keys-dir", str(central.central.settings.keys_path)]
+    assert main(["notifications", "--db", db, *keys, "--json"]) == 0
     out = capsys.readouterr().out
     [row] = json.loads(out)
     assert set(row) == KEYS
@@ -69,7 +70,7 @@ def test_notifications_shows_rows_with_the_phone_masked(central, capsys):
         0,
     )
     assert row["phone"] == "081-XXX-5678" and PHONE not in out
-    assert main(["notifications", "--db", db]) == 0
+    assert main(["notifications", "--db", db, *keys]) == 0
     table = capsys.readouterr()
     assert "081-XXX-5678" in table.out and PHONE not in table.out + table.err
     assert "pending 1" in table.err

@@ -12,6 +12,7 @@ import threading
 from datetime import timedelta
 from pathlib import Path
 
+from central.keys import ServerKeys
 from central.notify.gateway import HttpJsonGateway
 from central.notify.sender import Sender
 from central.store import open_store
@@ -57,8 +58,8 @@ def test_two_sender_threads_released_together_send_each_event_once(central, gate
     _all_sent_once(central, gateway)
 
 
-def _process_sender(db, url, barrier, out):
-    store = open_store(db)
+def _process_sender(db, keys, url, barrier, out):
+    store = open_store(db, sealer=ServerKeys.load_or_create(keys).field_sealer())
     try:
         s = Sender(
             store,
@@ -76,9 +77,10 @@ def test_two_sender_processes_released_together_send_each_event_once(central, ga
     queue(central, ROWS)
     ctx = multiprocessing.get_context("spawn")
     barrier, out = ctx.Barrier(2), ctx.Queue()
-    db = central.central.settings.db
+    db, keys = central.central.settings.db, central.central.settings.keys_path
     procs = [
-        ctx.Process(target=_process_sender, args=(db, gateway.url, barrier, out)) for _ in range(2)
+        ctx.Process(target=_process_sender, args=(db, keys, gateway.url, barrier, out))
+        for _ in range(2)
     ]
     for p in procs:
         p.start()
@@ -104,6 +106,8 @@ def test_a_sender_killed_after_the_gateway_accepted_is_resent_with_the_same_id(
             "notify",
             "--db",
             str(central.central.settings.db),
+            "--keys-dir",
+            str(central.central.settings.keys_path),
             "--sms-gateway-url",
             gateway.url,
             "--sms-token-file",

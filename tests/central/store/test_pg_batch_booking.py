@@ -22,6 +22,7 @@ from hypothesis import strategies as st
 from central.errors import AlreadyBooked, SlotFull
 from central.store import NewBooking, PostgresStore, Site, Slot
 from kiosk.dates import BANGKOK
+from tests.central.sealing import TEST_SEALER
 
 pytestmark = pytest.mark.postgres
 
@@ -39,7 +40,7 @@ def _slots(capacities: dict[str, int]) -> list[Slot]:
 @pytest.fixture
 def store(pg_databases) -> Iterator[PostgresStore]:
     url = pg_databases.new()
-    opened = PostgresStore(url, max_size=16)
+    opened = PostgresStore(url, max_size=16, sealer=TEST_SEALER)
     opened.put_sites([SITE], _slots({"hot": 5, "other": 50}), "v")
     yield opened
     opened.close()

@@ -24,6 +24,7 @@ from central.errors import (
 from central.store import LeasePolicy, NewBooking, PostgresStore, Site, Slot, SqliteStore
 from kiosk.dates import BANGKOK
 from kiosk.leases import sign_lease
+from tests.central.sealing import TEST_SEALER
 
 NOW = datetime(2021, 6, 1, 10, 0, tzinfo=BANGKOK)
 KEY = ed25519.Ed25519PrivateKey.generate()
@@ -35,7 +36,11 @@ def store(
     backend: str, new_db: Callable[[], str | None], tmp_path: Path
 ) -> Iterator[SqliteStore | PostgresStore]:
     url = new_db()
-    opened = SqliteStore(tmp_path / "c.db") if url is None else PostgresStore(url, max_size=16)
+    opened = (
+        SqliteStore(tmp_path / "c.db")
+        if url is None
+        else PostgresStore(url, max_size=16, sealer=TEST_SEALER)
+    )
     opened.put_sites(
         [Site("s1", "ที่หนึ่ง", "One", "-", "-", "-", "-")],
         [
