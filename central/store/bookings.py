@@ -419,7 +419,8 @@ def insert_booking(
 def booking_values(
     new: NewBooking, reference: str, stamp: str, sealer: FieldSealer
 ) -> tuple[Any, ...]:
-    """The row `insert_booking` writes; the card and phone sealed under the booking id."""
+    """The row `insert_booking` writes; the card, the phone and the answers (declared health
+    conditions) sealed under the booking id."""
     return (
         new.booking_id,
         reference,
@@ -433,7 +434,7 @@ def booking_values(
         sealer.seal(new.booking_id, new.phone),
         new.occupation_code,
         new.occupation_other,
-        json.dumps(new.answers),
+        sealer.seal(new.booking_id, json.dumps(new.answers)),
         json.dumps(new.claimed_decision),
         json.dumps(new.decision, ensure_ascii=False),
         new.fingerprint,

@@ -1,10 +1,11 @@
 """Migration 10: the personal data written in clear before sealing at rest, sealed in place.
 
-Rows of `bookings` (card_json, phone) and of `notifications` (phone, while a row still has one)
-whose value lacks the sealed prefix are sealed under the central's booking-sealing key
-(central/sealed_fields.py), in batches, inside the migration's own transaction: a crash leaves
-the database at version 9 with every row clear, or at 10 with every row sealed. A row already
-sealed is left alone, so running it over a half-converted copy is harmless.
+Rows of `bookings` (card_json, phone, answers_json: the declared health conditions) and of
+`notifications` (phone, while a row still has one) whose value lacks the sealed prefix are
+sealed under the central's booking-sealing key (central/sealed_fields.py), in batches, inside
+the migration's own transaction: a crash leaves the database at version 9 with every row clear,
+or at 10 with every row sealed. A row already sealed is left alone, so running it over a
+half-converted copy is harmless.
 
 SQLite keeps the bytes of an overwritten row in free pages and in its WAL until they are reused:
 `PRAGMA secure_delete` (set on the connection before the migration) zeroes the freed content,
@@ -36,20 +37,23 @@ def seal_clear_rows(conn: Any, sealer: FieldSealer | None, placeholder: str) -> 
         rows = _clear_rows(
             conn,
             p,
-            "SELECT booking_id, card_json, phone FROM bookings WHERE booking_id > {p} AND "
-            "NOT (substr(card_json, 1, 3) = {prefix} AND substr(phone, 1, 3) = {prefix}) "
+            "SELECT booking_id, card_json, phone, answers_json FROM bookings "
+            "WHERE booking_id > {p} AND NOT (substr(card_json, 1, 3) = {prefix} "
+            "AND substr(phone, 1, 3) = {prefix} AND substr(answers_json, 1, 3) = {prefix}) "
             "ORDER BY booking_id LIMIT {p}",
             after,
         )
         if not rows:
             break
         sealer = _needed(sealer)
-        for booking_id, card_json, phone in rows:
+        for booking_id, card_json, phone, answers_json in rows:
             conn.execute(
-                f"UPDATE bookings SET card_json = {p}, phone = {p} WHERE booking_id = {p}",  # noqa: S608
+                f"UPDATE bookings SET card_json = {p}, phone = {p}, answers_json = {p} "  # noqa: S608
+                f"WHERE booking_id = {p}",
                 (
                     _sealed(sealer, booking_id, card_json),
                     _sealed(sealer, booking_id, phone),
+                    _sealed(sealer, booking_id, answers_json),
                     booking_id,
                 ),
             )

@@ -73,6 +73,12 @@ def _raw_values(c: RunningCentral) -> list[str]:
         return [str(v) for t in tables for row in conn.execute(f'SELECT * FROM "{t}"') for v in row]
 
 
+def _answers_column(c: RunningCentral) -> list[str]:
+    """`bookings.answers_json` as stored (the declared health conditions), read past the store."""
+    with c.central.store._write() as conn:
+        return [r[0] for r in conn.execute("SELECT answers_json FROM bookings").fetchall()]
+
+
 def _book_every_way(c: RunningCentral) -> list[tuple[Any, str, dict[str, Any]]]:
     """(person, phone, answer) of a booking made by each path."""
     made = []
@@ -107,6 +113,8 @@ def test_no_id_name_or_phone_in_any_column_and_every_booking_reads_back(central)
             hits = [v for v in values if needle in v]
             assert not hits, f"{needle[:2]}… found in clear in {len(hits)} column value(s)"
     assert sum(v.startswith(PREFIX) for v in values) >= 2 * len(made)
+    answers = _answers_column(central)
+    assert len(answers) >= len(made) and all(a.startswith(PREFIX) for a in answers), answers
     store = central.central.store
     for person, phone, answer in made:
         booking = store.booking_by_reference(answer["reference"])
@@ -183,8 +191,9 @@ def _downgrade_to_clear(c: RunningCentral, clear: dict[str, tuple[str, str]]) ->
     with c.central.store._write() as conn:
         for booking_id, (card_json, phone) in clear.items():
             conn.execute(
-                "UPDATE bookings SET card_json = ?, phone = ? WHERE booking_id = ?",
-                (card_json, phone, booking_id),
+                "UPDATE bookings SET card_json = ?, phone = ?, answers_json = ? "
+                "WHERE booking_id = ?",
+                (card_json, phone, '{"conditions": ["pregnant"]}', booking_id),
             )
         conn.execute(
             "UPDATE notifications SET phone = ? WHERE phone != ''", (clear[next(iter(clear))][1],)
@@ -217,6 +226,7 @@ def test_migration_10_seals_the_clear_rows_of_a_version_9_database(
     again = start_central(tmp_path, db=db)  # opening migrates: 9 -> 10
     try:
         assert again.central.store.schema_version == 10
+        assert all(a.startswith(PREFIX) for a in _answers_column(again))
         values = _raw_values(again)
         for person, phone, reference in people:
             for needle in _needles(person, phone):
