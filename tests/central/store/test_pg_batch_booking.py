@@ -23,6 +23,7 @@ from central.errors import AlreadyBooked, SlotFull
 from central.store import NewBooking, PostgresStore, Site, Slot
 from kiosk.dates import BANGKOK
 from tests.central.sealing import TEST_SEALER
+from tests.central.store.records import new_booking
 
 pytestmark = pytest.mark.postgres
 
@@ -47,25 +48,8 @@ def store(pg_databases) -> Iterator[PostgresStore]:
     pg_databases.drop(url)
 
 
-def _new(n: int, *, citizen: str | None = None, slot: str = "hot") -> NewBooking:
-    return NewBooking(
-        booking_id=f"b-{n}",
-        citizen_key=citizen or f"c-{n}",
-        status="confirmed",
-        slot_id=slot,
-        channel="kiosk",
-        terminal_id="t1",
-        masked_cid="x-xxxx-xxxxx-xx-x",
-        card={},
-        phone="-",
-        occupation_code="o",
-        occupation_other=None,
-        answers={},
-        claimed_decision={},
-        decision={},
-        fingerprint="f",
-        confirmed_at=NOW.isoformat(),
-    )
+def _new(n: int, **kw) -> NewBooking:
+    return new_booking(n, NOW, **kw)
 
 
 def _figures(store: PostgresStore) -> dict[str, int]:

@@ -25,6 +25,7 @@ from central.store import LeasePolicy, NewBooking, PostgresStore, Site, Slot, Sq
 from kiosk.dates import BANGKOK
 from kiosk.leases import sign_lease
 from tests.central.sealing import TEST_SEALER
+from tests.central.store.records import new_booking
 
 NOW = datetime(2021, 6, 1, 10, 0, tzinfo=BANGKOK)
 KEY = ed25519.Ed25519PrivateKey.generate()
@@ -53,25 +54,8 @@ def store(
     opened.close()
 
 
-def _new(n: int, *, citizen: str | None = None, booking_id: str | None = None, slot="hot"):
-    return NewBooking(
-        booking_id=booking_id or f"b-{n}",
-        citizen_key=citizen or f"c-{n}",
-        status="confirmed",
-        slot_id=slot,
-        channel="kiosk",
-        terminal_id="t1",
-        masked_cid="x-xxxx-xxxxx-xx-x",
-        card={},
-        phone="-",
-        occupation_code="o",
-        occupation_other=None,
-        answers={},
-        claimed_decision={},
-        decision={},
-        fingerprint="f",
-        confirmed_at=NOW.isoformat(),
-    )
+def _new(n: int, **kw) -> NewBooking:
+    return new_booking(n, NOW, **kw)
 
 
 def _together(calls: list[Callable[[], Any]]) -> list[Any]:
