@@ -55,10 +55,17 @@ def test_central_down_queues_within_three_seconds_then_instantly(central, make_t
     first_s = time.monotonic() - started
     assert first.status == "queued" and first_s < 3.0
     assert t.client.breaker.state == "open"
+    tried = proxy.requests
+    assert tried >= 1  # the first booking did try the central (the proxy counts requests)
     started = time.monotonic()
     second = t.booking_service().book(**booking_args(t, 2))
     assert second.status == "queued" and second.code == "central-offline"
-    assert time.monotonic() - started < 0.1
+    # "Instantly" is that the open breaker keeps it off the network: no request at all. The
+    # time it costs (one slow citizen hash, docs/journal-privacy.md; DESIGN §9: under 100 ms) is
+    # measured by bench/booking_latency.py, not by a timed test on a shared machine; this bound
+    # only catches a wait for the network.
+    assert proxy.requests == tried
+    assert time.monotonic() - started < 1.0
     assert t.journal.counts()["queued"] == 2
 
 
