@@ -23,6 +23,7 @@ from central.errors import AlreadyBooked, SlotFull
 from central.store import NewBooking, PostgresStore, Site, Slot
 from kiosk.dates import BANGKOK
 from tests.central.sealing import TEST_SEALER
+from tests.central.served import together
 from tests.central.store.records import new_booking
 
 pytestmark = pytest.mark.postgres
@@ -132,21 +133,7 @@ def test_threads_released_together_share_batches_and_keep_every_invariant(store)
         lambda n=n: store.book(_new(n, citizen="same", slot="other"), NOW, site=SITE)
         for n in range(16, 24)
     ]
-    barrier = threading.Barrier(len(calls))
-    results: list[object] = [None] * len(calls)
-
-    def run(i: int) -> None:
-        barrier.wait()
-        try:
-            results[i] = calls[i]()
-        except Exception as exc:  # noqa: BLE001 - the test looks at what each got
-            results[i] = exc
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(len(calls))]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(60)
+    results = together(calls)
     hot, same = results[:16], results[16:]
     assert sum(isinstance(r, tuple) for r in hot) == 5
     assert all(isinstance(r, SlotFull) for r in hot if not isinstance(r, tuple))

@@ -5,7 +5,6 @@ COMMITTED) and the conditional UPDATEs, row locks and retries are what keeps the
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable, Iterator
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -25,6 +24,7 @@ from central.store import LeasePolicy, NewBooking, PostgresStore, Site, Slot, Sq
 from kiosk.dates import BANGKOK
 from kiosk.leases import sign_lease
 from tests.central.sealing import TEST_SEALER
+from tests.central.served import together
 from tests.central.store.records import new_booking
 
 NOW = datetime(2021, 6, 1, 10, 0, tzinfo=BANGKOK)
@@ -58,33 +58,13 @@ def _new(n: int, **kw) -> NewBooking:
     return new_booking(n, NOW, **kw)
 
 
-def _together(calls: list[Callable[[], Any]]) -> list[Any]:
-    """Run every call in its own thread, released at once; each result or exception."""
-    barrier = threading.Barrier(len(calls))
-    results: list[Any] = [None] * len(calls)
-
-    def run(i: int) -> None:
-        barrier.wait()
-        try:
-            results[i] = calls[i]()
-        except Exception as exc:  # noqa: BLE001 - the test looks at what each got
-            results[i] = exc
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(len(calls))]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(60)
-    return results
-
-
 def _clean(store) -> None:
     report = store.capacity_report()
     assert {k: v for k, v in report.items() if k != "active_bookings" and v} == {}
 
 
 def test_citizens_racing_for_five_seats_get_exactly_five(store):
-    results = _together([lambda n=n: store.book(_new(n), NOW) for n in range(THREADS)])
+    results = together([lambda n=n: store.book(_new(n), NOW) for n in range(THREADS)])
     booked = [r for r in results if isinstance(r, tuple)]
     assert len(booked) == 5
     assert all(isinstance(r, SlotFull) for r in results if not isinstance(r, tuple))
@@ -93,7 +73,7 @@ def test_citizens_racing_for_five_seats_get_exactly_five(store):
 
 
 def test_one_citizen_on_many_terminals_at_once_gets_one_booking(store):
-    results = _together(
+    results = together(
         [lambda n=n: store.book(_new(n, citizen="same", slot="other"), NOW) for n in range(8)]
     )
     assert sum(isinstance(r, tuple) for r in results) == 1
@@ -103,7 +83,7 @@ def test_one_citizen_on_many_terminals_at_once_gets_one_booking(store):
 
 
 def test_one_request_retried_at_once_is_one_booking_and_replays(store):
-    results = _together([lambda: store.book(_new(1, booking_id="same"), NOW) for _ in range(8)])
+    results = together([lambda: store.book(_new(1, booking_id="same"), NOW) for _ in range(8)])
     assert all(isinstance(r, tuple) for r in results), results
     assert sum(created for created, _ in results) == 1
     assert len({b.reference for _, b in results}) == 1
@@ -121,7 +101,7 @@ def test_changes_and_cancels_of_one_booking_racing_move_its_seat_once(store):
             )
         )
         calls.append(lambda: store.cancel(booking.reference, "c-1", booking.version, NOW))
-    results = _together(calls)
+    results = together(calls)
     winners = [r for r in results if not isinstance(r, Exception)]
     assert len(winners) >= 1
     losers = [r for r in results if isinstance(r, Exception)]
@@ -152,7 +132,7 @@ def test_one_terminal_refreshing_from_many_threads_stays_within_its_allowance(st
             sign=lambda d: sign_lease(d, KEY),
         )
 
-    results = _together([refresh for _ in range(8)])
+    results = together([refresh for _ in range(8)])
     assert not [r for r in results if isinstance(r, Exception)], results
     per_slot = store._conn().execute(
         "SELECT slot_id, count(*) AS n FROM lease_seats WHERE state = 'held' GROUP BY slot_id"
@@ -176,7 +156,7 @@ def test_web_bookings_and_lease_refreshes_on_one_hot_slot_never_overbook(store):
 
     calls: list[Callable[[], Any]] = [lambda n=n: store.book(_new(n), NOW) for n in range(6)]
     calls += [lambda t=t: refresh(t) for t in ("t1", "t2", "t3")]
-    results = _together(calls)
+    results = together(calls)
     assert all(not isinstance(r, Exception) or isinstance(r, CentralError) for r in results)
     hot = store.slot("hot")
     assert hot.booked + hot.held <= hot.capacity
@@ -186,7 +166,7 @@ def test_web_bookings_and_lease_refreshes_on_one_hot_slot_never_overbook(store):
 def test_a_request_key_is_claimed_by_exactly_one_of_many_at_once_and_expires(store):
     now = datetime(2026, 1, 1, tzinfo=BANGKOK)
     ttl = timedelta(minutes=2)
-    claims = _together([lambda: store.claim_request("key-1", now, ttl) for _ in range(THREADS)])
+    claims = together([lambda: store.claim_request("key-1", now, ttl) for _ in range(THREADS)])
     assert sorted(claims) == [False] * (THREADS - 1) + [True]
     assert not store.claim_request("key-1", now + ttl - timedelta(seconds=1), ttl)
     # A process killed while holding it never releases it: after the ttl it is claimed again.
