@@ -36,6 +36,33 @@ def grouped(digits: str) -> str:
     return "-".join(p for p in parts if p)
 
 
+def phone_column(
+    view: ScreenView, m: Metrics, number_name: str, keys_name: str, status_name: str = ""
+) -> QVBoxLayout:
+    """The left column of a screen where a phone number is typed: the number as typed, its
+    status line and the keypad (keys named `keys_name-…`, sent to `view._key`). Sets the
+    widgets on `view` (`display`, `number`, `status_icon`, `status`, `keypad`) for its
+    `render`."""
+    left = QVBoxLayout()
+    left.setSpacing(m.gap // 2)
+    view.display = Panel("plain", m)
+    view.display.box.setContentsMargins(m.gap, 2, m.gap, 2)
+    view.number = Text("", "big", wrap=False)
+    view.number.setObjectName(number_name)
+    view.display.box.addWidget(view.number)
+    view.status_icon = Icon(None, round(m.body * 1.2))
+    view.status = Text("", "body")
+    if status_name:
+        view.status.setObjectName(status_name)
+    view.keypad = keypad.Keypad(m, keys_name)
+    view.keypad.pressed.connect(view._key)
+    left.addWidget(view.display)
+    left.addLayout(row(view.status_icon, view.status, spacing=m.gap // 2))
+    left.addWidget(view.keypad)
+    left.addStretch(1)
+    return left
+
+
 class ContactView(ScreenView):
     def __init__(self, binding: SessionBinding, m: Metrics) -> None:
         super().__init__(binding, m)
@@ -47,22 +74,7 @@ class ContactView(ScreenView):
         columns = QHBoxLayout(main)
         columns.setContentsMargins(0, 0, 0, 0)
         columns.setSpacing(m.margin)
-        left = QVBoxLayout()
-        left.setSpacing(m.gap // 2)
-        self.display = Panel("plain", m)
-        self.display.box.setContentsMargins(m.gap, 2, m.gap, 2)
-        self.number = Text("", "big", wrap=False)
-        self.number.setObjectName("phone")
-        self.display.box.addWidget(self.number)
-        self.status_icon = Icon(None, round(m.body * 1.2))
-        self.status = Text("", "body")
-        self.keypad = keypad.Keypad(m, "phone")
-        self.keypad.pressed.connect(self._key)
-        left.addWidget(self.display)
-        left.addLayout(row(self.status_icon, self.status, spacing=m.gap // 2))
-        left.addWidget(self.keypad)
-        left.addStretch(1)
-        columns.addLayout(left, 5)
+        columns.addLayout(phone_column(self, m, "phone", "phone"), 5)
         right = QVBoxLayout()
         right.setSpacing(m.gap // 2)
         self.occupation_label = Text("", "strong")

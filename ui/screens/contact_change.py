@@ -17,11 +17,11 @@ from ui import keypad
 from ui.binding import SessionBinding
 from ui.screens import describe
 from ui.screens.base import ScreenView
-from ui.screens.contact import grouped
+from ui.screens.contact import grouped, phone_column
 from ui.screens.review import Row
 from ui.strings import tr
 from ui.theme import Metrics
-from ui.widgets import Icon, Panel, Text, row, set_prop
+from ui.widgets import Text, set_prop
 
 
 class PhoneAgainView(ScreenView):
@@ -29,23 +29,7 @@ class PhoneAgainView(ScreenView):
         super().__init__(binding, m)
         columns = QHBoxLayout()
         columns.setSpacing(m.margin)
-        left = QVBoxLayout()
-        left.setSpacing(m.gap // 2)
-        self.display = Panel("plain", m)
-        self.display.box.setContentsMargins(m.gap, 2, m.gap, 2)
-        self.number = Text("", "big", wrap=False)
-        self.number.setObjectName("phone-again")
-        self.display.box.addWidget(self.number)
-        self.status_icon = Icon(None, round(m.body * 1.2))
-        self.status = Text("", "body")
-        self.status.setObjectName("phone-again-status")
-        self.keypad = keypad.Keypad(m, "again")
-        self.keypad.pressed.connect(self._key)
-        left.addWidget(self.display)
-        left.addLayout(row(self.status_icon, self.status, spacing=m.gap // 2))
-        left.addWidget(self.keypad)
-        left.addStretch(1)
-        columns.addLayout(left, 5)
+        columns.addLayout(phone_column(self, m, "phone-again", "again", "phone-again-status"), 5)
         right = QVBoxLayout()
         self.ask = Text("", "heading")
         right.addWidget(self.ask)
